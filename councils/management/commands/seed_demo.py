@@ -1,0 +1,35 @@
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# Each app seeds its own part, in the order they build on each other. A module's ``seed``
+# must be idempotent: running the command twice changes nothing.
+DEMO_MODULES = ["councils.demo", "situation_reports.demo", "meetings.demo"]
+
+
+class Command(BaseCommand):
+    help = "Create the demo municipalities Burlöv and Eslöv with their people, bodies and data."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--only",
+            choices=[m.split(".")[0] for m in DEMO_MODULES],
+            action="append",
+            help="Seed only these apps (and nothing that depends on the others).",
+        )
+
+    def handle(self, *args, only=None, **options):
+        for module_name in DEMO_MODULES:
+            app = module_name.split(".")[0]
+            if only and app not in only:
+                continue
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name != module_name:
+                    raise
+                continue
+            with transaction.atomic():
+                module.seed(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))

@@ -1,0 +1,1 @@
+# Meetings, agendas, minutes and safety walks: see the meetings issue.

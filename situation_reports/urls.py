@@ -1,0 +1,3 @@
+app_name = "situation_reports"
+
+urlpatterns: list = []

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class TrygghetConfig(AppConfig):
+    name = "trygghet"
+    verbose_name = _("Trygghet")
+
+    def ready(self):
+        from .schedules import ensure_periodic_task
+
+        def schedule_housekeeping(sender, **kwargs):
+            ensure_periodic_task(
+                name="Clear expired sessions",
+                task="trygghet.tasks.clear_expired_sessions",
+                crontab={"minute": "17", "hour": "3"},
+                expire_seconds=23 * 3600,
+            )
+
+        post_migrate.connect(schedule_housekeeping, sender=self, weak=False)

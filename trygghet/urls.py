@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from . import views
+
+# Top-level words here are reserved: a municipality slug may not take them
+# (councils.models.RESERVED_SLUGS).
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("admin/", admin.site.urls),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("meetings.urls_public")),
+    path("", views.home, name="home"),
+    path("<slug:municipality>/", views.dashboard, name="dashboard"),
+    path("<slug:municipality>/", include("councils.urls")),
+    path("<slug:municipality>/", include("situation_reports.urls")),
+    path("<slug:municipality>/", include("meetings.urls")),
+]

@@ -1,0 +1,73 @@
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from councils.models import Municipality
+
+from .access import municipal_view
+from .celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+
+def _database_state():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any failure is reported, not raised
+        logger.warning("healthz: database does not answer: %s", exc)
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def _broker_state():
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            transport = conn.transport_cls
+    except Exception as exc:
+        logger.warning("healthz: broker does not answer: %s", exc)
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True, "transport": str(transport)}
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """State of the database and the broker: 200 when both answer, 503 otherwise."""
+    state = {"database": _database_state(), "broker": _broker_state()}
+    healthy = all(part["ok"] for part in state.values())
+    state["status"] = "ok" if healthy else "unavailable"
+    return JsonResponse(state, status=200 if healthy else 503)
+
+
+@require_GET
+def robots_txt(request):
+    # Nothing here is for search engines; shared agenda pages also say noindex themselves.
+    return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+
+
+@login_required
+def home(request):
+    """After login: straight to the only municipality, or a choice among several."""
+    municipalities = list(Municipality.objects.for_user(request.user))
+    if len(municipalities) == 1:
+        return redirect(municipalities[0])
+    return render(request, "trygghet/home.html", {"municipalities": municipalities})
+
+
+@municipal_view()
+def dashboard(request):
+    return render(request, "trygghet/dashboard.html", {"sections": dashboard_sections(request)})
+
+
+def dashboard_sections(request):
+    """The start page's sections. Each app that has something to show adds a template here as
+    it lands; until then the page says what will come instead of showing made-up numbers."""
+    return []
