@@ -131,3 +131,92 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings):
+    """A real Celery worker in its own process, on the Redis broker and the test database.
+
+    Use with ``@pytest.mark.django_db(transaction=True)`` so the worker sees committed rows.
+    Yields the Celery app; tasks sent with ``.delay()`` go through Redis to that worker.
+    """
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from trygghet.celery import app
+
+    broker = settings.CELERY_BROKER_URL
+    if not broker.startswith("redis"):
+        pytest.fail(f"a worker test needs Redis as broker, got {broker!r}")
+    database_url = database_url_for_processes()
+    app.control.purge()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": broker,
+        "TESTING": "true",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    root = Path(__file__).resolve().parents[1]
+    log = root / "var" / "test-worker.log"
+    log.parent.mkdir(exist_ok=True)
+    with open(log, "w") as out:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "trygghet",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"test-{os.getpid()}@%h",
+            ],
+            cwd=root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while "ready." not in log.read_text():
+            if worker.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the Celery worker did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield app
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def wait_until(predicate, timeout=30, interval=0.1, message="condition"):
+    """Poll ``predicate`` until it is true (for effects of a real worker); fail after timeout."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    pytest.fail(f"timed out waiting for {message}")
+
+
+def database_url_for_processes():
+    """The DATABASE_URL of the test database, for processes the tests start (workers)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER'] or 'postgres'}:{db['PASSWORD'] or ''}@"
+        f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )

@@ -1,0 +1,1 @@
+# The project app owns no tables; this module lets Django send it post_migrate (schedules).
