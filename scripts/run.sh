@@ -20,7 +20,7 @@ cat <<MSG
   Trygghet runs at http://127.0.0.1:$PORT/   (health: http://127.0.0.1:$PORT/healthz)
   Celery worker and beat log to var/log/worker.log and var/log/beat.log.
 
-  Demo logins (password: trygghet-demo)
+  Demo logins (password: trygghet-demo; the Django admin at /admin/ as "drift")
     Burlöv: burlov.admin  burlov.samordnare  burlov.ledamot  burlov.partner
     Eslöv:  eslov.admin   eslov.samordnare   eslov.ledamot   eslov.partner
 
