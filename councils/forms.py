@@ -44,6 +44,16 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
+class ValidateSetFieldsMixin:
+    """Fields the view sets on the instance (not form fields) would be left out of the
+    unique-constraint checks; put them back, so a duplicate gets a message, not a 500."""
+
+    set_fields = ()
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() - set(self.set_fields)
+
+
 class MunicipalFormMixin:
     """Takes the page's municipality; subclasses limit their choices to it."""
 
@@ -52,7 +62,9 @@ class MunicipalFormMixin:
         super().__init__(*args, **kwargs)
 
 
-class BodyForm(MunicipalFormMixin, forms.ModelForm):
+class BodyForm(ValidateSetFieldsMixin, MunicipalFormMixin, forms.ModelForm):
+    set_fields = ("municipality",)
+
     class Meta:
         model = Body
         fields = ["name", "kind", "parent", "mandate", "is_active"]
@@ -70,13 +82,6 @@ class BodyForm(MunicipalFormMixin, forms.ModelForm):
         self.fields["parent"].help_text = _(
             "A working group belongs to the preparation group that appointed it."
         )
-
-    def validate_unique(self):
-        # municipality is not a form field, so Django would skip the (municipality, name) check.
-        try:
-            self.instance.validate_unique(exclude=set())
-        except forms.ValidationError as e:
-            self._update_errors(e)
 
 
 class MembershipForm(MunicipalFormMixin, forms.ModelForm):
@@ -98,6 +103,8 @@ class MembershipForm(MunicipalFormMixin, forms.ModelForm):
 
 
 class AgreementForm(MunicipalFormMixin, forms.ModelForm):
+    # The one-active-agreement rule is checked in Agreement.clean (message on the status).
+
     class Meta:
         model = Agreement
         fields = [
@@ -143,7 +150,9 @@ class RenewForm(forms.Form):
         return data
 
 
-class FocusAreaForm(forms.ModelForm):
+class FocusAreaForm(ValidateSetFieldsMixin, forms.ModelForm):
+    set_fields = ("agreement",)
+
     class Meta:
         model = FocusArea
         fields = ["title", "description", "causes", "position"]
@@ -155,12 +164,6 @@ class FocusAreaForm(forms.ModelForm):
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.agreement = agreement
-
-    def validate_unique(self):
-        try:
-            self.instance.validate_unique(exclude=set())
-        except forms.ValidationError as e:
-            self._update_errors(e)
 
 
 class GoalForm(forms.ModelForm):
@@ -189,7 +192,9 @@ class GoalForm(forms.ModelForm):
         self.instance.focus_area = focus_area
 
 
-class GoalMeasurementForm(forms.ModelForm):
+class GoalMeasurementForm(ValidateSetFieldsMixin, forms.ModelForm):
+    set_fields = ("goal",)
+
     class Meta:
         model = GoalMeasurement
         fields = ["measured_on", "value", "note"]
@@ -198,12 +203,6 @@ class GoalMeasurementForm(forms.ModelForm):
     def __init__(self, *args, goal, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.goal = goal
-
-    def validate_unique(self):
-        try:
-            self.instance.validate_unique(exclude=set())
-        except forms.ValidationError as e:
-            self._update_errors(e)
 
 
 class ActionForm(MunicipalFormMixin, forms.ModelForm):

@@ -252,7 +252,11 @@ class Body(MunicipalModel):
         verbose_name_plural = _("bodies")
         ordering = ["municipality", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "name"], name="body_unique_name"),
+            models.UniqueConstraint(
+                fields=["municipality", "name"],
+                name="body_unique_name",
+                violation_error_message=_("The municipality already has a body of this name."),
+            ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="body_not_its_own_parent"
             ),
@@ -488,6 +492,9 @@ class Agreement(MunicipalModel):
                 fields=["municipality"],
                 condition=Q(status="active"),
                 name="one_active_agreement_per_municipality",
+                violation_error_message=_(
+                    "Another agreement of the municipality is active: end it first."
+                ),
             ),
         ]
 
@@ -661,7 +668,9 @@ class GoalMeasurement(models.Model):
         ordering = ["goal", "-measured_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["goal", "measured_on"], name="one_measurement_per_goal_and_date"
+                fields=["goal", "measured_on"],
+                name="one_measurement_per_goal_and_date",
+                violation_error_message=_("There is already a value for this date."),
             )
         ]
 
