@@ -157,7 +157,12 @@ def follow_up(agreement, today=None):
         Action.objects.filter(focus_area__agreement=agreement)
         .with_follow_up(today)
         .annotate(has_recent_update=Exists(recent))
-        .select_related("lead", "responsible_organisation", "working_group", "focus_area")
+        .select_related(
+            "lead",
+            "responsible_organisation",
+            "working_group",
+            "focus_area__agreement__municipality",
+        )
         .order_by("due_date", "pk")
     )
     goals = (

@@ -91,7 +91,7 @@ def chart(request):
     bodies = list(
         Body.objects.in_municipality(request.municipality)
         .filter(is_active=True)
-        .select_related("parent")
+        .select_related("parent", "municipality")
         .prefetch_related(_current_seats())
         .order_by("name")
     )
@@ -154,6 +154,7 @@ def body_detail(request, pk):
     readable = Body.objects.restrict(membership)
     children = (
         readable.filter(parent=body)
+        .select_related("municipality")
         .annotate(
             seat_count=Count(
                 "memberships",
@@ -166,7 +167,7 @@ def body_detail(request, pk):
         Action.objects.restrict(membership)
         .filter(working_group=body)
         .with_follow_up()
-        .select_related("lead", "focus_area__agreement")
+        .select_related("lead", "focus_area__agreement__municipality")
         .order_by("due_date")
     )
     return render(
