@@ -390,7 +390,13 @@ def agreement_pdf(request, pk):
     data = services.follow_up(agreement)
     html = render_to_string(
         "councils/agreement_pdf.html",
-        {"agreement": agreement, "areas": areas, "promises": promises, **data},
+        {
+            "agreement": agreement,
+            "areas": areas,
+            "promises": promises,
+            "totals": data["totals"],
+            "today": data["today"],
+        },
         request=request,
     )
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
