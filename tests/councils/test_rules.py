@@ -1,4 +1,5 @@
-"""Bad input gets a clear message on the form and saves nothing; the database refuses what
+"""Bad input gets a clear message on the form, in Swedish (the interface language), and
+saves nothing; the database refuses what
 the forms would let through by mistake."""
 
 import datetime
@@ -68,7 +69,9 @@ def test_it_refuses_a_cycle_of_parents(client, coordinator, world):
         },
     )
     assert response.status_code == 400
-    assert "under itself" in errors_of(response, "parent")[0]
+    assert errors_of(response, "parent") == [
+        "En grupp kan inte placeras under sig själv eller under någon av sina egna grupper."
+    ]
     strategic.refresh_from_db()
     assert strategic.parent_id is None
 
@@ -116,7 +119,7 @@ def test_it_refuses_a_membership_that_ends_before_it_starts(
         },
     )
     assert response.status_code == 400
-    assert errors_of(response, "end_date") == ["A membership cannot end before it starts."]
+    assert errors_of(response, "end_date") == ["Ett medlemskap kan inte sluta innan det börjar."]
     assert not Membership.objects.filter(user=police_partner).exists()
 
 
@@ -193,7 +196,7 @@ def test_it_refuses_a_goal_without_a_target(client, coordinator, world):
     client.force_login(coordinator)
     response = client.post(url("goal-create", pk=world["focus_area"].pk), goal_data(target=""))
     assert response.status_code == 400
-    assert errors_of(response, "target") == ["A goal needs a target: the value to reach."]
+    assert errors_of(response, "target") == ["Ett mål behöver ett målvärde: det värde som ska nås."]
     assert not Goal.objects.filter(title="Färre inbrott").exists()
 
 
@@ -233,7 +236,7 @@ def test_it_refuses_an_action_due_before_it_starts(client, coordinator, world):
         action_data(world, start_date="2026-06-01", due_date="2026-05-01"),
     )
     assert response.status_code == 400
-    assert errors_of(response, "due_date") == ["The due date cannot be before the start."]
+    assert errors_of(response, "due_date") == ["Slutdatumet kan inte ligga före starten."]
     assert not Action.objects.filter(title="Grannsamverkan i Åkarp").exists()
 
 
