@@ -85,7 +85,7 @@ class BodyForm(ValidateSetFieldsMixin, MunicipalFormMixin, forms.ModelForm):
 
 
 class MembershipForm(MunicipalFormMixin, forms.ModelForm):
-    user = PersonChoiceField(queryset=User.objects.none(), label=_("person"))
+    user = PersonChoiceField(queryset=User.objects.none(), label=_("Person"))
 
     class Meta:
         model = Membership
@@ -138,9 +138,9 @@ class AgreementForm(MunicipalFormMixin, forms.ModelForm):
 
 
 class RenewForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200)
-    start_date = forms.DateField(label=_("period from"), widget=DateInput())
-    end_date = forms.DateField(label=_("period to"), widget=DateInput())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    start_date = forms.DateField(label=_("Period from"), widget=DateInput())
+    end_date = forms.DateField(label=_("Period to"), widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -206,7 +206,7 @@ class GoalMeasurementForm(ValidateSetFieldsMixin, forms.ModelForm):
 
 
 class ActionForm(MunicipalFormMixin, forms.ModelForm):
-    lead = PersonChoiceField(queryset=User.objects.none(), label=_("lead"))
+    lead = PersonChoiceField(queryset=User.objects.none(), label=_("Lead"))
 
     class Meta:
         model = Action
