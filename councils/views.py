@@ -279,7 +279,7 @@ def membership_edit(request, pk):
 def agreement_list(request):
     agreements = (
         Agreement.objects.restrict(request.membership)
-        .select_related("police_area", "steering_body", "previous")
+        .select_related("police_area", "steering_body", "previous", "municipality")
         .annotate(
             focus_area_count=Count("focus_areas", distinct=True),
             action_count=Count("focus_areas__actions", distinct=True),

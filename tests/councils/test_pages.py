@@ -8,7 +8,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from councils.models import Action, ActionUpdate, Body, GoalMeasurement, Membership
+from councils.models import (
+    Action,
+    ActionUpdate,
+    Agreement,
+    Body,
+    FocusArea,
+    GoalMeasurement,
+    Membership,
+)
 from tests.conftest import make_user
 from trygghet import access
 
@@ -212,6 +220,16 @@ def grow(world, n):
         ActionUpdate.objects.create(
             action=action, author=user, note="x", status="ongoing", previous_status="ongoing"
         )
+        old = Agreement.objects.create(
+            municipality=burlov,
+            title=f"Tidigare överenskommelse {Agreement.objects.count()}",
+            police_area=world["agreement"].police_area,
+            steering_body=world["strategic"],
+            start_date=days(-3000 - 400 * Agreement.objects.count()),
+            end_date=days(-2700 - 400 * Agreement.objects.count()),
+            status="ended",
+        )
+        FocusArea.objects.create(agreement=old, title="Mängdbrott")
         GoalMeasurement.objects.create(
             goal=world["goal"], measured_on=days(-GoalMeasurement.objects.count() - 1), value=i
         )
