@@ -42,6 +42,7 @@ from .models import (
     FocusArea,
     Goal,
     Membership,
+    Organisation,
 )
 
 
@@ -119,6 +120,20 @@ def chart(request):
         return children
 
     roots = build(None)
+    today = timezone.localdate()
+    current_here = (
+        Q(body_memberships__body__municipality=request.municipality)
+        & (
+            Q(body_memberships__start_date__isnull=True)
+            | Q(body_memberships__start_date__lte=today)
+        )
+        & (Q(body_memberships__end_date__isnull=True) | Q(body_memberships__end_date__gte=today))
+    )
+    organisations = (
+        Organisation.objects.filter(municipalities=request.municipality)
+        .annotate(seat_count=Count("body_memberships", filter=current_here))
+        .order_by("kind", "name")
+    )
     flat = []
 
     def walk(nodes):
@@ -130,7 +145,12 @@ def chart(request):
     return render(
         request,
         "councils/chart.html",
-        {"roots": roots, "bodies": flat, "can_manage": membership.is_manager},
+        {
+            "roots": roots,
+            "bodies": flat,
+            "organisations": organisations,
+            "can_manage": membership.is_manager,
+        },
     )
 
 
@@ -170,6 +190,12 @@ def body_detail(request, pk):
         .select_related("lead", "focus_area__agreement__municipality")
         .order_by("due_date")
     )
+    steered = (
+        Agreement.objects.restrict(membership)
+        .filter(steering_body=body)
+        .select_related("municipality")
+        .order_by("-start_date")
+    )
     return render(
         request,
         "councils/body_detail.html",
@@ -180,6 +206,7 @@ def body_detail(request, pk):
             "upcoming": upcoming,
             "children": children,
             "actions": actions,
+            "steered": steered,
             "parent_readable": body.parent_id and readable.filter(pk=body.parent_id).exists(),
             "can_manage": membership.is_manager,
         },

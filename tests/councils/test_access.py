@@ -152,3 +152,38 @@ def test_it_stops_reading_a_body_once_the_membership_has_ended(client, world, me
     seat.save()
     client.force_login(member)
     assert client.get(world["working_group"].get_absolute_url()).status_code == 404
+
+
+MANAGE_PAGES = [(name, key) for name, key, expected in PAGES if expected is MANAGE]
+
+
+@pytest.mark.parametrize("name,obj_key", MANAGE_PAGES, ids=[f"{n}:{k}" for n, k in MANAGE_PAGES])
+@pytest.mark.parametrize(
+    "role,status", [("member", 403), ("company_partner", 403), ("outsider", 404)]
+)
+def test_it_refuses_changes_posted_by_roles_that_may_not_change(
+    client, world, users_by_role, name, obj_key, role, status
+):
+    from councils.models import Action, Agreement, Body, Membership
+
+    def state():
+        return [
+            list(model.objects.order_by("pk").values())
+            for model in (Action, Agreement, Body, Membership)
+        ]
+
+    before = state()
+    client.force_login(users_by_role[role])
+    response = client.post(page_url(world, name, obj_key), {"name": "x", "title": "x"})
+    assert response.status_code == status
+    assert state() == before
+
+
+def test_a_partner_who_is_not_the_lead_may_not_post_an_update(client, world, police_partner):
+    client.force_login(police_partner)
+    response = client.post(
+        page_url(world, "action-update-create", "action"),
+        {"date": "2026-01-01", "status": "done", "note": "x"},
+    )
+    assert response.status_code == 403
+    assert not world["action"].updates.exists()

@@ -270,3 +270,32 @@ def test_the_quarterly_schedule_exists_after_migrate(db):
 
     task = PeriodicTask.objects.get(task="councils.tasks.remind_action_leads")
     assert task.crontab.month_of_year == "3,6,9,12"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reminder_runs_at_the_same_time_send_one_mail(world, mailoutbox):
+    """The task run twice at once (a duplicated beat, a redelivered message) sends once."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            services.remind_action_leads(days(0))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(mailoutbox) == 1
+    assert ActionReminder.objects.count() == 1
