@@ -8,7 +8,7 @@ municipality (or a body the person does not sit in) is not found, so it answers 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -172,9 +172,13 @@ def body_detail(request, pk):
     former = [s for s in seats if s.end_date and s.end_date < today]
     upcoming = [s for s in seats if s.start_date and s.start_date > today]
     readable = Body.objects.restrict(membership)
+    # As on the chart, the names of the groups below are shown to everyone who reads this
+    # body; their pages only to those who may read them.
     children = (
-        readable.filter(parent=body)
+        Body.objects.in_municipality(request.municipality)
+        .filter(parent=body, is_active=True)
         .select_related("municipality")
+        .annotate(readable=Exists(readable.filter(pk=OuterRef("pk"))))
         .annotate(
             seat_count=Count(
                 "memberships",

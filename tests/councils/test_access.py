@@ -187,3 +187,17 @@ def test_a_partner_who_is_not_the_lead_may_not_post_an_update(client, world, pol
     )
     assert response.status_code == 403
     assert not world["action"].updates.exists()
+
+
+def test_a_body_page_names_the_groups_below_but_links_only_readable_ones(
+    client, world, member, make_seat
+):
+    """The member sits in the working group and, here, in the strategic council but not in
+    the preparation group: the council's page names it without a link."""
+    from councils.models import Membership
+
+    Membership.objects.create(body=world["strategic"], user=member)
+    client.force_login(member)
+    html = client.get(world["strategic"].get_absolute_url()).content.decode()
+    assert "Beredningsgrupp" in html
+    assert world["preparation"].get_absolute_url() not in html
