@@ -399,6 +399,24 @@ class Membership(models.Model):
                 ).exists()
             ):
                 errors["user"] = _("This person has no role in the body's municipality.")
+            elif self.user_id and "end_date" not in errors:
+                # Two seats of one person in one body may follow each other, never overlap.
+                overlapping = Membership.objects.filter(body=body, user_id=self.user_id).exclude(
+                    pk=self.pk
+                )
+                if self.end_date:
+                    overlapping = overlapping.filter(
+                        Q(start_date__isnull=True) | Q(start_date__lte=self.end_date)
+                    )
+                if self.start_date:
+                    overlapping = overlapping.filter(
+                        Q(end_date__isnull=True) | Q(end_date__gte=self.start_date)
+                    )
+                if overlapping.exists():
+                    errors["user"] = _(
+                        "This person already has a seat in the body for this period: change "
+                        "that seat instead."
+                    )
         if errors:
             raise ValidationError(errors)
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -203,12 +203,21 @@ def follow_up(agreement, today=None):
         entry["stale"] = [a for a in entry["actions"] if a.stale]
         entry["total"] = len(entry["actions"])
         rows.append(entry)
+    hours = dict(
+        ActionUpdate.objects.filter(action__focus_area__agreement=agreement)
+        .values_list("action__focus_area")
+        .annotate(total=Sum("hours_spent"))
+        .values_list("action__focus_area", "total")
+    )
+    for entry in rows:
+        entry["hours"] = hours.get(entry["area"].pk) or 0
     all_actions = [a for row in rows for a in row["actions"]]
     totals = {
         "actions": len(all_actions),
         "late": sum(1 for a in all_actions if a.late),
         "stale": sum(1 for a in all_actions if a.stale),
         "done": sum(1 for a in all_actions if a.status == Action.Status.DONE),
+        "hours": sum(row["hours"] for row in rows),
     }
     return {"areas": rows, "totals": totals, "today": today}
 

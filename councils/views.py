@@ -317,10 +317,22 @@ def agreement_list(request):
         )
         .order_by("-start_date", "-pk")
     )
+    my_actions = (
+        Action.objects.restrict(request.membership)
+        .open()
+        .filter(lead=request.user)
+        .with_follow_up()
+        .select_related("focus_area__agreement__municipality")
+        .order_by("due_date", "pk")
+    )
     return render(
         request,
         "councils/agreement_list.html",
-        {"agreements": agreements, "can_manage": request.membership.is_manager},
+        {
+            "agreements": agreements,
+            "my_actions": my_actions,
+            "can_manage": request.membership.is_manager,
+        },
     )
 
 

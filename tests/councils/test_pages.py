@@ -261,3 +261,30 @@ def test_list_pages_run_a_constant_number_of_queries(client, coordinator, world,
     large = count()
     assert small == large, f"{name}: {small} queries with few rows, {large} with many"
     assert large <= 16
+
+
+def test_the_lead_finds_their_open_actions_on_the_agreement_list(client, member, world):
+    client.force_login(member)
+    html = client.get(url("agreement-list")).content.decode()
+    assert world["action"].get_absolute_url() in html
+    Action.objects.filter(pk=world["action"].pk).update(status="done")
+    html = client.get(url("agreement-list")).content.decode()
+    assert world["action"].get_absolute_url() not in html
+
+
+def test_the_follow_up_adds_up_the_hours_reported(client, coordinator, world):
+    action = world["action"]
+    for hours in ("2.5", "4"):
+        ActionUpdate.objects.create(
+            action=action,
+            author=action.lead,
+            note="x",
+            status="ongoing",
+            previous_status="ongoing",
+            hours_spent=hours,
+        )
+    from councils import services
+
+    data = services.follow_up(world["agreement"])
+    assert data["areas"][0]["hours"] == 6.5
+    assert data["totals"]["hours"] == 6.5

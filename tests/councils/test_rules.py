@@ -368,3 +368,27 @@ def test_body_restrict_gives_members_only_their_current_bodies(world, member, co
     seat.end_date = days(-1)
     seat.save()
     assert not Body.objects.restrict(member_role).exists()
+
+
+def test_it_refuses_a_second_seat_overlapping_the_first(client, coordinator, world, member):
+    client.force_login(coordinator)
+    response = client.post(
+        url("membership-create", pk=world["working_group"].pk),
+        {"user": member.pk, "role": "member", "start_date": days(0).isoformat()},
+    )
+    assert response.status_code == 400
+    assert errors_of(response, "user")
+    assert world["working_group"].memberships.count() == 1
+
+
+def test_a_person_may_return_to_a_body_after_leaving(client, coordinator, world, member):
+    seat = world["seat"]
+    seat.end_date = days(-10)
+    seat.save()
+    client.force_login(coordinator)
+    response = client.post(
+        url("membership-create", pk=world["working_group"].pk),
+        {"user": member.pk, "role": "member", "start_date": days(0).isoformat()},
+    )
+    assert response.status_code == 302
+    assert world["working_group"].memberships.count() == 2

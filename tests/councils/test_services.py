@@ -172,7 +172,7 @@ def test_follow_up_counts_statuses_late_stale_and_latest_goal_value(
     assert [a.title for a in row["stale"]] == ["Sen"], "the fresh action started 30 days ago"
     goal = row["goals"][0]
     assert goal.latest_value == Decimal("4.5") and goal.latest_is_met is True
-    assert data["totals"] == {"actions": 2, "late": 1, "stale": 1, "done": 0}
+    assert data["totals"] == {"actions": 2, "late": 1, "stale": 1, "done": 0, "hours": 0}
 
 
 def test_an_action_never_followed_up_for_90_days_is_stale(world):
