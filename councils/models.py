@@ -653,10 +653,15 @@ class Goal(models.Model):
 
     def clean(self):
         super().clean()
-        if self.baseline is not None and self.target is not None and self.baseline == self.target:
-            raise ValidationError(
-                {"target": _("The target must differ from the baseline, or there is no goal.")}
-            )
+        if self.baseline is not None and self.target is not None:
+            if self.direction == self.Direction.DECREASE and self.target > self.baseline:
+                raise ValidationError(
+                    {"target": _("Lower is better here: the target cannot be above the baseline.")}
+                )
+            if self.direction == self.Direction.INCREASE and self.target < self.baseline:
+                raise ValidationError(
+                    {"target": _("Higher is better here: the target cannot be below the baseline.")}
+                )
         if self.baseline_date and self.target_date and self.target_date <= self.baseline_date:
             raise ValidationError({"target_date": _("The target date must follow the baseline.")})
 

@@ -288,3 +288,19 @@ def test_the_follow_up_adds_up_the_hours_reported(client, coordinator, world):
     data = services.follow_up(world["agreement"])
     assert data["areas"][0]["hours"] == 6.5
     assert data["totals"]["hours"] == 6.5
+
+
+def test_the_meetings_place_lists_what_the_meetings_app_passes(world):
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    meeting = SimpleNamespace(
+        get_absolute_url="/burlov/meetings/7/", starts_at=None, title="Möte om våren"
+    )
+    html = render_to_string(
+        "councils/_body_meetings.html",
+        {"body_meetings": [meeting], "body_calendar_url": "/calendar/abc.ics"},
+    )
+    assert "/burlov/meetings/7/" in html and "Möte om våren" in html
+    assert 'href="/calendar/abc.ics"' in html

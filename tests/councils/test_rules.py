@@ -392,3 +392,18 @@ def test_a_person_may_return_to_a_body_after_leaving(client, coordinator, world,
     )
     assert response.status_code == 302
     assert world["working_group"].memberships.count() == 2
+
+
+def test_it_refuses_a_target_on_the_wrong_side_of_the_baseline(client, coordinator, world):
+    client.force_login(coordinator)
+    response = client.post(
+        url("goal-create", pk=world["focus_area"].pk),
+        goal_data(direction="decrease", baseline="100", target="120"),
+    )
+    assert response.status_code == 400
+    assert errors_of(response, "target")
+    response = client.post(
+        url("goal-create", pk=world["focus_area"].pk),
+        goal_data(direction="increase", baseline="100", target="120"),
+    )
+    assert response.status_code == 302
