@@ -904,6 +904,15 @@ def seed_agreements(municipalities, organisations, people):
         ),
     ]
     _seed_plan(eslov_agreement, eslov_plan, p, d)
+    CitizenPromise.objects.get_or_create(
+        agreement=eslov_agreement,
+        title="Vi genomför trygghetsvandringar i alla tätorter under året",
+        defaults={
+            "description": "Invånare, föreningar, polis och kommun går tillsammans och åtgärdar "
+            "det som gör platser otrygga.",
+            "status": CitizenPromise.Status.ONGOING,
+        },
+    )
 
 
 def _seed_plan(agreement, plan, people, d):
@@ -951,8 +960,11 @@ def _seed_plan(agreement, plan, people, d):
                     "responsible_organisation": organisation,
                     "working_group": working_group,
                     "lead": people[lead],
-                    "start_date": d(start),
-                    "due_date": d(due),
+                    # Within the agreement's period (Eslöv's runs one calendar year).
+                    "start_date": max(d(start), agreement.start_date),
+                    "due_date": max(
+                        min(d(due), agreement.end_date), max(d(start), agreement.start_date)
+                    ),
                     "status": status,
                     "is_priority": priority,
                 },
