@@ -149,6 +149,7 @@ def chart(request):
             "roots": roots,
             "bodies": flat,
             "organisations": organisations,
+            "kinds": {b.kind for b in bodies},
             "can_manage": membership.is_manager,
         },
     )

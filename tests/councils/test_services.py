@@ -196,6 +196,7 @@ def test_it_reminds_each_lead_without_an_update_this_quarter_once(world, mailout
     assert message.to == [world["action"].lead.email]
     assert world["action"].title in message.subject
     assert world["action"].get_absolute_url() in message.body
+    assert message.body.startswith("Hej"), "the mail is in the interface language, Swedish"
     # Run again (a retried or duplicated task): nothing more is sent.
     assert services.remind_action_leads(today) == 0
     assert len(mailoutbox) == 1
