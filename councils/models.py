@@ -383,7 +383,8 @@ class Membership(models.Model):
         errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("A membership cannot end before it starts.")
-        body = self.body if self.body_id else None
+        # In an admin inline the body may be new (no id yet) but already set on the seat.
+        body = self.body if (self.body_id or Membership.body.is_cached(self)) else None
         if body is not None:
             if (
                 self.organisation_id

@@ -89,3 +89,28 @@ def test_the_admin_keeps_the_rules_too(client, db):
         or "annan kommun" in response.content.decode()
     )
     assert not Body.objects.filter(name="Fel grupp").exists()
+
+
+def test_the_admin_checks_seats_added_with_a_new_body(client, db):
+    """A seat given inline with a new body is checked too: the person must work in the
+    body's municipality."""
+    call_command("seed_demo", only=["councils"])
+    admin = User.objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(admin)
+    burlov = Agreement.objects.get(municipality__slug="burlov").municipality
+    eslov_only = User.objects.get(username="eslov.ledamot")
+    response = client.post(
+        reverse("admin:councils_body_add"),
+        {
+            "municipality": burlov.pk,
+            "name": "Ny grupp",
+            "kind": "council",
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-user": eslov_only.pk,
+            "memberships-0-role": "member",
+        },
+    )
+    assert response.status_code == 200
+    assert not Body.objects.filter(name="Ny grupp").exists()
