@@ -227,19 +227,18 @@ class IncidentForm(forms.ModelForm):
                 "longitude" if lng is None else "latitude",
                 _("Give both latitude and longitude, or neither."),
             )
-        elif lat is not None:
-            if not (
-                SWEDEN_LATITUDE[0] <= lat <= SWEDEN_LATITUDE[1]
-                and SWEDEN_LONGITUDE[0] <= lng <= SWEDEN_LONGITUDE[1]
-            ):
-                self.add_error(
-                    "latitude",
-                    _(
-                        "The position is outside Sweden (latitude %(lat)s, longitude %(lng)s): "
-                        "check that latitude and longitude are not swapped."
-                    )
-                    % {"lat": lat, "lng": lng},
+        elif lat is not None and not (
+            SWEDEN_LATITUDE[0] <= lat <= SWEDEN_LATITUDE[1]
+            and SWEDEN_LONGITUDE[0] <= lng <= SWEDEN_LONGITUDE[1]
+        ):
+            self.add_error(
+                "latitude",
+                _(
+                    "The position is outside Sweden (latitude %(lat)s, longitude %(lng)s): "
+                    "check that latitude and longitude are not swapped."
                 )
+                % {"lat": lat, "lng": lng},
+            )
         self._started_at, self._ended_at = started_at, ended_at
         return cleaned
 
