@@ -417,3 +417,17 @@ def import_events(events, *, municipalities=None, progress=None, progress_every=
 
 def import_source(source, **kwargs):
     return import_events(load_events(source), **kwargs)
+
+
+SHARED_EVENTS_FILE = "events-2023-03_2026-08.json.gz"
+
+
+def shared_events_file():
+    """The shared file of real police events: $TRYGGHET_SHARED_DATA/polisen-events/... or
+    ../shared/data/polisen-events/... next to the checkout. None when it is not there."""
+    import os
+
+    base = os.environ.get("TRYGGHET_SHARED_DATA")
+    root = Path(base) if base else Path(settings.BASE_DIR).parent / "shared" / "data"
+    path = root / "polisen-events" / SHARED_EVENTS_FILE
+    return path if path.exists() else None
