@@ -177,7 +177,8 @@ class IncidentForm(forms.ModelForm):
     def clean_organisation(self):
         if not self.membership.is_manager:
             return self.membership.organisation
-        return self.cleaned_data.get("organisation")
+        # Left empty: the logger's own organisation, as the form proposed.
+        return self.cleaned_data.get("organisation") or self.membership.organisation
 
     def clean(self):
         cleaned = super().clean()

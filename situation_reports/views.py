@@ -45,7 +45,7 @@ def _url(name, request, **kwargs):
 def _filtered(request):
     """The filter and its queryset: one definition for the list, the map and the exports."""
     base = Incident.objects.restrict(request.membership).select_related(
-        "category", "area", "organisation"
+        "category", "area", "organisation", "municipality"
     )
     incident_filter = IncidentFilter(
         request.GET or None, queryset=base, membership=request.membership

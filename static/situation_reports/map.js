@@ -49,10 +49,21 @@
       .then(function (data) {
         var group = L.featureGroup();
         var approximate = 0;
+        var stacked = {};
         data.points.forEach(function (point) {
           var approx = !!point.approximate;
-          if (approx) approximate += 1;
-          var marker = L.circleMarker([point.lat, point.lng], {
+          var lat = point.lat, lng = point.lng;
+          if (approx) {
+            approximate += 1;
+            // Incidents placed at the same centre are spread on a small sunflower spiral
+            // around it, so that each stays visible and clickable.
+            var key = lat + "," + lng;
+            var k = (stacked[key] = (stacked[key] || 0) + 1);
+            var radius = 0.0007 * Math.sqrt(k);
+            lat += radius * Math.cos(k * 2.39996);
+            lng += 1.7 * radius * Math.sin(k * 2.39996);
+          }
+          var marker = L.circleMarker([lat, lng], {
             radius: 4 + (point.severity || 1),
             color: approx ? "#6c3483" : layer.colour,
             weight: approx ? 2 : 1,
