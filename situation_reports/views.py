@@ -298,7 +298,9 @@ def incident_create(request):
     # "Save and log another" carries the date over: a weekend is logged day by day.
     if request.GET.get("date"):
         initial["occurred_on"] = request.GET["date"]
-    form = IncidentForm(request.POST or None, membership=membership, initial=initial)
+    form = IncidentForm(
+        request.POST if request.method == "POST" else None, membership=membership, initial=initial
+    )
     duplicates = []
     if request.method == "POST" and form.is_valid():
         duplicates = form.duplicates()
@@ -344,7 +346,11 @@ def incident_edit(request, pk):
     incident = get_object_or_404(Incident.objects.restrict(request.membership), pk=pk)
     if not _can_edit(request.membership, incident):
         raise PermissionDenied
-    form = IncidentEditForm(request.POST or None, instance=incident, membership=request.membership)
+    form = IncidentEditForm(
+        request.POST if request.method == "POST" else None,
+        instance=incident,
+        membership=request.membership,
+    )
     if request.method == "POST" and form.is_valid():
         incident = form.save(commit=False)
         incident._change_reason = form.cleaned_data.get("change_reason") or ""
@@ -390,7 +396,10 @@ IMPORT_SESSION_KEY = "situation_reports_import"
 @municipal_view(roles=MANAGERS)
 def incident_import(request):
     """Step 1: upload, and see every row with its errors. Nothing is saved yet."""
-    form = IncidentImportForm(request.POST or None, request.FILES or None)
+    form = IncidentImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     preview = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -469,7 +478,9 @@ def upcoming_list(request):
 
 @municipal_view(roles=MANAGERS)
 def upcoming_create(request):
-    form = UpcomingEventForm(request.POST or None, municipality=request.municipality)
+    form = UpcomingEventForm(
+        request.POST if request.method == "POST" else None, municipality=request.municipality
+    )
     if request.method == "POST" and form.is_valid():
         event = form.save(commit=False)
         event.municipality = request.municipality
