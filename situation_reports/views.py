@@ -58,7 +58,7 @@ def _querystring(request, drop=("page",), **extra):
         (key, value)
         for key, values in request.GET.lists()
         for value in values
-        if key not in drop and key not in extra
+        if key not in drop and key not in extra and value != ""
     ]
     params += [(k, v) for k, v in extra.items() if v not in (None, "")]
     return urlencode(params)
