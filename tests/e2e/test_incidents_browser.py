@@ -1,5 +1,7 @@
 """The Eslöv coordinator logs a weekend's incidents by keyboard, filters, maps and exports."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
@@ -100,7 +102,7 @@ def test_the_eslov_coordinator_logs_filters_maps_and_exports(
     page.get_by_role("link", name="Lista", exact=True).click()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Ladda ned CSV").click()
-    content = open(download_info.value.path(), encoding="utf-8-sig").read()
+    content = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
     assert "Nytt klotter på busskuren." in content
     assert "Containerbrand" not in content
     assert len(content.strip().splitlines()) == 2
