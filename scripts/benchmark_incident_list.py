@@ -126,11 +126,11 @@ def main():
     client.force_login(user)
     base = f"/{SLUG}/incidents/"
     area = Area.objects.filter(municipality=municipality).first()
+    year_ago = (timezone.localdate() - datetime.timedelta(days=365)).isoformat()
     cases = {
         "list, first page": base,
         "list, page 1000": base + "?page=1000",
-        "filtered by area and period": base
-        + f"?area={area.pk}&date_from={(timezone.localdate() - datetime.timedelta(days=365)).isoformat()}",
+        "filtered by area and period": base + f"?area={area.pk}&date_from={year_ago}",
         "sorted by category": base + "?sort=category",
         "free text": base + "?q=nummer+4711",
         "map data (5,000 newest)": f"/{SLUG}/incidents/map/data.json",

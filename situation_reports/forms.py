@@ -116,6 +116,10 @@ class IncidentForm(forms.ModelForm):
         )
         self.fields["area"].empty_label = _("– no particular area –")
         self.fields["part_of_day"].help_text = _("Needed only when the time is unknown.")
+        self.fields["part_of_day"].choices = [
+            ("", _("– from the time –")),
+            *Incident.PartOfDay.choices,
+        ]
         self.fields["description"].error_messages["required"] = _(
             "Describe what happened: the description may not be empty."
         )
