@@ -23,13 +23,14 @@ from trygghet.access import ADMIN, COORDINATOR, EVERYONE, MANAGERS, PARTNER, mun
 from . import csv_import, exports, incidents
 from .filters import IncidentFilter
 from .forms import (
+    IncidentCategoryForm,
     IncidentEditForm,
     IncidentForm,
     IncidentImportForm,
     UpcomingEventForm,
     WithdrawForm,
 )
-from .models import Area, Incident, UpcomingEvent
+from .models import Area, Incident, IncidentCategory, UpcomingEvent
 
 LOGGERS = (ADMIN, COORDINATOR, PARTNER)
 PAGE_SIZE = 50
@@ -510,3 +511,38 @@ def upcoming_generate(request):
             % {"count": created, "year": year},
         )
     return redirect(_url("upcoming-list", request))
+
+
+# --- Categories -----------------------------------------------------------------------------
+
+
+@municipal_view(roles=EVERYONE)
+def category_list(request):
+    """The national categories and the municipality's own; managers add and retire their own."""
+    municipality = request.municipality
+    form = None
+    if request.membership.is_manager:
+        form = IncidentCategoryForm(
+            request.POST if request.method == "POST" else None, municipality=municipality
+        )
+        if request.method == "POST" and "toggle" in request.POST:
+            category = get_object_or_404(
+                IncidentCategory, municipality=municipality, pk=request.POST.get("toggle")
+            )
+            category.is_active = not category.is_active
+            category.save(update_fields=["is_active"])
+            return redirect(_url("category-list", request))
+        if request.method == "POST" and form.is_valid():
+            category = form.save()
+            messages.success(request, _("The category “%(name)s” was added.") % {"name": category})
+            return redirect(_url("category-list", request))
+    elif request.method == "POST":
+        raise PermissionDenied
+    categories = IncidentCategory.objects.filter(
+        Q(municipality__isnull=True) | Q(municipality=municipality)
+    ).order_by("municipality", "position", "name")
+    return render(
+        request,
+        "situation_reports/category_list.html",
+        {"categories": categories, "form": form},
+    )
