@@ -31,7 +31,7 @@ from simple_history.utils import bulk_create_with_history
 
 from councils.models import Municipality, Organisation
 
-from .models import Incident, IncidentCategory
+from .models import Area, Incident, IncidentCategory
 
 POLICE_SITE = "https://polisen.se"
 API_URL = getattr(settings, "POLICE_EVENTS_URL", "https://polisen.se/api/events")
@@ -322,6 +322,12 @@ def import_events(events, *, municipalities=None, progress=None, progress_every=
         for m in org.municipalities.all():
             police_orgs.setdefault(m.pk, org)
 
+    areas_by_municipality = {}
+    for area in Area.objects.filter(municipality__in=list(by_name.values()), is_active=True):
+        areas_by_municipality.setdefault(area.municipality_id, []).append(
+            (re.compile(rf"(?<!\w){re.escape(area.name)}(?!\w)", re.IGNORECASE), area)
+        )
+
     candidates = []
     seen_ids = set()
     total = len(events)
@@ -379,6 +385,13 @@ def import_events(events, *, municipalities=None, progress=None, progress_every=
             code = IncidentCategory.OTHER
         started = event_time(name, published)
         text = (event.get("summary") or "").strip() or name
+        # The police's position is the municipality's centre; an area named in the summary
+        # ("Brand i förråd, Arlöv.") says more. Only one named area counts, never a guess.
+        named = [
+            area
+            for pattern, area in areas_by_municipality.get(municipality.pk, [])
+            if pattern.search(text)
+        ]
         new.append(
             Incident(
                 municipality=municipality,
@@ -386,6 +399,7 @@ def import_events(events, *, municipalities=None, progress=None, progress_every=
                 started_at=started,
                 category=categories[code],
                 description=text,
+                area=named[0] if len(named) == 1 else None,
                 place="",
                 severity=Incident.Severity.MEDIUM,
                 confidentiality=Incident.Confidentiality.OPEN,

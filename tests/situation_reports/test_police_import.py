@@ -222,3 +222,39 @@ def test_the_police_events_appear_in_the_list_as_police_open_data(
         == Incident.objects.filter(municipality=burlov).count()
     )
     assert timezone.now()
+
+
+def test_an_area_named_in_the_summary_is_taken_only_when_it_is_the_only_one(burlov, categories):
+    from situation_reports.models import Area
+
+    arlov = Area.objects.create(municipality=burlov, name="Arlöv")
+    Area.objects.create(municipality=burlov, name="Åkarp")
+    base = {
+        "datetime": "2025-04-09 12:00:00 +02:00",
+        "type": "Brand",
+        "location": {"name": "Burlöv"},
+    }
+    police.import_events(
+        [
+            {
+                **base,
+                "id": 1,
+                "name": "09 april 11.58, Brand, Burlöv",
+                "summary": "Brand i förråd, Arlöv.",
+            },
+            {
+                **base,
+                "id": 2,
+                "name": "09 april 11.58, Brand, Burlöv",
+                "summary": "Från Arlöv till Åkarp.",
+            },
+            {
+                **base,
+                "id": 3,
+                "name": "09 april 11.58, Brand, Burlöv",
+                "summary": "Brand i Arlövsskolan.",
+            },
+        ]
+    )
+    areas = dict(Incident.objects.values_list("police_id", "area"))
+    assert areas == {1: arlov.pk, 2: None, 3: None}
