@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+from django.utils import timezone
 
 from councils.models import Municipality, Organisation
 
@@ -419,14 +419,37 @@ def import_events(events, *, municipalities=None, progress=None, progress_every=
         incident.part_of_day = part_of_day_for(incident.started_at.astimezone(STOCKHOLM).time())
     with transaction.atomic():
         for start in range(0, len(new), BATCH_SIZE):
-            bulk_create_with_history(
-                new[start : start + BATCH_SIZE],
-                Incident,
-                batch_size=BATCH_SIZE,
-                default_change_reason="police open data",
-            )
+            batch = new[start : start + BATCH_SIZE]
+            Incident.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+            record_creation_history([i.police_id for i in batch], "police open data")
     summary.imported = len(new)
     return summary
+
+
+def record_creation_history(police_ids, reason):
+    """The "created" history rows of just-imported incidents, copied inside the database.
+
+    Equivalent to ``simple_history``'s ``bulk_create_with_history`` (one "+" record per
+    incident, no user) but one INSERT ... SELECT per batch instead of preparing every value
+    in Python: the whole police file imports in a fraction of the time.
+    """
+    from django.db import connection
+
+    if not police_ids:
+        return
+    history = Incident.history.model
+    own = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+    columns = [f.column for f in history._meta.fields if f.name not in own]
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} "
+        f"({quoted}, history_date, history_change_reason, history_type, history_user_id) "
+        f"SELECT {quoted}, %s, %s, '+', NULL "
+        f"FROM {connection.ops.quote_name(Incident._meta.db_table)} WHERE police_id IN "
+        f"({', '.join(['%s'] * len(police_ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.now(), reason, *police_ids])
 
 
 def import_source(source, **kwargs):

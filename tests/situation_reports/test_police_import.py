@@ -67,6 +67,9 @@ def test_it_imports_the_fixture_with_every_trap(burlov, eslov, police_events, ca
     assert incident.source == Incident.Source.POLICE_OPEN_DATA
     assert incident.confidentiality == Incident.Confidentiality.OPEN
     assert incident.latitude is None  # the gps is the municipality's centre, not the place
+    created = incident.history.get()  # its creation is in the history like any other
+    assert (created.history_type, created.history_change_reason) == ("+", "police open data")
+    assert created.description == incident.description
     assert summary.imported == Incident.objects.count()
     assert summary.read == len(police_events)
 
