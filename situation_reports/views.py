@@ -246,6 +246,10 @@ def incident_export(request, fmt):
     _filter, qs = _filtered(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"handelser-{request.municipality.slug}-{stamp}"
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    # An export carries the full text: each restricted incident in it counts as read.
+    incidents.log_bulk_access(qs, request.user)
     if fmt == "csv":
         return exports.csv_response(qs, filename)
     if fmt == "xlsx":
