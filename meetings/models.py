@@ -567,6 +567,9 @@ class MeetingNotice(models.Model):
             models.UniqueConstraint(fields=["meeting", "kind"], name="notice_once_per_kind")
         ]
 
+    def __str__(self):
+        return f"{self.meeting}: {self.kind}"
+
 
 class ShareLinkQuerySet(MunicipalQuerySet):
     def valid(self, now=None):
@@ -641,6 +644,9 @@ class ShareLinkOpening(models.Model):
     class Meta:
         ordering = ["-opened_at"]
 
+    def __str__(self):
+        return f"{self.link} {self.opened_at:%Y-%m-%d %H:%M} {self.outcome}"
+
 
 class CalendarToken(models.Model):
     """A private feed address for a calendar app that cannot log in. Tied to a person, so the
@@ -671,6 +677,9 @@ class CalendarToken(models.Model):
                 name="one_live_calendar_token",
             )
         ]
+
+    def __str__(self):
+        return f"{self.user} – {self.body or 'personal'}"
 
 
 class ObservationQuerySet(MunicipalQuerySet):

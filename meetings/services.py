@@ -213,7 +213,7 @@ def cancel_meeting(meeting, reason=""):
     return update_meeting(meeting, ["status"])
 
 
-def publish_agenda(meeting):
+def publish_agenda(meeting, notify=True):
     """Publish the agenda and (after commit) e-mail the invited members a link."""
     if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.AGENDA_PUBLISHED):
         raise ValidationError(_("Only a planned meeting's agenda can be published."))
@@ -223,7 +223,7 @@ def publish_agenda(meeting):
     meeting.status = Meeting.Status.AGENDA_PUBLISHED
     meeting.agenda_published_at = meeting.agenda_published_at or timezone.now()
     update_meeting(meeting, ["status"])
-    if first:
+    if first and notify:
         from .tasks import send_agenda_email
 
         transaction.on_commit(lambda: send_agenda_email.delay(meeting.pk))
