@@ -38,7 +38,15 @@ def people_of(municipality):
     ).order_by("first_name", "last_name")
 
 
+def video_field():
+    return forms.URLField(
+        label=_("video link"), required=False, assume_scheme="https", max_length=200
+    )
+
+
 class SeriesForm(forms.ModelForm):
+    video_url = video_field()
+
     class Meta:
         model = MeetingSeries
         fields = [
@@ -73,6 +81,8 @@ class SeriesForm(forms.ModelForm):
 
 class MeetingForm(forms.ModelForm):
     """A single meeting: create one as decided, or move one of a series."""
+
+    video_url = video_field()
 
     class Meta:
         model = Meeting

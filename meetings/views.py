@@ -87,7 +87,9 @@ def meeting_list(request):
 def action_list(request):
     qs = (
         ActionItem.objects.restrict(request.membership)
-        .select_related("meeting", "body", "owner", "owner_organisation", "municipality")
+        .select_related(
+            "meeting__municipality", "body", "owner", "owner_organisation", "municipality"
+        )
         .order_by("status", "due_date", "pk")
     )
     status = request.GET.get("status", "open")
