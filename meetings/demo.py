@@ -145,8 +145,8 @@ NOTES = {
 }
 
 ACTIONS = [
-    ("Ta fram karta över platser med nedsläckt belysning", "burlov.ledamot", 14),
     ("Kontakta fastighetsägaren om skadegörelse vid pendeltågsstationen", "burlov.samordnare", 7),
+    ("Ta fram karta över platser med nedsläckt belysning", "burlov.ledamot", 14),
     ("Bjuda in fältgruppen till nästa möte", "burlov.samordnare", 10),
 ]
 
@@ -232,6 +232,9 @@ def seed(stdout=None):
     _past_minutes(municipalities["burlov"], users)
     _past_minutes(municipalities["eslov"], users)
     _safety_walk(municipalities["eslov"], users)
+    # Upcoming agendas were filled when their meetings were planned: bring them up to date
+    # with the action items decided above.
+    services.refresh_upcoming_agendas(days=70)
     if stdout:
         stdout.write(
             f"meetings: {MeetingSeries.objects.count()} series ({series_made} new), "

@@ -157,6 +157,20 @@ def fill_agenda(meeting):
     return meeting.agenda_items.all()
 
 
+def refresh_upcoming_agendas(days=14, now=None):
+    """Refill the agendas of planned (unpublished) meetings of the coming ``days``, so the
+    automatic items are current when members first look. Returns how many were refilled."""
+    now = now or timezone.now()
+    meetings = Meeting.objects.filter(
+        status=Meeting.Status.PLANNED,
+        start__gte=now,
+        start__lte=now + datetime.timedelta(days=days),
+    ).select_related("series", "municipality")
+    for meeting in meetings:
+        fill_agenda(meeting)
+    return len(meetings)
+
+
 def renumber(meeting, ordered_ids):
     """Put the agenda items in the given order (ids of this meeting's items only)."""
     meeting.check_editable()

@@ -163,3 +163,15 @@ def test_the_agenda_cannot_change_after_the_minutes_are_approved(login, coordina
     item.refresh_from_db()
     assert item.title == "Läget"
     assert meeting.agenda_items.count() == 1
+
+
+def test_upcoming_planned_agendas_are_refreshed_but_published_ones_are_left(
+    earlier_and_next, make_meeting
+):
+    _, upcoming = earlier_and_next
+    published = make_meeting(start=timezone.now() + datetime.timedelta(days=2))
+    services.publish_agenda(published, notify=False)
+    published.agenda_items.all().delete()
+    assert services.refresh_upcoming_agendas(days=14) == 1
+    assert upcoming.agenda_items.filter(source_key="actions:open").exists()
+    assert not published.agenda_items.exists()
