@@ -818,7 +818,9 @@ def calendar(request):
 def _no_index(response):
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
+    # Referrer-Policy stays "same-origin" (settings): the token never leaves in a Referer to
+    # another site (the video link, say), and the RSVP form keeps a real Origin for CSRF
+    # ("no-referrer" would make the browser send Origin: null and the POST fail).
     return response
 
 

@@ -18,6 +18,8 @@
     window.Sortable.create(list, {
       handle: ".drag-handle",
       animation: 150,
+      // Mouse and touch events rather than native drag and drop: works the same everywhere.
+      forceFallback: true,
       onEnd: function (event) {
         if (event.oldIndex === event.newIndex) return;
         var body = new URLSearchParams();
@@ -52,12 +54,11 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  function initAgenda() {
     var root = document.getElementById("agenda");
     if (root) init(root);
-  });
-  document.body.addEventListener("htmx:afterSwap", function () {
-    var root = document.getElementById("agenda");
-    if (root) init(root);
-  });
+  }
+  document.addEventListener("DOMContentLoaded", initAgenda);
+  // After every htmx swap (move up/down, share toggle, refill) the new agenda needs it again.
+  if (window.htmx) window.htmx.onLoad(initAgenda);
 })();
