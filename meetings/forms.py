@@ -122,7 +122,7 @@ class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["title", "description", "presenter", "minutes_allotted", "shareable"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def clean(self):
         data = super().clean()

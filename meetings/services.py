@@ -394,6 +394,33 @@ def record_guest_response(link, meeting, *, name, organisation, attending):
 # --- Minutes ----------------------------------------------------------------------------------
 
 
+def attendee_organisations(meeting):
+    """user id -> the organisation the person represents: their seat in the body, or else their
+    organisation in the municipality."""
+    from councils.models import Membership, MunicipalityMembership
+
+    user_ids = list(
+        meeting.attendances.filter(user__isnull=False).values_list("user_id", flat=True)
+    )
+    result = {
+        m.user_id: str(m.organisation)
+        for m in MunicipalityMembership.objects.filter(
+            municipality_id=meeting.municipality_id,
+            user_id__in=user_ids,
+            organisation__isnull=False,
+        ).select_related("organisation")
+    }
+    result.update(
+        {
+            m.user_id: str(m.organisation)
+            for m in Membership.objects.filter(
+                body_id=meeting.body_id, user_id__in=user_ids, organisation__isnull=False
+            ).select_related("organisation")
+        }
+    )
+    return result
+
+
 def build_minutes_snapshot(meeting):
     """Everything the minutes say, as plain data (stored as JSON when approved)."""
     local = timezone.localtime
@@ -403,6 +430,7 @@ def build_minutes_snapshot(meeting):
     items = meeting.agenda_items.order_by("position", "pk").prefetch_related(
         "action_items__owner", "action_items__owner_organisation"
     )
+    organisations = attendee_organisations(meeting)
     return {
         "meeting": {
             "id": meeting.pk,
@@ -419,7 +447,7 @@ def build_minutes_snapshot(meeting):
         "attendance": [
             {
                 "name": a.display_name,
-                "organisation": a.organisation_name,
+                "organisation": a.organisation_name or organisations.get(a.user_id, ""),
                 "role": a.get_role_display(),
                 "status": a.get_status_display(),
                 "status_key": a.status,

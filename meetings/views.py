@@ -158,6 +158,9 @@ def _agenda_response(request, meeting, announcement=""):
 def meeting_detail(request, pk):
     meeting = _meeting(request, pk)
     attendances = list(meeting.attendances.select_related("user"))
+    organisations = services.attendee_organisations(meeting)
+    for a in attendances:
+        a.organisation_label = a.organisation_name or organisations.get(a.user_id, "")
     context = _agenda_context(request, meeting)
     context.update(
         {

@@ -54,7 +54,9 @@ def test_coordinator_fills_reorders_publishes_and_shares_an_agenda(
 
     # The agenda filled itself: the series' items and the open action items of earlier meetings.
     expect(page.locator("#agenda")).to_contain_text("Uppföljning av öppna åtgärder")
-    expect(page.locator("#agenda")).to_contain_text("Ta fram karta över platser med nedsläckt belysning")
+    expect(page.locator("#agenda")).to_contain_text(
+        "Ta fram karta över platser med nedsläckt belysning"
+    )
     expect(page.locator("#agenda")).to_contain_text("Blicka framåt: evenemang, lov och helger")
 
     # Add an item.
@@ -90,16 +92,17 @@ def test_coordinator_fills_reorders_publishes_and_shares_an_agenda(
     dragged = agenda_titles(page)
     assert dragged[0] == new_titles[-1]
     page.set_viewport_size({"width": 1280, "height": 900})
-    assert list(
-        Meeting.objects.get(pk=meeting.pk).agenda_items.values_list("title", flat=True)
-    ) == dragged
+    assert (
+        list(Meeting.objects.get(pk=meeting.pk).agenda_items.values_list("title", flat=True))
+        == dragged
+    )
 
     # Mark one item not shareable.
     page.get_by_role("button", name="Dela inte: Övriga frågor").click()
     expect(page.locator("#agenda-status")).to_have_text("”Övriga frågor” döljs på delade sidor.")
-    expect(page.locator("#item-" + str(
-        meeting.agenda_items.get(title="Övriga frågor").pk
-    ))).to_contain_text("delas inte")
+    expect(
+        page.locator("#item-" + str(meeting.agenda_items.get(title="Övriga frågor").pk))
+    ).to_contain_text("delas inte")
     page.mouse.move(0, 0)  # no hover state (mid-transition colours) under axe
     page.wait_for_timeout(300)
     assert_accessible(page)

@@ -129,3 +129,9 @@ def test_the_coordinator_writes_minutes_and_adds_an_action_item(login, coordinat
         page, {"add_action": "1", "action-what": "Ring polisen", "action-owner": coordinator.pk}
     )
     assert held.action_items.filter(what="Ring polisen").exists()
+
+
+def test_the_minutes_name_the_organisation_each_member_represents(held, coordinator, seat):
+    version = services.approve_minutes(held, coordinator)
+    rows = {row["name"]: row["organisation"] for row in version.snapshot["attendance"]}
+    assert rows[str(seat.user)] == "Burlövs kommun"
