@@ -59,8 +59,56 @@ def generate_meetings(weeks=DEFAULT_HORIZON_WEEKS, now=None, series=None):
     return created
 
 
+def apply_series_change(series, weeks=DEFAULT_HORIZON_WEEKS, now=None):
+    """After a coordinator edits a series: bring its future, untouched meetings in line.
+
+    Untouched means still planned and never moved or cancelled by hand; those a coordinator
+    changed stay exactly as they are. An untouched meeting whose date the new rule still has
+    takes the new time, length, place and link (SEQUENCE grows, so calendars follow); one whose
+    date the rule no longer has is cancelled (calendars see it go). Then the new occurrences
+    are generated. Returns (updated, cancelled, created) counts.
+    """
+    now = now or timezone.now()
+    horizon = now + datetime.timedelta(weeks=weeks)
+    series.refresh_from_db()
+    by_date = {o.date(): o for o in occurrences(series, now, horizon)} if series.is_active else {}
+    updated = cancelled = 0
+    untouched = series.meetings.filter(
+        start__gte=now, status=Meeting.Status.PLANNED, is_moved=False
+    ).select_for_update()
+    with transaction.atomic():
+        for meeting in untouched:
+            local_day = timezone.localtime(meeting.occurrence_start or meeting.start).date()
+            occurrence = by_date.get(local_day)
+            if occurrence is None:
+                cancel_meeting(meeting, _("The series was changed."))
+                cancelled += 1
+                continue
+            values = {
+                "occurrence_start": occurrence,
+                "start": occurrence,
+                "end": occurrence + datetime.timedelta(minutes=series.duration_minutes),
+                "place": series.place,
+                "video_url": series.video_url,
+                "title": series.display_title,
+            }
+            changed = [f for f, v in values.items() if getattr(meeting, f) != v]
+            if changed:
+                for field, value in values.items():
+                    setattr(meeting, field, value)
+                update_meeting(meeting, changed)
+                meeting.is_moved = False
+                meeting.save(update_fields=["is_moved"])
+                updated += 1
+    created = generate_meetings(weeks=weeks, now=now, series=[series])
+    return updated, cancelled, len(created)
+
+
 def _create_occurrence(series, occurrence):
-    if Meeting.objects.filter(series=series, occurrence_start=occurrence).exists():
+    # One meeting per series and day (rules repeat at most daily): a meeting whose series got a
+    # new time keeps its old occurrence key, and must not get a twin at the new time.
+    day = timezone.localtime(occurrence).date()
+    if Meeting.objects.filter(series=series, occurrence_start__date=day).exists():
         return None
     meeting = Meeting(
         municipality_id=series.municipality_id,

@@ -722,11 +722,23 @@ def series_form(request, pk=None):
     form = SeriesForm(request.POST or None, instance=series, municipality=request.municipality)
     if request.method == "POST" and form.is_valid():
         series = form.save()
-        created = services.generate_meetings(series=[series])
-        messages.success(
-            request,
-            _("The series is saved; %(count)s new meetings are planned.") % {"count": len(created)},
-        )
+        if pk is None:
+            created = len(services.generate_meetings(series=[series]))
+            messages.success(
+                request,
+                _("The series is saved; %(count)s new meetings are planned.") % {"count": created},
+            )
+        else:
+            updated, cancelled, created = services.apply_series_change(series)
+            messages.success(
+                request,
+                _(
+                    "The series is saved: %(updated)s planned meetings follow the change, "
+                    "%(cancelled)s are cancelled and %(created)s new ones are planned. Meetings "
+                    "moved or changed by hand are left as they are."
+                )
+                % {"updated": updated, "cancelled": cancelled, "created": created},
+            )
         return redirect(series)
     return render(request, "meetings/series_form.html", {"form": form, "series": series})
 

@@ -200,3 +200,45 @@ def test_the_database_refuses_a_second_meeting_for_the_same_occurrence(make_seri
             start=original.start,
             end=original.end,
         )
+
+
+def test_editing_a_series_moves_its_untouched_meetings_but_not_the_ones_changed_by_hand(
+    make_series,
+):
+    series = make_series(recurrence=MeetingSeries.Recurrence.WEEKLY)
+    now = local(2026, 1, 1)
+    services.generate_meetings(weeks=4, now=now)
+    first, second, third, fourth = series.meetings.order_by("start")
+    second.start, second.end = local(2026, 1, 14, 13), local(2026, 1, 14, 14)
+    services.update_meeting(second, ["start", "end"])
+    services.publish_agenda(third, notify=False)
+    sequence = first.sequence
+
+    series.start_time = datetime.time(10, 30)
+    series.place = "Stadshuset"
+    series.save()
+    updated, cancelled, created = services.apply_series_change(series, weeks=4, now=now)
+
+    assert (updated, cancelled, created) == (2, 0, 0)
+    for meeting in (first, second, third, fourth):
+        meeting.refresh_from_db()
+    assert first.start == local(2026, 1, 6, 10, 30) and first.place == "Stadshuset"
+    assert first.sequence > sequence and not first.is_moved
+    assert second.start == local(2026, 1, 14, 13)  # moved by hand: stays
+    assert third.start == local(2026, 1, 20, 9)  # published agenda: left alone
+    assert fourth.start == local(2026, 1, 27, 10, 30)
+    assert services.generate_meetings(weeks=4, now=now) == []
+
+
+def test_a_new_weekday_cancels_the_old_dates_and_plans_the_new_ones(make_series):
+    series = make_series(recurrence=MeetingSeries.Recurrence.WEEKLY)
+    now = local(2026, 1, 1)
+    services.generate_meetings(weeks=2, now=now)
+    series.start_date = datetime.date(2026, 1, 8)  # Thursdays from now on
+    series.save()
+    updated, cancelled, created = services.apply_series_change(series, weeks=2, now=now)
+    # Two weeks from 1 January 09:00: Thursday 8 January only (the 15th at 09:00 is the end).
+    assert (updated, cancelled, created) == (0, 2, 1)
+    assert [m.start.date().isoformat() for m in series.meetings.exclude(status="cancelled")] == [
+        "2026-01-08"
+    ]
