@@ -7,6 +7,7 @@ the forms, so no path (admin, shell, task) can alter an approved record; a new v
 with ``services.reopen_minutes``, which keeps every approved ``MinutesVersion``.
 """
 
+import datetime
 import hashlib
 import secrets
 
@@ -619,6 +620,11 @@ class ShareLink(MunicipalModel):
 
     def __str__(self):
         return self.label
+
+    @property
+    def valid_until(self):
+        """The last day the link works (it expires at the midnight after it)."""
+        return timezone.localtime(self.expires_at - datetime.timedelta(seconds=1)).date()
 
     @property
     def is_revoked(self):
