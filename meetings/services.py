@@ -497,6 +497,7 @@ def build_minutes_snapshot(meeting):
                 "name": a.display_name,
                 "organisation": a.organisation_name or organisations.get(a.user_id, ""),
                 "role": a.get_role_display(),
+                "role_key": a.role,
                 "status": a.get_status_display(),
                 "status_key": a.status,
             }
@@ -515,6 +516,7 @@ def build_minutes_snapshot(meeting):
                         "owner": a.owner_label,
                         "due_date": a.due_date.isoformat() if a.due_date else "",
                         "status": a.get_status_display(),
+                        "status_key": a.status,
                     }
                     for a in item.action_items.all()
                 ],
@@ -530,6 +532,34 @@ def build_minutes_snapshot(meeting):
             for o in meeting.observations.all()
         ],
     }
+
+
+def display_snapshot(snapshot):
+    """The snapshot with its choice labels in the reader's language (the stored keys are the
+    record; the labels stored beside them are only a fallback)."""
+    roles = dict(Attendance.Role.choices)
+    statuses = dict(Attendance.Status.choices)
+    action_statuses = dict(ActionItem.Status.choices)
+    shown = {**snapshot}
+    shown["attendance"] = [
+        {
+            **row,
+            "role": roles.get(row.get("role_key"), row.get("role", "")),
+            "status": statuses.get(row.get("status_key"), row.get("status", "")),
+        }
+        for row in snapshot.get("attendance", [])
+    ]
+    shown["items"] = [
+        {
+            **item,
+            "action_items": [
+                {**a, "status": action_statuses.get(a.get("status_key"), a.get("status", ""))}
+                for a in item.get("action_items", [])
+            ],
+        }
+        for item in snapshot.get("items", [])
+    ]
+    return shown
 
 
 def approve_minutes(meeting, user):

@@ -556,7 +556,11 @@ def minutes(request, pk):
             "can_manage": request.membership.is_manager,
             "versions": versions,
             "latest": versions[-1] if versions else None,
-            "snapshot": versions[-1].snapshot if meeting.is_locked and versions else None,
+            "snapshot": (
+                services.display_snapshot(versions[-1].snapshot)
+                if meeting.is_locked and versions
+                else None
+            ),
             "reopen_form": ReopenForm(),
             "statuses": ActionItem.Status.choices,
             "today": timezone.localdate(),
@@ -610,7 +614,11 @@ def minutes_version(request, pk, number):
     return render(
         request,
         "meetings/minutes_version.html",
-        {"meeting": meeting, "version": version, "snapshot": version.snapshot},
+        {
+            "meeting": meeting,
+            "version": version,
+            "snapshot": services.display_snapshot(version.snapshot),
+        },
     )
 
 
@@ -624,7 +632,9 @@ def minutes_pdf(request, pk, number=None):
         version = get_object_or_404(meeting.minutes_versions, number=number)
     elif meeting.is_locked:
         version = meeting.minutes_versions.order_by("-number").first()
-    snapshot = version.snapshot if version else services.build_minutes_snapshot(meeting)
+    snapshot = services.display_snapshot(
+        version.snapshot if version else services.build_minutes_snapshot(meeting)
+    )
     html = render_to_string(
         "meetings/minutes_pdf.html",
         {"meeting": meeting, "version": version, "snapshot": snapshot, "draft": version is None},

@@ -135,3 +135,24 @@ def test_the_minutes_name_the_organisation_each_member_represents(held, coordina
     version = services.approve_minutes(held, coordinator)
     rows = {row["name"]: row["organisation"] for row in version.snapshot["attendance"]}
     assert rows[str(seat.user)] == "Burlövs kommun"
+
+
+def test_approved_minutes_read_in_the_readers_language(held, coordinator, login, member):
+    from django.utils import translation
+
+    with translation.override("en"):
+        services.approve_minutes(held, coordinator)
+    response = login(member).get(
+        reverse(
+            "meetings:minutes-version",
+            kwargs={"municipality": "burlov", "pk": held.pk, "number": 1},
+        )
+    )
+    assert "Närvarande" in response.content.decode()
+    with translation.override("en"):
+        assert (
+            services.display_snapshot(held.minutes_versions.get().snapshot)["attendance"][0][
+                "status"
+            ]
+            == "present"
+        )
