@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from meetings.selectors import body_meetings_context
 from trygghet.access import EVERYONE, MANAGERS, municipal_view
 
 from . import services
@@ -214,6 +215,7 @@ def body_detail(request, pk):
             "steered": steered,
             "parent_readable": body.parent_id and readable.filter(pk=body.parent_id).exists(),
             "can_manage": membership.is_manager,
+            "meetings_panel": body_meetings_context(body, membership),
         },
     )
 

@@ -10,7 +10,10 @@ class SituationReportsConfig(AppConfig):
     def ready(self):
         from trygghet.schedules import ensure_periodic_task
 
+        from . import agenda
         from .categories import ensure_default_categories
+
+        agenda.register()
 
         def after_migrate(sender, **kwargs):
             ensure_default_categories()

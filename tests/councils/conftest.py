@@ -20,12 +20,6 @@ from councils.models import (
 TODAY = timezone.localdate
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Each test makes six users; PBKDF2 at Django's default cost takes ~0.3 s per password.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def days(n):
     return timezone.localdate() + datetime.timedelta(days=n)
 

@@ -73,11 +73,11 @@ def test_the_coordinator_appoints_a_working_group_and_seats_two_members(
     assert client.get(group.get_absolute_url()).status_code == 200
 
 
-def test_the_body_page_has_a_place_for_meetings(client, coordinator, world):
+def test_the_body_page_shows_its_meetings_panel(client, coordinator, world):
     client.force_login(coordinator)
     html = client.get(world["working_group"].get_absolute_url()).content.decode()
-    assert 'id="body-meetings"' in html
-    assert 'id="body-calendar-feed"' in html
+    assert 'id="body-meetings-heading"' in html
+    assert f"/burlov/meetings/bodies/{world['working_group'].pk}/feed.ics" in html
     assert world["working_group"].mandate in html
     assert world["action"].title in html
 
@@ -288,19 +288,3 @@ def test_the_follow_up_adds_up_the_hours_reported(client, coordinator, world):
     data = services.follow_up(world["agreement"])
     assert data["areas"][0]["hours"] == 6.5
     assert data["totals"]["hours"] == 6.5
-
-
-def test_the_meetings_place_lists_what_the_meetings_app_passes(world):
-    from types import SimpleNamespace
-
-    from django.template.loader import render_to_string
-
-    meeting = SimpleNamespace(
-        get_absolute_url="/burlov/meetings/7/", starts_at=None, title="Möte om våren"
-    )
-    html = render_to_string(
-        "councils/_body_meetings.html",
-        {"body_meetings": [meeting], "body_calendar_url": "/calendar/abc.ics"},
-    )
-    assert "/burlov/meetings/7/" in html and "Möte om våren" in html
-    assert 'href="/calendar/abc.ics"' in html
