@@ -58,7 +58,7 @@ def new_incidents(meeting, previous):
         .order_by("-count", "category__name")
     )
     total = sum(r["count"] for r in rows)
-    period = f"{formats.date_format(start, 'j M')}–{formats.date_format(end, 'j M Y')}"
+    period = f"{formats.date_format(start, 'j b')}–{formats.date_format(end, 'j b Y')}"
     if total:
         lines = [f"{r['category__name']}: {r['count']}" for r in rows]
         description = (
@@ -104,9 +104,9 @@ def upcoming_events(meeting, previous):
         return []
     lines = []
     for event in events:
-        when = formats.date_format(event.starts_on, "j M")
+        when = formats.date_format(event.starts_on, "j b")
         if event.ends_on and event.ends_on != event.starts_on:
-            when += f"–{formats.date_format(event.ends_on, 'j M')}"
+            when += f"–{formats.date_format(event.ends_on, 'j b')}"
         where = f" ({event.area})" if event.area_id else ""
         lines.append(f"{when}: {event.title}{where}")
     link = reverse(

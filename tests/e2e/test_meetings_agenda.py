@@ -61,7 +61,7 @@ def test_coordinator_fills_reorders_publishes_and_shares_an_agenda(
 
     # Add an item.
     add = page.get_by_role("region", name="Lägg till en punkt")
-    add.get_by_label("Rubrik").fill("Information från räddningstjänsten")
+    add.get_by_label("Titel").fill("Information från räddningstjänsten")
     add.get_by_label("Tid (minuter)").fill("10")
     add.get_by_role("button", name="Lägg till på dagordningen").click()
     expect(page.get_by_text("Punkten är tillagd på dagordningen.")).to_be_visible()

@@ -67,15 +67,15 @@ MATRIX = {
 }
 
 
-@pytest.mark.parametrize("page", list(MATRIX))
-def test_each_page_answers_each_role_as_it_should(client, users_by_role, open_incident, page):
-    address = pages(open_incident)[page]
+@pytest.mark.parametrize("page_name", list(MATRIX))
+def test_each_page_answers_each_role_as_it_should(client, users_by_role, open_incident, page_name):
+    address = pages(open_incident)[page_name]
     response = client.get(address)
     assert response.status_code == 302 and "/accounts/login/" in response.url
     for role, user in users_by_role.items():
         client.force_login(user)
-        expected = 404 if role == "outsider" else (200 if role in MATRIX[page] else 403)
-        assert client.get(address).status_code == expected, (page, role)
+        expected = 404 if role == "outsider" else (200 if role in MATRIX[page_name] else 403)
+        assert client.get(address).status_code == expected, (page_name, role)
 
 
 def test_posting_pages_answer_the_outsider_404(client, outsider, open_incident):
