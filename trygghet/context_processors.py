@@ -8,7 +8,7 @@ from councils.models import Municipality
 NAVIGATION = [
     ("dashboard", _("Start")),
     ("councils:chart", _("Organisation")),
-    ("councils:agreement-list", _("Agreement")),
+    ("councils:agreement-list", _("Agreements")),
     ("meetings:meeting-list", _("Meetings")),
     ("situation_reports:incident-list", _("Incidents")),
     ("situation_reports:report-list", _("Situation reports")),
