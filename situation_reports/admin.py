@@ -1,10 +1,72 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Area
+from .models import (
+    Area,
+    Incident,
+    IncidentAccessLog,
+    IncidentCategory,
+    PoliceImportSetting,
+    UpcomingEvent,
+)
 
 
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
-    list_display = ["name", "municipality", "latitude", "longitude"]
-    list_filter = ["municipality"]
+    list_display = ["name", "municipality", "kind", "latitude", "longitude", "is_active"]
+    list_filter = ["municipality", "kind", "is_active"]
     search_fields = ["name"]
+
+
+@admin.register(IncidentCategory)
+class IncidentCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "municipality", "position", "is_active"]
+    list_filter = ["municipality", "is_active"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Incident)
+class IncidentAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "occurred_on",
+        "category",
+        "area",
+        "municipality",
+        "source",
+        "confidentiality",
+        "status",
+    ]
+    list_filter = ["municipality", "source", "confidentiality", "status", "category"]
+    search_fields = ["description", "place"]
+    date_hierarchy = "occurred_on"
+    raw_id_fields = ["created_by", "withdrawn_by"]
+    list_select_related = ["category", "area", "municipality"]
+
+    def has_delete_permission(self, request, obj=None):
+        # An incident is never deleted, only withdrawn with a reason.
+        return False
+
+
+@admin.register(IncidentAccessLog)
+class IncidentAccessLogAdmin(admin.ModelAdmin):
+    list_display = ["accessed_at", "user", "incident"]
+    raw_id_fields = ["incident", "user"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UpcomingEvent)
+class UpcomingEventAdmin(admin.ModelAdmin):
+    list_display = ["title", "starts_on", "ends_on", "kind", "area", "municipality"]
+    list_filter = ["municipality", "kind"]
+    search_fields = ["title"]
+
+
+@admin.register(PoliceImportSetting)
+class PoliceImportSettingAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "enabled", "last_fetched_at"]
+    readonly_fields = ["last_fetched_at", "last_summary"]

@@ -1,14 +1,62 @@
+"""What happened (``Incident``) and what is coming (``UpcomingEvent``) in a municipality.
+
+The situation report (lägesbild) models build on these. Confidentiality is enforced in one
+place, ``IncidentQuerySet.restrict``: every list, map, export, detail and count starts there.
+"""
+
+import datetime
+
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from trygghet.tenancy import MunicipalModel
+from trygghet.tenancy import MunicipalModel, MunicipalQuerySet
+
+# Sweden's bounding box (mainland and islands, with a small margin). Positions outside it are
+# refused: they are typing errors (swapped latitude/longitude) or not in a Swedish municipality.
+SWEDEN_LATITUDE = (55.0, 69.1)
+SWEDEN_LONGITUDE = (10.9, 24.2)
+
+
+def latitude_field(verbose_name=None):
+    return models.DecimalField(
+        verbose_name or _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(SWEDEN_LATITUDE[0]), MaxValueValidator(SWEDEN_LATITUDE[1])],
+    )
+
+
+def longitude_field(verbose_name=None):
+    return models.DecimalField(
+        verbose_name or _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(SWEDEN_LONGITUDE[0]),
+            MaxValueValidator(SWEDEN_LONGITUDE[1]),
+        ],
+    )
 
 
 class Area(MunicipalModel):
     """A district or locality of a municipality (område / stadsdel)."""
 
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("district")
+        LOCALITY = "locality", _("locality")
+
     name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.LOCALITY)
     latitude = models.DecimalField(
         _("latitude"),
         max_digits=8,
@@ -25,6 +73,7 @@ class Area(MunicipalModel):
         blank=True,
         validators=[MinValueValidator(10.9), MaxValueValidator(24.2)],
     )
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("area")
@@ -36,3 +85,381 @@ class Area(MunicipalModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def has_centre(self):
+        return self.latitude is not None and self.longitude is not None
+
+
+class IncidentCategoryQuerySet(models.QuerySet):
+    def available_to(self, municipality):
+        """The national default list plus the municipality's own categories."""
+        return self.filter(Q(municipality__isnull=True) | Q(municipality=municipality)).filter(
+            is_active=True
+        )
+
+
+class IncidentCategory(models.Model):
+    """A kind of incident. Rows without a municipality are the national default list (created
+    by a data migration, with Swedish labels); a municipality may add its own."""
+
+    # The code of the catch-all category: unknown police types are mapped here.
+    OTHER = "other"
+
+    municipality = models.ForeignKey(
+        "councils.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incident_categories",
+        verbose_name=_("municipality"),
+        help_text=_("Empty for the national default categories."),
+    )
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = IncidentCategoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident category")
+        verbose_name_plural = _("incident categories")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(municipality__isnull=True),
+                name="incident_category_unique_national_code",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "code"],
+                condition=Q(municipality__isnull=False),
+                name="incident_category_unique_municipal_code",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_national(self):
+        return self.municipality_id is None
+
+
+class IncidentQuerySet(MunicipalQuerySet):
+    def restrict(self, membership, action="view"):
+        """Rows of the membership's municipality; restricted incidents only for public
+        authorities (GDPR art. 10: never private companies)."""
+        qs = super().restrict(membership, action)
+        if not membership.can_read_restricted:
+            qs = qs.filter(confidentiality=Incident.Confidentiality.OPEN)
+        return qs
+
+    def active(self):
+        """Not withdrawn: what counts in lists, maps and statistics by default."""
+        return self.exclude(status=Incident.Status.WITHDRAWN)
+
+    def withdrawn(self):
+        return self.filter(status=Incident.Status.WITHDRAWN)
+
+    def between(self, start, end):
+        """Incidents whose date is within [start, end] (dates, inclusive)."""
+        return self.filter(occurred_on__gte=start, occurred_on__lte=end)
+
+
+class Incident(MunicipalModel):
+    """Something that happened (händelse)."""
+
+    class PartOfDay(models.TextChoices):
+        NIGHT = "night", _("night (00–06)")
+        MORNING = "morning", _("morning (06–12)")
+        AFTERNOON = "afternoon", _("afternoon (12–18)")
+        EVENING = "evening", _("evening (18–24)")
+
+    class Severity(models.IntegerChoices):
+        LOW = 1, _("low")
+        MEDIUM = 2, _("medium")
+        HIGH = 3, _("high")
+
+    class Confidentiality(models.TextChoices):
+        OPEN = "open", _("open – everyone working in the municipality")
+        RESTRICTED = "restricted", _("restricted – public authorities only")
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("reported")
+        CONFIRMED = "confirmed", _("confirmed")
+        CLOSED = "closed", _("closed")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("logged by hand")
+        IMPORT = "import", _("imported file")
+        POLICE_OPEN_DATA = "police_open_data", _("police open data")
+
+    # When: always a date; a start time (and optional end) when it is known, otherwise only a
+    # part of the day. ``part_of_day`` is filled from the start time when that is known, so the
+    # situation report can count by part of day for every incident.
+    occurred_on = models.DateField(_("date"), db_index=True)
+    started_at = models.DateTimeField(_("start"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("end"), null=True, blank=True)
+    part_of_day = models.CharField(
+        _("part of day"), max_length=16, choices=PartOfDay.choices, blank=True
+    )
+
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("area"),
+    )
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, help_text=_("E.g. a street, square or school.")
+    )
+    latitude = latitude_field()
+    longitude = longitude_field()
+
+    category = models.ForeignKey(
+        IncidentCategory,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        verbose_name=_("category"),
+    )
+    description = models.TextField(_("description"))
+    severity = models.PositiveSmallIntegerField(
+        _("severity"), choices=Severity.choices, default=Severity.MEDIUM
+    )
+    confidentiality = models.CharField(
+        _("confidentiality"),
+        max_length=16,
+        choices=Confidentiality.choices,
+        default=Confidentiality.OPEN,
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.REPORTED
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.MANUAL
+    )
+
+    organisation = models.ForeignKey(
+        "councils.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("source organisation"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="logged_incidents",
+        verbose_name=_("logged by"),
+    )
+    created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="withdrawn_incidents",
+        verbose_name=_("withdrawn by"),
+    )
+
+    # Police open data: the police's own id (globally unique), their type and address.
+    police_id = models.BigIntegerField(_("police event id"), null=True, blank=True, unique=True)
+    police_type = models.CharField(_("police event type"), max_length=120, blank=True)
+    police_url = models.URLField(_("police event address"), max_length=500, blank=True)
+    # CSV import: a fingerprint of the source row, so that re-importing a file adds nothing.
+    import_key = models.CharField(_("import key"), max_length=64, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-occurred_on", "-started_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["municipality", "-occurred_on", "-started_at", "-id"],
+                name="incident_muni_date",
+            ),
+            models.Index(fields=["municipality", "category", "occurred_on"], name="incident_cat"),
+            models.Index(fields=["municipality", "area", "occurred_on"], name="incident_area"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "import_key"],
+                condition=~Q(import_key=""),
+                name="incident_unique_import_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(started_at__lte=models.F("ended_at")),
+                name="incident_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category} – {self.occurred_on:%Y-%m-%d}" + (
+            f", {self.area}" if self.area_id else ""
+        )
+
+    def get_absolute_url(self):
+        return reverse(
+            "situation_reports:incident-detail",
+            kwargs={"municipality": self.municipality.slug, "pk": self.pk},
+        )
+
+    def save(self, *args, **kwargs):
+        if self.started_at is not None:
+            local = timezone.localtime(self.started_at)
+            self.occurred_on = local.date()
+            self.part_of_day = part_of_day_for(local.time())
+        super().save(*args, **kwargs)
+
+    @property
+    def is_restricted(self):
+        return self.confidentiality == self.Confidentiality.RESTRICTED
+
+    @property
+    def is_withdrawn(self):
+        return self.status == self.Status.WITHDRAWN
+
+    @property
+    def has_position(self):
+        return self.latitude is not None and self.longitude is not None
+
+
+def part_of_day_for(time):
+    """The part of the day a time of day falls in."""
+    if time < datetime.time(6):
+        return Incident.PartOfDay.NIGHT
+    if time < datetime.time(12):
+        return Incident.PartOfDay.MORNING
+    if time < datetime.time(18):
+        return Incident.PartOfDay.AFTERNOON
+    return Incident.PartOfDay.EVENING
+
+
+class IncidentAccessLog(models.Model):
+    """Who read a restricted incident, and when."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="access_logs", verbose_name=_("incident")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    accessed_at = models.DateTimeField(_("read at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("incident access log entry")
+        verbose_name_plural = _("incident access log")
+        ordering = ["-accessed_at"]
+
+    def __str__(self):
+        return f"{self.user} – {self.incident_id} – {self.accessed_at:%Y-%m-%d %H:%M}"
+
+
+class UpcomingEvent(MunicipalModel):
+    """Something that is coming and may affect safety (omvärldsbevakning)."""
+
+    class Kind(models.TextChoices):
+        PUBLIC_HOLIDAY = "public_holiday", _("public holiday")
+        SCHOOL_BREAK = "school_break", _("school break")
+        EVENT = "event", _("event")
+        MATCH = "match", _("match")
+        OTHER = "other", _("other")
+
+    title = models.CharField(_("title"), max_length=200)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"), null=True, blank=True)
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="upcoming_events",
+        verbose_name=_("area"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EVENT)
+    expected_effect = models.TextField(_("expected effect"), blank=True)
+    # Generated rows (holidays, school breaks) carry a key so that generating again adds nothing.
+    generated_key = models.CharField(_("generated key"), max_length=80, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("upcoming event")
+        verbose_name_plural = _("upcoming events")
+        ordering = ["starts_on", "title"]
+        indexes = [models.Index(fields=["municipality", "starts_on"], name="upcoming_muni_start")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "generated_key"],
+                condition=~Q(generated_key=""),
+                name="upcoming_unique_generated_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="upcoming_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "situation_reports:upcoming-list", kwargs={"municipality": self.municipality.slug}
+        )
+
+    @property
+    def last_day(self):
+        return self.ends_on or self.starts_on
+
+
+class PoliceImportSetting(models.Model):
+    """Per municipality: whether the periodic police open-data import includes it."""
+
+    municipality = models.OneToOneField(
+        "councils.Municipality",
+        on_delete=models.CASCADE,
+        related_name="police_import_setting",
+        verbose_name=_("municipality"),
+    )
+    enabled = models.BooleanField(
+        _("fetch police open data"),
+        default=False,
+        help_text=_("Fetch the police's published events for this municipality periodically."),
+    )
+    last_fetched_at = models.DateTimeField(_("last fetched"), null=True, blank=True)
+    last_summary = models.JSONField(_("last summary"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("police open-data import")
+        verbose_name_plural = _("police open-data imports")
+
+    def __str__(self):
+        return str(self.municipality)

@@ -1,0 +1,37 @@
+"""The national default list of incident categories and the mapping of police open-data types.
+
+The default list is created by migration 0003 and ensured again after every migrate (a test
+database flush empties it), see ``SituationReportsConfig.ready``.
+"""
+
+# code, Swedish label (the list is Swedish: a municipality's own categories are too)
+DEFAULT_CATEGORIES = [
+    ("vandalism", "Skadegörelse"),
+    ("graffiti", "Klotter"),
+    ("fire", "Brand/anlagd brand"),
+    ("theft", "Stöld/inbrott"),
+    ("violence", "Våld/hot"),
+    ("drugs", "Narkotika"),
+    ("youth_gathering", "Störande grupper/ungdomsgäng"),
+    ("public_disorder", "Ordningsstörning"),
+    ("unsafe_place", "Otrygg plats/miljö"),
+    ("traffic", "Trafik"),
+    ("other", "Övrigt"),
+]
+
+
+def ensure_default_categories(**kwargs):
+    """Create any missing national default category (never renames one an admin changed)."""
+    from .models import IncidentCategory
+
+    existing = set(
+        IncidentCategory.objects.filter(municipality=None).values_list("code", flat=True)
+    )
+    IncidentCategory.objects.bulk_create(
+        [
+            IncidentCategory(municipality=None, code=code, name=name, position=position * 10)
+            for position, (code, name) in enumerate(DEFAULT_CATEGORIES, start=1)
+            if code not in existing
+        ],
+        ignore_conflicts=True,
+    )

@@ -1,0 +1,303 @@
+"""Import of a coordinator's existing spreadsheet (CSV).
+
+Two steps: ``preview`` checks every row with the same rules as the form and says what is
+wrong with each; ``import_rows`` then saves the valid rows in one transaction. Each row gets a
+fingerprint (``import_key``): importing the same file again adds nothing.
+"""
+
+import csv
+import datetime
+import hashlib
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from .models import (
+    SWEDEN_LATITUDE,
+    SWEDEN_LONGITUDE,
+    Area,
+    Incident,
+    IncidentCategory,
+    part_of_day_for,
+)
+from .validators import find_personal_identity_numbers
+
+MAX_ROWS = 20000
+
+# Accepted headings (lower-cased) for each column: Swedish first, then English.
+HEADINGS = {
+    "date": ["datum", "date"],
+    "time": ["tid", "klockslag", "time", "start"],
+    "category": ["kategori", "category", "typ"],
+    "area": ["område", "omrade", "stadsdel", "area"],
+    "place": ["plats", "place", "adress"],
+    "description": ["beskrivning", "description", "händelse", "text"],
+    "severity": ["allvarlighetsgrad", "allvar", "severity"],
+    "confidentiality": ["sekretess", "konfidentialitet", "confidentiality"],
+    "latitude": ["latitud", "lat", "latitude"],
+    "longitude": ["longitud", "lng", "lon", "longitude"],
+}
+REQUIRED = ["date", "category", "description"]
+
+SEVERITY_WORDS = {
+    "1": 1, "låg": 1, "low": 1,
+    "2": 2, "medel": 2, "medium": 2, "": 2,
+    "3": 3, "hög": 3, "high": 3,
+}  # fmt: skip
+CONFIDENTIALITY_WORDS = {
+    "": Incident.Confidentiality.OPEN,
+    "öppen": Incident.Confidentiality.OPEN,
+    "open": Incident.Confidentiality.OPEN,
+    "begränsad": Incident.Confidentiality.RESTRICTED,
+    "restricted": Incident.Confidentiality.RESTRICTED,
+}
+DATE_FORMATS = ["%Y-%m-%d", "%Y%m%d", "%d/%m/%Y", "%d.%m.%Y"]
+TIME_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict
+    errors: list = field(default_factory=list)
+    incident: Incident | None = None
+    duplicate: bool = False
+
+    @property
+    def is_valid(self):
+        return not self.errors
+
+
+@dataclass
+class Preview:
+    rows: list = field(default_factory=list)
+    fatal: str = ""
+
+    @property
+    def valid(self):
+        return [r for r in self.rows if r.is_valid and not r.duplicate]
+
+    @property
+    def invalid(self):
+        return [r for r in self.rows if not r.is_valid]
+
+    @property
+    def duplicates(self):
+        return [r for r in self.rows if r.is_valid and r.duplicate]
+
+
+@dataclass
+class Result:
+    created: int = 0
+    existing: int = 0
+    invalid: int = 0
+
+
+def decode(data):
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError(_("The file could not be read as text: save it as CSV (UTF-8)."))
+
+
+def _reader(text):
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
+    except csv.Error:
+        dialect = csv.excel
+        dialect.delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    return csv.reader(io.StringIO(text), dialect)
+
+
+def _columns(header):
+    lookup = {}
+    for name, words in HEADINGS.items():
+        for index, heading in enumerate(header):
+            if heading.strip().lower() in words and name not in lookup:
+                lookup[name] = index
+    return lookup
+
+
+def preview(text, membership):
+    municipality = membership.municipality
+    result = Preview()
+    reader = _reader(text)
+    try:
+        header = next(reader)
+    except StopIteration:
+        result.fatal = _("The file is empty.")
+        return result
+    columns = _columns(header)
+    missing = [name for name in REQUIRED if name not in columns]
+    if missing:
+        result.fatal = _("The file lacks the column(s): %(columns)s.") % {
+            "columns": ", ".join(HEADINGS[name][0] for name in missing)
+        }
+        return result
+    categories = {}
+    for category in IncidentCategory.objects.available_to(municipality):
+        categories[category.name.lower()] = category
+        categories[category.code.lower()] = category
+    areas = {a.name.lower(): a for a in Area.objects.filter(municipality=municipality)}
+    seen_keys = set()
+    for number, raw in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in raw):
+            continue
+        if len(result.rows) >= MAX_ROWS:
+            result.fatal = _("The file has more than %(max)s rows: split it.") % {"max": MAX_ROWS}
+            return result
+        values = {
+            name: (raw[index].strip() if index < len(raw) else "")
+            for name, index in columns.items()
+        }
+        row = Row(number=number, values=values)
+        row.incident = _build(row, municipality, membership, categories, areas)
+        if row.is_valid:
+            key = _fingerprint(municipality, values)
+            row.incident.import_key = key
+            row.duplicate = key in seen_keys
+            seen_keys.add(key)
+        result.rows.append(row)
+    existing = set(
+        Incident.objects.filter(municipality=municipality, import_key__in=seen_keys).values_list(
+            "import_key", flat=True
+        )
+    )
+    for row in result.rows:
+        if row.is_valid and row.incident.import_key in existing:
+            row.duplicate = True
+    return result
+
+
+def _fingerprint(municipality, values):
+    canonical = "\x1f".join(f"{k}={values.get(k, '').strip().lower()}" for k in sorted(HEADINGS))
+    return hashlib.sha256(f"{municipality.pk}\x1e{canonical}".encode()).hexdigest()
+
+
+def _parse(value, formats, parser):
+    for fmt in formats:
+        try:
+            return parser(value, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def _build(row, municipality, membership, categories, areas):
+    v = row.values
+    errors = row.errors
+    date = _parse(v["date"], DATE_FORMATS, lambda s, f: datetime.datetime.strptime(s, f).date())
+    if date is None:
+        errors.append(_("The date “%(value)s” is not a date (YYYY-MM-DD).") % {"value": v["date"]})
+    time = None
+    if v.get("time"):
+        time = _parse(v["time"], TIME_FORMATS, lambda s, f: datetime.datetime.strptime(s, f).time())
+        if time is None:
+            errors.append(_("The time “%(value)s” is not a time (HH:MM).") % {"value": v["time"]})
+    started_at = None
+    if date is not None:
+        if date > timezone.localdate():
+            errors.append(_("The date is in the future."))
+        if time is not None:
+            started_at = timezone.make_aware(datetime.datetime.combine(date, time))
+            if started_at > timezone.now():
+                errors.append(_("The time is in the future."))
+    category = categories.get(v["category"].lower())
+    if category is None:
+        errors.append(_("Unknown category “%(value)s”.") % {"value": v["category"]})
+    area = None
+    if v.get("area"):
+        area = areas.get(v["area"].lower())
+        if area is None:
+            errors.append(
+                _("“%(value)s” is not an area of %(municipality)s.")
+                % {"value": v["area"], "municipality": municipality.name}
+            )
+    description = v["description"]
+    if not description:
+        errors.append(_("The description is empty."))
+    for text in (description, v.get("place", "")):
+        if find_personal_identity_numbers(text):
+            errors.append(
+                _(
+                    "The text contains a personal identity number: offence data about "
+                    "identifiable people may not be kept here."
+                )
+            )
+            break
+    severity = SEVERITY_WORDS.get(v.get("severity", "").lower())
+    if severity is None:
+        errors.append(
+            _("Unknown severity “%(value)s” (låg, medel, hög).") % {"value": v["severity"]}
+        )
+    confidentiality = CONFIDENTIALITY_WORDS.get(v.get("confidentiality", "").lower())
+    if confidentiality is None:
+        errors.append(
+            _("Unknown confidentiality “%(value)s” (öppen, begränsad).")
+            % {"value": v["confidentiality"]}
+        )
+    latitude = longitude = None
+    if v.get("latitude") or v.get("longitude"):
+        try:
+            latitude = Decimal(v.get("latitude", "").replace(",", ".")).quantize(Decimal("0.00001"))
+            longitude = Decimal(v.get("longitude", "").replace(",", ".")).quantize(
+                Decimal("0.00001")
+            )
+        except InvalidOperation:
+            errors.append(_("The position is not a pair of numbers."))
+        else:
+            if not (
+                SWEDEN_LATITUDE[0] <= latitude <= SWEDEN_LATITUDE[1]
+                and SWEDEN_LONGITUDE[0] <= longitude <= SWEDEN_LONGITUDE[1]
+            ):
+                errors.append(_("The position is outside Sweden."))
+    if errors:
+        return None
+    incident = Incident(
+        municipality=municipality,
+        occurred_on=date,
+        started_at=started_at,
+        part_of_day=part_of_day_for(time) if time else "",
+        category=category,
+        area=area,
+        place=v.get("place", "")[:200],
+        latitude=latitude,
+        longitude=longitude,
+        description=description,
+        severity=severity,
+        confidentiality=confidentiality,
+        source=Incident.Source.IMPORT,
+        organisation=membership.organisation,
+        created_by=membership.user,
+    )
+    return incident
+
+
+def import_rows(text, membership):
+    """Save the valid rows that are not there yet, all or nothing."""
+    checked = preview(text, membership)
+    result = Result(invalid=len(checked.invalid), existing=len(checked.duplicates))
+    if checked.fatal:
+        return result
+    new = [row.incident for row in checked.valid]
+    with transaction.atomic():
+        # Keys are checked again under the transaction; the unique constraint is the last word.
+        existing = set(
+            Incident.objects.filter(
+                municipality=membership.municipality,
+                import_key__in=[i.import_key for i in new],
+            ).values_list("import_key", flat=True)
+        )
+        new = [i for i in new if i.import_key not in existing]
+        result.existing += len(existing)
+        bulk_create_with_history(new, Incident, batch_size=500, default_user=membership.user)
+        result.created = len(new)
+    return result

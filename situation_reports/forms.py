@@ -1,0 +1,353 @@
+"""Forms of incidents and upcoming events.
+
+The incident form is made for a coordinator who logs twenty incidents after a weekend: it
+opens with today's date, the time now, the user's own organisation and the last area they
+used; every field is reachable by keyboard; "save and log another" keeps the date and area.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from councils.models import Organisation
+
+from .models import (
+    SWEDEN_LATITUDE,
+    SWEDEN_LONGITUDE,
+    Area,
+    Incident,
+    IncidentCategory,
+    UpcomingEvent,
+)
+from .validators import validate_no_personal_identity_number
+
+# A clock a minute fast on a laptop must not refuse an incident logged "now".
+FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
+FIVE_DECIMALS = Decimal("0.00001")
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, municipality=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_messages["invalid_choice"] = _(
+            "Choose one of %(municipality)s's areas: the area given is not one of them."
+        ) % {"municipality": municipality.name if municipality else ""}
+
+
+class IncidentForm(forms.ModelForm):
+    occurred_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    start_time = forms.TimeField(
+        label=_("Time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Leave empty when the time is unknown, and choose a part of the day."),
+    )
+    end_on = forms.DateField(
+        label=_("End date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Only if it lasted past midnight."),
+    )
+    end_time = forms.TimeField(
+        label=_("End time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"),
+        required=False,
+        max_digits=12,
+        decimal_places=9,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"),
+        required=False,
+        max_digits=12,
+        decimal_places=9,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    confirm_duplicate = forms.BooleanField(
+        label=_("Yes, this is a different incident: save it anyway"),
+        required=False,
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "category",
+            "occurred_on",
+            "start_time",
+            "part_of_day",
+            "end_on",
+            "end_time",
+            "area",
+            "place",
+            "latitude",
+            "longitude",
+            "description",
+            "severity",
+            "confidentiality",
+            "organisation",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, membership, **kwargs):
+        self.membership = membership
+        self.municipality = membership.municipality
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        self.fields["category"].queryset = IncidentCategory.objects.available_to(self.municipality)
+        self.fields["category"].empty_label = _("– choose a category –")
+        self.fields["area"] = AreaChoiceField(
+            queryset=Area.objects.filter(municipality=self.municipality, is_active=True),
+            required=False,
+            label=_("Area"),
+            municipality=self.municipality,
+        )
+        self.fields["area"].empty_label = _("– no particular area –")
+        self.fields["part_of_day"].help_text = _("Needed only when the time is unknown.")
+        self.fields["description"].error_messages["required"] = _(
+            "Describe what happened: the description may not be empty."
+        )
+        self.fields["description"].help_text = _(
+            "What happened, without names or personal identity numbers."
+        )
+        self.fields["category"].error_messages["required"] = _("Choose a category.")
+        organisations = Organisation.objects.filter(municipalities=self.municipality)
+        if membership.is_manager:
+            self.fields["organisation"].queryset = organisations
+            self.fields["organisation"].required = False
+        else:
+            # Partners log from their own organisation only.
+            own = membership.organisation_id
+            self.fields["organisation"].queryset = Organisation.objects.filter(pk=own)
+            self.fields["organisation"].disabled = True
+            self.fields["organisation"].required = False
+        self.fields["organisation"].label = _("Source organisation")
+        if not membership.can_read_restricted:
+            self.fields["confidentiality"].help_text = _(
+                "A restricted incident is visible to public authorities only: once saved, "
+                "you will not see it yourself."
+            )
+        if instance.pk:
+            if instance.started_at:
+                local = timezone.localtime(instance.started_at)
+                self.initial.setdefault("start_time", local.time().replace(second=0))
+            if instance.ended_at:
+                local_end = timezone.localtime(instance.ended_at)
+                self.initial.setdefault("end_time", local_end.time().replace(second=0))
+                if local_end.date() != instance.occurred_on:
+                    self.initial.setdefault("end_on", local_end.date())
+            self.fields.pop("confirm_duplicate")
+        else:
+            now = timezone.localtime()
+            self.initial.setdefault("occurred_on", now.date())
+            self.initial.setdefault("start_time", now.time().replace(second=0, microsecond=0))
+            self.initial.setdefault("organisation", membership.organisation_id)
+        self.show_duplicate_confirmation = False
+
+    def clean_description(self):
+        text = (self.cleaned_data.get("description") or "").strip()
+        if not text:
+            raise ValidationError(self.fields["description"].error_messages["required"])
+        validate_no_personal_identity_number(text)
+        return text
+
+    def clean_place(self):
+        text = (self.cleaned_data.get("place") or "").strip()
+        validate_no_personal_identity_number(text)
+        return text
+
+    def clean_latitude(self):
+        return _rounded(self.cleaned_data.get("latitude"))
+
+    def clean_longitude(self):
+        return _rounded(self.cleaned_data.get("longitude"))
+
+    def clean_organisation(self):
+        if not self.membership.is_manager:
+            return self.membership.organisation
+        return self.cleaned_data.get("organisation")
+
+    def clean(self):
+        cleaned = super().clean()
+        date = cleaned.get("occurred_on")
+        start_time = cleaned.get("start_time")
+        end_on = cleaned.get("end_on")
+        end_time = cleaned.get("end_time")
+        now = timezone.localtime()
+        tz = timezone.get_current_timezone()
+        started_at = ended_at = None
+        if date is not None:
+            if date > now.date():
+                self.add_error(
+                    "occurred_on", _("The date is in the future: log what has happened.")
+                )
+            if date < datetime.date(2000, 1, 1):
+                self.add_error("occurred_on", _("The date is too far back: check the year."))
+            if start_time is not None:
+                started_at = timezone.make_aware(datetime.datetime.combine(date, start_time), tz)
+                if started_at > timezone.now() + FUTURE_TOLERANCE:
+                    self.add_error(
+                        "start_time", _("The time is in the future: log what has happened.")
+                    )
+            elif not cleaned.get("part_of_day"):
+                self.add_error(
+                    "part_of_day",
+                    _("Give either a time or, when the time is unknown, a part of the day."),
+                )
+            if end_time is not None or end_on is not None:
+                if start_time is None:
+                    self.add_error("end_time", _("An end needs a start time."))
+                elif end_time is None:
+                    self.add_error("end_time", _("Give the end time."))
+                else:
+                    ended_at = timezone.make_aware(
+                        datetime.datetime.combine(end_on or date, end_time), tz
+                    )
+                    if started_at is not None and ended_at < started_at:
+                        self.add_error(
+                            "end_time", _("The end is before the start: check the times.")
+                        )
+                    elif ended_at > timezone.now() + FUTURE_TOLERANCE:
+                        self.add_error("end_time", _("The end is in the future."))
+        lat, lng = cleaned.get("latitude"), cleaned.get("longitude")
+        if (lat is None) != (lng is None):
+            self.add_error(
+                "longitude" if lng is None else "latitude",
+                _("Give both latitude and longitude, or neither."),
+            )
+        elif lat is not None and not (
+            SWEDEN_LATITUDE[0] <= lat <= SWEDEN_LATITUDE[1]
+            and SWEDEN_LONGITUDE[0] <= lng <= SWEDEN_LONGITUDE[1]
+        ):
+            self.add_error(
+                "latitude",
+                _(
+                    "The position is outside Sweden (latitude %(lat)s, longitude %(lng)s): "
+                    "check that latitude and longitude are not swapped."
+                )
+                % {"lat": lat, "lng": lng},
+            )
+        self._started_at, self._ended_at = started_at, ended_at
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.errors:
+            self.instance.started_at = self._started_at
+            self.instance.ended_at = self._ended_at
+            if self._started_at is not None:
+                self.instance.part_of_day = ""  # recomputed from the time on save
+
+    def duplicates(self):
+        """Possible duplicates of the incident being saved (call after is_valid)."""
+        from .incidents import possible_duplicates
+
+        incident = self.instance
+        if incident.started_at is not None:
+            from .models import part_of_day_for
+
+            incident.part_of_day = part_of_day_for(timezone.localtime(incident.started_at).time())
+        incident.municipality = self.municipality
+        return list(possible_duplicates(incident)[:5])
+
+
+def _rounded(value):
+    if value is None:
+        return None
+    return value.quantize(FIVE_DECIMALS, rounding=ROUND_HALF_UP)
+
+
+class IncidentEditForm(IncidentForm):
+    """Editing adds the status (withdrawal has its own form, with a reason)."""
+
+    class Meta(IncidentForm.Meta):
+        fields = [*IncidentForm.Meta.fields, "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            c for c in self.fields["status"].choices if c[0] != Incident.Status.WITHDRAWN
+        ]
+        self.fields["change_reason"] = forms.CharField(
+            label=_("What did you change, and why?"), required=False, max_length=100
+        )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawal"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": _("Give a reason: an incident is only withdrawn with one.")},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Give a reason: an incident is only withdrawn with one."))
+        validate_no_personal_identity_number(reason)
+        return reason
+
+
+class IncidentImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: date, time, category, area, place, description, severity, "
+            "confidentiality, latitude, longitude (Swedish or English headings; comma or "
+            "semicolon)."
+        ),
+    )
+
+    MAX_SIZE = 5 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_SIZE:
+            raise ValidationError(_("The file is larger than 5 MB: split it."))
+        return upload
+
+
+class UpcomingEventForm(forms.ModelForm):
+    class Meta:
+        model = UpcomingEvent
+        fields = ["title", "kind", "starts_on", "ends_on", "area", "expected_effect"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "expected_effect": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        self.fields["area"] = AreaChoiceField(
+            queryset=Area.objects.filter(municipality=municipality, is_active=True),
+            required=False,
+            label=_("Area"),
+            municipality=municipality,
+        )
+
+    def clean_expected_effect(self):
+        text = self.cleaned_data.get("expected_effect", "").strip()
+        validate_no_personal_identity_number(text)
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("The last day is before the first day."))
+        return cleaned
