@@ -1,1 +1,760 @@
-# Meetings, agendas, minutes and safety walks: see the meetings issue.
+"""When and how the bodies meet: series, meetings, agendas, attendance, minutes, action items,
+share links, calendar tokens and safety walks.
+
+Official records: once a meeting's minutes are approved, its agenda items (with their notes and
+decisions) and its attendance may not change. The model refuses it (``MinutesLocked``) as well as
+the forms, so no path (admin, shell, task) can alter an approved record; a new version is made
+with ``services.reopen_minutes``, which keeps every approved ``MinutesVersion``.
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trygghet.tenancy import MunicipalModel, MunicipalQuerySet
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token():
+    """An unguessable token: 32 random bytes (256 bits), URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+class MinutesLocked(ValidationError):
+    """Raised when something tries to change an approved, official record."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "The minutes of this meeting are approved and are an official record: they "
+                "cannot be changed. Start a new version of the minutes to make a correction."
+            ),
+            code="minutes_locked",
+        )
+
+
+class Kind(models.TextChoices):
+    MEETING = "meeting", _("meeting")
+    SAFETY_WALK = "safety_walk", _("safety walk")
+
+
+class MeetingSeriesQuerySet(MunicipalQuerySet):
+    def active(self):
+        return self.filter(is_active=True, body__is_active=True)
+
+
+class MeetingSeries(MunicipalModel):
+    """How a body meets regularly. A Celery beat task creates its meetings ahead of time."""
+
+    class Recurrence(models.TextChoices):
+        WEEKLY = "weekly", _("every week")
+        BIWEEKLY = "biweekly", _("every other week")
+        MONTHLY_WEEKDAY = "monthly_weekday", _("monthly on a weekday (e.g. first Tuesday)")
+        RRULE = "rrule", _("iCalendar rule (RRULE)")
+        AS_DECIDED = "as_decided", _("as decided (no automatic meetings)")
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    class WeekOfMonth(models.IntegerChoices):
+        FIRST = 1, _("first")
+        SECOND = 2, _("second")
+        THIRD = 3, _("third")
+        FOURTH = 4, _("fourth")
+        LAST = -1, _("last")
+
+    body = models.ForeignKey(
+        "councils.Body", on_delete=models.CASCADE, related_name="series", verbose_name=_("body")
+    )
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, help_text=_("Empty: the body's name.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
+    recurrence = models.CharField(_("recurrence"), max_length=20, choices=Recurrence.choices)
+    start_date = models.DateField(
+        _("first meeting"),
+        help_text=_("Weekly and every-other-week series count their weeks from this date."),
+    )
+    end_date = models.DateField(_("last date"), null=True, blank=True)
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"),
+        choices=Weekday.choices,
+        null=True,
+        blank=True,
+        help_text=_("For monthly series."),
+    )
+    week_of_month = models.SmallIntegerField(
+        _("week of the month"),
+        choices=WeekOfMonth.choices,
+        null=True,
+        blank=True,
+        help_text=_("For monthly series."),
+    )
+    rrule = models.CharField(
+        _("iCalendar rule"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example FREQ=MONTHLY;BYDAY=1TU or FREQ=WEEKLY;INTERVAL=3;BYDAY=WE."),
+    )
+    start_time = models.TimeField(_("starts at"))
+    duration_minutes = models.PositiveIntegerField(
+        _("duration (minutes)"),
+        default=90,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    default_agenda = models.TextField(
+        _("default agenda items"),
+        blank=True,
+        help_text=_("One item per line; every new meeting of the series starts with them."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetingSeriesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting series")
+        verbose_name_plural = _("meeting series")
+        ordering = ["body__name", "start_time"]
+
+    def __str__(self):
+        return self.display_title
+
+    @property
+    def display_title(self):
+        return self.title or self.body.name
+
+    def default_agenda_titles(self):
+        return [line.strip() for line in self.default_agenda.splitlines() if line.strip()]
+
+    def clean(self):
+        from .recurrence import RecurrenceError, build_rule
+
+        errors = {}
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The last date cannot be before the first meeting.")
+        if self.recurrence == self.Recurrence.MONTHLY_WEEKDAY:
+            if self.weekday is None:
+                errors["weekday"] = _("A monthly series needs a weekday.")
+            if self.week_of_month is None:
+                errors["week_of_month"] = _("A monthly series needs the week of the month.")
+        if self.recurrence == self.Recurrence.RRULE and not self.rrule.strip():
+            errors["rrule"] = _("Write the rule, for example FREQ=MONTHLY;BYDAY=1TU.")
+        if (
+            self.body_id
+            and self.municipality_id
+            and self.body.municipality_id != self.municipality_id
+        ):
+            errors["body"] = _("The body belongs to another municipality.")
+        if errors:
+            raise ValidationError(errors)
+        if self.start_date and self.start_time:
+            try:
+                build_rule(self)
+            except RecurrenceError as exc:
+                raise ValidationError({"rrule": str(exc)}) from None
+
+    def get_absolute_url(self):
+        return reverse(
+            "meetings:series-detail",
+            kwargs={"municipality": self.municipality.slug, "pk": self.pk},
+        )
+
+
+class MeetingQuerySet(MunicipalQuerySet):
+    def restrict(self, membership, action="view"):
+        """Managers see every meeting of their municipality; others the meetings of bodies
+        they currently belong to, and meetings they are invited to."""
+        from councils.models import Membership
+
+        qs = super().restrict(membership, action)
+        if membership.is_manager:
+            return qs
+        body_ids = Membership.objects.current().filter(user=membership.user).values("body_id")
+        return qs.filter(Q(body_id__in=body_ids) | Q(attendances__user=membership.user)).distinct()
+
+    def upcoming(self, now=None):
+        return self.filter(end__gte=now or timezone.now()).order_by("start")
+
+    def past(self, now=None):
+        return self.filter(end__lt=now or timezone.now()).order_by("-start")
+
+    def not_cancelled(self):
+        return self.exclude(status=Meeting.Status.CANCELLED)
+
+
+class Meeting(MunicipalModel):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        AGENDA_PUBLISHED = "agenda_published", _("agenda published")
+        HELD = "held", _("held")
+        MINUTES_APPROVED = "minutes_approved", _("minutes approved")
+        CANCELLED = "cancelled", _("cancelled")
+
+    body = models.ForeignKey(
+        "councils.Body", on_delete=models.CASCADE, related_name="meetings", verbose_name=_("body")
+    )
+    series = models.ForeignKey(
+        MeetingSeries,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("series"),
+    )
+    # The series rule's original occurrence: the key that makes generation idempotent. A moved
+    # meeting keeps it, so the rule never creates that occurrence again.
+    occurrence_start = models.DateTimeField(_("rule occurrence"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
+    title = models.CharField(_("title"), max_length=200)
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    holiday_name = models.CharField(_("public holiday"), max_length=100, blank=True)
+    is_moved = models.BooleanField(_("moved by a coordinator"), default=False)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    # iCalendar SEQUENCE: grows each time the time, place or status changes.
+    sequence = models.PositiveIntegerField(default=0)
+    agenda_published_at = models.DateTimeField(null=True, blank=True)
+    minutes_version = models.PositiveIntegerField(_("minutes version being written"), default=1)
+    # Safety walks
+    area = models.ForeignKey(
+        "situation_reports.Area",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("area"),
+    )
+    route = models.TextField(_("route"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "occurrence_start"], name="meeting_once_per_occurrence"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="meeting_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "start"])]
+
+    def __str__(self):
+        local = timezone.localtime(self.start)
+        return f"{self.title} {local:%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("The meeting must end after it starts.")})
+
+    def get_absolute_url(self):
+        return reverse(
+            "meetings:meeting-detail",
+            kwargs={"municipality": self.municipality.slug, "pk": self.pk},
+        )
+
+    @property
+    def is_locked(self):
+        return self.status == self.Status.MINUTES_APPROVED
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_safety_walk(self):
+        return self.kind == Kind.SAFETY_WALK
+
+    @property
+    def duration_minutes(self):
+        return int((self.end - self.start).total_seconds() // 60)
+
+    def check_editable(self):
+        if self.is_locked:
+            raise MinutesLocked()
+
+    def previous_meeting(self):
+        return (
+            Meeting.objects.filter(body_id=self.body_id, start__lt=self.start)
+            .exclude(status=self.Status.CANCELLED)
+            .order_by("-start")
+            .first()
+        )
+
+
+class LockedWithMeetingMixin:
+    """Rows that are part of the minutes: refuse to change once they are approved."""
+
+    def save(self, *args, **kwargs):
+        Meeting.objects.get(pk=self.meeting_id).check_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        Meeting.objects.get(pk=self.meeting_id).check_editable()
+        return super().delete(*args, **kwargs)
+
+
+class AgendaItem(LockedWithMeetingMixin, models.Model):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    presenter = models.CharField(_("presenter"), max_length=200, blank=True)
+    minutes_allotted = models.PositiveIntegerField(
+        _("time (minutes)"), null=True, blank=True, validators=[MaxValueValidator(600)]
+    )
+    shareable = models.BooleanField(
+        _("may be shown on shared pages"),
+        default=True,
+        help_text=_("Shown to police and rescue-service staff who open a share link."),
+    )
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    # Filled automatically by an agenda source (see agenda_sources.py): "<source>:<key>".
+    source_key = models.CharField(_("source"), max_length=120, blank=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source_object = GenericForeignKey("content_type", "object_id")
+    # Minutes of the item
+    notes = models.TextField(_("notes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "source_key"],
+                condition=~Q(source_key=""),
+                name="agenda_item_once_per_source",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_automatic(self):
+        return bool(self.source_key)
+
+
+class Attendance(LockedWithMeetingMixin, models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("member")
+        GUEST = "guest", _("guest")
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("invited")
+        ATTENDING = "attending", _("will attend")
+        NOT_ATTENDING = "not_attending", _("will not attend")
+        PRESENT = "present", _("present")
+        ABSENT = "absent", _("absent")
+        APOLOGIES = "apologies", _("sent apologies")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_attendances",
+        verbose_name=_("person"),
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(
+        _("attendance"), max_length=20, choices=Status.choices, default=Status.INVITED
+    )
+    via_share_link = models.ForeignKey(
+        "ShareLink", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["meeting", "role", "name", "user__first_name", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                condition=Q(user__isnull=False),
+                name="attendance_once_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(name=""), name="attendance_has_a_name"
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        if self.user_id:
+            return str(self.user)
+        return self.name
+
+
+class ActionItemQuerySet(MunicipalQuerySet):
+    def open(self):
+        return self.filter(status=ActionItem.Status.OPEN)
+
+    def restrict(self, membership, action="view"):
+        qs = super().restrict(membership, action)
+        if membership.is_manager:
+            return qs
+        return qs.filter(
+            Q(meeting__in=Meeting.objects.restrict(membership)) | Q(owner=membership.user)
+        )
+
+
+class ActionItem(MunicipalModel):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", _("cancelled")
+
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="action_items",
+        verbose_name=_("decided at"),
+    )
+    body = models.ForeignKey(
+        "councils.Body",
+        on_delete=models.CASCADE,
+        related_name="action_items",
+        verbose_name=_("body"),
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name=_("agenda item"),
+    )
+    what = models.CharField(_("what"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_action_items",
+        verbose_name=_("owner"),
+    )
+    owner_organisation = models.ForeignKey(
+        "councils.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_action_items",
+        verbose_name=_("responsible organisation"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["status", "due_date", "pk"]
+
+    def __str__(self):
+        return self.what
+
+    @property
+    def owner_label(self):
+        parts = [str(self.owner) if self.owner_id else "", str(self.owner_organisation or "")]
+        return ", ".join(p for p in parts if p)
+
+    def get_absolute_url(self):
+        return self.meeting.get_absolute_url() + "minutes/"
+
+
+class MinutesVersion(models.Model):
+    """A frozen copy of approved minutes. Never changed once saved; a correction is a new
+    version with the next number."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="minutes_versions")
+    number = models.PositiveIntegerField(_("version"))
+    snapshot = models.JSONField(_("content"))
+    approved_at = models.DateTimeField(_("approved"), default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    reason = models.CharField(_("reason for the new version"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("approved minutes")
+        verbose_name_plural = _("approved minutes")
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="minutes_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise MinutesLocked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise MinutesLocked()
+
+
+class MeetingNotice(models.Model):
+    """One row per meeting and kind of e-mail: makes sending idempotent."""
+
+    class Kind(models.TextChoices):
+        AGENDA = "agenda", _("agenda published")
+        REMINDER = "reminder", _("reminder")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "kind"], name="notice_once_per_kind")
+        ]
+
+
+class ShareLinkQuerySet(MunicipalQuerySet):
+    def valid(self, now=None):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class ShareLink(MunicipalModel):
+    """Read-only access to one meeting's (or one series') shareable agenda without an account.
+
+    Only the SHA-256 of the token is stored; the token itself is shown once, when made.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="share_links"
+    )
+    series = models.ForeignKey(
+        MeetingSeries,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="share_links",
+    )
+    label = models.CharField(
+        _("for whom"), max_length=200, help_text=_("E.g. Räddningstjänsten Syd, styrkeledare.")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(meeting__isnull=False) & Q(series__isnull=True))
+                | (Q(meeting__isnull=True) & Q(series__isnull=False)),
+                name="share_link_for_meeting_or_series",
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_valid(self):
+        return not self.is_revoked and not self.is_expired
+
+
+class ShareLinkOpening(models.Model):
+    """Every opening of a share link, valid or not."""
+
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="openings")
+    opened_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=12)  # shown / expired / revoked / rsvp
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+
+class CalendarToken(models.Model):
+    """A private feed address for a calendar app that cannot log in. Tied to a person, so the
+    feed shows only what that person may see today and stops when they lose access."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens"
+    )
+    body = models.ForeignKey(
+        "councils.Body",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the person's own feed of all their meetings."),
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "body"],
+                condition=Q(revoked_at__isnull=True),
+                nulls_distinct=False,
+                name="one_live_calendar_token",
+            )
+        ]
+
+
+class ObservationQuerySet(MunicipalQuerySet):
+    def restrict(self, membership, action="view"):
+        qs = super().restrict(membership, action)
+        if membership.is_manager:
+            return qs
+        return qs.filter(meeting__in=Meeting.objects.restrict(membership))
+
+
+class Observation(MunicipalModel):
+    """Something seen on a safety walk."""
+
+    class Category(models.TextChoices):
+        LIGHTING = "lighting", _("broken or missing lighting")
+        VEGETATION = "vegetation", _("overgrown bushes or trees")
+        VANDALISM = "vandalism", _("vandalism or graffiti")
+        LITTER = "litter", _("litter")
+        ACCESSIBILITY = "accessibility", _("accessibility")
+        TRAFFIC = "traffic", _("traffic")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        RESOLVED = "resolved", _("resolved")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="observations", verbose_name=_("walk")
+    )
+    place = models.CharField(_("place"), max_length=200)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(55), MaxValueValidator(69.1)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(10.9), MaxValueValidator(24.2)],
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    description = models.TextField(_("what was seen"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    action_item = models.OneToOneField(
+        ActionItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="observation",
+        verbose_name=_("action item"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ObservationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+        ordering = ["meeting", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="observation_position_complete",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.place}: {self.get_category_display()}"
+
+    def clean(self):
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+
+    def get_absolute_url(self):
+        return self.meeting.get_absolute_url() + f"#observation-{self.pk}"

@@ -1,0 +1,128 @@
+"""Agenda sources: the extension point that fills a meeting's agenda by itself.
+
+Contract
+--------
+A source is a function ``source(meeting, previous)`` registered under a short key::
+
+    from meetings.agenda_sources import AgendaItemSpec, register_agenda_source
+
+    def new_incidents(meeting, previous):
+        since = previous.start if previous else meeting.start - timedelta(days=14)
+        counts = ...  # incidents of meeting.municipality since ``since``, by category
+        if not counts:
+            return []
+        return [AgendaItemSpec(
+            key="since-last",                       # unique within the source
+            title="Nya händelser sedan förra mötet",
+            description="\\n".join(f"{c}: {n}" for c, n in counts),
+            link=f"/{meeting.municipality.slug}/incidents/?since={since:%Y-%m-%d}",
+            shareable=not any_restricted,           # False when built from restricted data
+        )]
+
+    register_agenda_source("incidents", new_incidents, order=20)  # in AppConfig.ready()
+
+- ``meeting`` is the ``Meeting`` being filled; ``previous`` is the body's last meeting before it
+  that was not cancelled (or ``None``).
+- The function returns a list of ``AgendaItemSpec``; an empty list means "nothing to say".
+- It must only read. It runs when a meeting is created by its series, when a coordinator presses
+  "Refill agenda" and when the agenda is published.
+- ``shareable=False`` is mandatory when the text is built from restricted data: share-link pages
+  show only shareable items. Refilling never turns an item shareable that a coordinator (or the
+  source) has made non-shareable.
+
+Filling is idempotent: each automatic item is stored with ``source_key = "<source>:<spec.key>"``;
+a refill updates the item (title, description, link) instead of adding a second one, removes an
+automatic item that its source no longer produces (unless minutes were written on it) and never
+touches items added by hand. Sources run in ``order``; new items go after the existing ones.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+
+@dataclass
+class AgendaItemSpec:
+    key: str
+    title: str
+    description: str = ""
+    link: str = ""
+    shareable: bool = True
+    presenter: str = ""
+    minutes_allotted: int | None = None
+    obj: Any = None  # the object the item is about (a report, say), stored as a generic link
+
+
+@dataclass
+class _Source:
+    key: str
+    func: Any
+    order: int
+
+
+_REGISTRY: dict[str, _Source] = {}
+
+
+def register_agenda_source(key, func, order=50):
+    """Register (or replace) the source ``key``. Safe to call twice (AppConfig.ready)."""
+    if ":" in key:
+        raise ValueError("An agenda source key may not contain ':'")
+    _REGISTRY[key] = _Source(key=key, func=func, order=order)
+
+
+def unregister_agenda_source(key):
+    _REGISTRY.pop(key, None)
+
+
+def registered_sources():
+    return sorted(_REGISTRY.values(), key=lambda s: (s.order, s.key))
+
+
+# --- Built-in sources -----------------------------------------------------------------------
+
+
+def series_defaults(meeting, previous):
+    """The series' default agenda items, as every meeting of it starts."""
+    if meeting.series_id is None:
+        return []
+    return [
+        AgendaItemSpec(key=str(index), title=title)
+        for index, title in enumerate(meeting.series.default_agenda_titles(), start=1)
+    ]
+
+
+def open_action_items(meeting, previous):
+    """Open action items of the body decided at earlier meetings: followed up until closed."""
+    from .models import ActionItem
+
+    items = list(
+        ActionItem.objects.open()
+        .filter(body_id=meeting.body_id, meeting__start__lt=meeting.start)
+        .select_related("owner", "owner_organisation")
+        .order_by("due_date", "pk")
+    )
+    if not items:
+        return []
+    lines = []
+    for item in items:
+        extra = [item.owner_label]
+        if item.due_date:
+            extra.append(_("due %(date)s") % {"date": formats.date_format(item.due_date)})
+        details = ", ".join(e for e in extra if e)
+        lines.append(f"- {item.what}" + (f" ({details})" if details else ""))
+    return [
+        AgendaItemSpec(
+            key="open",
+            title=_("Follow-up of open action items (%(count)s)") % {"count": len(items)},
+            description="\n".join(lines),
+            link=f"/{meeting.municipality.slug}/meetings/actions/?body={meeting.body_id}",
+            shareable=True,
+        )
+    ]
+
+
+def register_builtin_sources():
+    register_agenda_source("series", series_defaults, order=0)
+    register_agenda_source("actions", open_action_items, order=10)

@@ -1,0 +1,543 @@
+"""Workflows of the meetings app: plain functions called by views, tasks and commands alike."""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from . import agenda_sources
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    CalendarToken,
+    Meeting,
+    MeetingNotice,
+    MeetingSeries,
+    MinutesVersion,
+    Observation,
+    ShareLink,
+    ShareLinkOpening,
+    hash_token,
+    new_token,
+)
+from .recurrence import holiday_name, occurrences
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_HORIZON_WEEKS = 8
+
+
+# --- Generation -----------------------------------------------------------------------------
+
+
+def generate_meetings(weeks=DEFAULT_HORIZON_WEEKS, now=None, series=None):
+    """Create the meetings of every active series from now to ``weeks`` ahead.
+
+    Idempotent: the unique constraint (series, occurrence_start) makes a second run, or two at
+    once, create nothing more. Existing meetings are never touched, so a meeting a coordinator
+    moved or cancelled stays moved or cancelled. Returns the meetings created.
+    """
+    now = now or timezone.now()
+    horizon = now + datetime.timedelta(weeks=weeks)
+    qs = MeetingSeries.objects.active().select_related("body", "municipality")
+    if series is not None:
+        qs = qs.filter(pk__in=[s.pk for s in series])
+    created = []
+    for one in qs:
+        for occurrence in occurrences(one, now, horizon):
+            meeting = _create_occurrence(one, occurrence)
+            if meeting is not None:
+                created.append(meeting)
+    return created
+
+
+def _create_occurrence(series, occurrence):
+    if Meeting.objects.filter(series=series, occurrence_start=occurrence).exists():
+        return None
+    meeting = Meeting(
+        municipality_id=series.municipality_id,
+        body_id=series.body_id,
+        series=series,
+        occurrence_start=occurrence,
+        kind=series.kind,
+        title=series.display_title,
+        start=occurrence,
+        end=occurrence + datetime.timedelta(minutes=series.duration_minutes),
+        place=series.place,
+        video_url=series.video_url,
+        holiday_name=holiday_name(occurrence.date()),
+    )
+    try:
+        # A savepoint: when another run created the same occurrence a moment ago, the unique
+        # constraint refuses this one and only this insert is rolled back.
+        with transaction.atomic():
+            meeting.save()
+            invite_members(meeting)
+            fill_agenda(meeting)
+    except IntegrityError:
+        return None
+    return meeting
+
+
+def invite_members(meeting):
+    """Invite the body's current members (an attendance row each); safe to call again."""
+    from councils.models import Membership
+
+    user_ids = (
+        Membership.objects.current(timezone.localdate(meeting.start))
+        .filter(body_id=meeting.body_id)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    existing = set(meeting.attendances.filter(user__isnull=False).values_list("user_id", flat=True))
+    Attendance.objects.bulk_create(
+        [
+            Attendance(meeting=meeting, user_id=uid, role=Attendance.Role.MEMBER)
+            for uid in user_ids
+            if uid not in existing
+        ],
+        ignore_conflicts=True,
+    )
+
+
+# --- Agenda ---------------------------------------------------------------------------------
+
+
+def fill_agenda(meeting):
+    """Run every registered agenda source; see ``agenda_sources`` for the contract."""
+    meeting.check_editable()
+    previous = meeting.previous_meeting()
+    existing = {i.source_key: i for i in meeting.agenda_items.exclude(source_key="")}
+    next_position = (meeting.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
+    produced = set()
+    for source in agenda_sources.registered_sources():
+        try:
+            specs = source.func(meeting, previous) or []
+        except Exception:  # one broken source must not stop the agenda
+            logger.exception("agenda source %s failed for meeting %s", source.key, meeting.pk)
+            # Keep what it produced before rather than deleting it.
+            produced.update(k for k in existing if k.startswith(f"{source.key}:"))
+            continue
+        for spec in specs:
+            key = f"{source.key}:{spec.key}"
+            produced.add(key)
+            item = existing.get(key)
+            if item is None:
+                item = AgendaItem(
+                    meeting=meeting,
+                    source_key=key,
+                    position=next_position,
+                    shareable=spec.shareable,
+                    presenter=spec.presenter,
+                    minutes_allotted=spec.minutes_allotted,
+                )
+                next_position += 1
+            elif not spec.shareable:
+                item.shareable = False
+            item.title = spec.title[:200]
+            item.description = spec.description
+            item.link = spec.link
+            if spec.obj is not None:
+                from django.contrib.contenttypes.models import ContentType
+
+                item.content_type = ContentType.objects.get_for_model(spec.obj)
+                item.object_id = spec.obj.pk
+            item.save()
+    for key, item in existing.items():
+        if key not in produced and not (item.notes or item.decisions):
+            item.delete()
+    return meeting.agenda_items.all()
+
+
+def renumber(meeting, ordered_ids):
+    """Put the agenda items in the given order (ids of this meeting's items only)."""
+    meeting.check_editable()
+    items = {i.pk: i for i in meeting.agenda_items.all()}
+    ids = [int(i) for i in ordered_ids if int(i) in items]
+    ids += [pk for pk in sorted(items, key=lambda pk: items[pk].position) if pk not in ids]
+    with transaction.atomic():
+        for position, pk in enumerate(ids, start=1):
+            if items[pk].position != position:
+                items[pk].position = position
+                items[pk].save(update_fields=["position"])
+    return ids
+
+
+def move_item(item, direction):
+    """Move an item one place up (-1) or down (+1). Returns its new 1-based position."""
+    ids = list(item.meeting.agenda_items.values_list("pk", flat=True))
+    index = ids.index(item.pk)
+    target = max(0, min(len(ids) - 1, index + direction))
+    ids.insert(target, ids.pop(index))
+    renumber(item.meeting, ids)
+    return target + 1
+
+
+def add_item(meeting, **fields):
+    meeting.check_editable()
+    position = (meeting.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
+    item = AgendaItem(meeting=meeting, position=position, **fields)
+    item.save()
+    return item
+
+
+# --- Meeting changes and status ---------------------------------------------------------------
+
+SEQUENCE_FIELDS = ("start", "end", "place", "video_url", "status", "title")
+
+
+def update_meeting(meeting, changed_fields):
+    """Save a coordinator's change. A new time marks the meeting moved (generation leaves it
+    alone anyway, since it keeps its rule occurrence); calendar changes raise SEQUENCE."""
+    if set(changed_fields) & {"start", "end"} and meeting.occurrence_start:
+        meeting.is_moved = meeting.start != meeting.occurrence_start
+    if set(changed_fields) & set(SEQUENCE_FIELDS):
+        meeting.sequence += 1
+    meeting.holiday_name = holiday_name(timezone.localtime(meeting.start).date())
+    meeting.save()
+    return meeting
+
+
+def cancel_meeting(meeting, reason=""):
+    meeting.check_editable()
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.cancel_reason = reason
+    return update_meeting(meeting, ["status"])
+
+
+def publish_agenda(meeting):
+    """Publish the agenda and (after commit) e-mail the invited members a link."""
+    if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.AGENDA_PUBLISHED):
+        raise ValidationError(_("Only a planned meeting's agenda can be published."))
+    invite_members(meeting)
+    fill_agenda(meeting)
+    first = meeting.agenda_published_at is None
+    meeting.status = Meeting.Status.AGENDA_PUBLISHED
+    meeting.agenda_published_at = meeting.agenda_published_at or timezone.now()
+    update_meeting(meeting, ["status"])
+    if first:
+        from .tasks import send_agenda_email
+
+        transaction.on_commit(lambda: send_agenda_email.delay(meeting.pk))
+    return meeting
+
+
+def mark_held(meeting):
+    meeting.check_editable()
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("A cancelled meeting cannot be marked as held."))
+    meeting.status = Meeting.Status.HELD
+    return update_meeting(meeting, ["status"])
+
+
+# --- E-mail -----------------------------------------------------------------------------------
+
+
+def _recipients(meeting):
+    return [
+        a.user
+        for a in meeting.attendances.select_related("user").filter(user__isnull=False)
+        if a.user.email and a.user.is_active
+    ]
+
+
+def _send_notice(meeting_id, kind, subject_text, template):
+    """Send one kind of e-mail for a meeting at most once (a MeetingNotice row per kind)."""
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_for_update()
+            .select_related("municipality", "body")
+            .get(pk=meeting_id)
+        )
+        if meeting.is_cancelled:
+            return 0
+        try:
+            with transaction.atomic():
+                notice = MeetingNotice.objects.create(meeting=meeting, kind=kind)
+        except IntegrityError:
+            return 0
+        recipients = _recipients(meeting)
+        url = settings.SITE_URL + meeting.get_absolute_url()
+        with translation.override(settings.LANGUAGE_CODE):
+            when = formats.date_format(timezone.localtime(meeting.start), "DATETIME_FORMAT")
+            subject = subject_text() % {"title": meeting.title, "when": when}
+            for user in recipients:
+                body = render_to_string(
+                    template, {"meeting": meeting, "user": user, "url": url, "when": when}
+                )
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        notice.recipients = len(recipients)
+        notice.save(update_fields=["recipients"])
+    return len(recipients)
+
+
+def send_agenda_email(meeting_id):
+    return _send_notice(
+        meeting_id,
+        MeetingNotice.Kind.AGENDA,
+        lambda: _("Agenda: %(title)s, %(when)s"),
+        "meetings/email/agenda_published.txt",
+    )
+
+
+def send_reminder(meeting_id):
+    return _send_notice(
+        meeting_id,
+        MeetingNotice.Kind.REMINDER,
+        lambda: _("Reminder: %(title)s, %(when)s"),
+        "meetings/email/reminder.txt",
+    )
+
+
+def meetings_due_for_reminder(now=None):
+    now = now or timezone.now()
+    until = now + datetime.timedelta(hours=settings.MEETING_REMINDER_HOURS)
+    return (
+        Meeting.objects.filter(
+            start__gt=now,
+            start__lte=until,
+            status__in=[Meeting.Status.PLANNED, Meeting.Status.AGENDA_PUBLISHED],
+        )
+        .exclude(notices__kind=MeetingNotice.Kind.REMINDER)
+        .values_list("pk", flat=True)
+    )
+
+
+# --- Share links ------------------------------------------------------------------------------
+
+
+def create_share_link(*, created_by, label, expires_at, meeting=None, series=None):
+    """Make a share link; returns (link, token). The token is only ever in this return value."""
+    if expires_at <= timezone.now():
+        raise ValidationError({"expires_at": _("The expiry must be in the future.")})
+    target = meeting or series
+    token = new_token()
+    link = ShareLink.objects.create(
+        municipality_id=target.municipality_id,
+        meeting=meeting,
+        series=series,
+        label=label,
+        expires_at=expires_at,
+        created_by=created_by,
+        token_hash=hash_token(token),
+    )
+    return link, token
+
+
+def revoke_share_link(link):
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+def find_share_link(token):
+    return (
+        ShareLink.objects.select_related("meeting", "series", "municipality")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def log_opening(link, outcome, request):
+    ShareLinkOpening.objects.create(
+        link=link, outcome=outcome, user_agent=request.headers.get("User-Agent", "")[:300]
+    )
+
+
+def shared_meeting(link, now=None):
+    """The meeting a share link shows: its meeting, or the series' next meeting."""
+    if link.meeting_id:
+        return link.meeting
+    now = now or timezone.now()
+    return link.series.meetings.not_cancelled().filter(end__gte=now).order_by("start").first()
+
+
+def record_guest_response(link, meeting, *, name, organisation, attending):
+    meeting.check_editable()
+    status = Attendance.Status.ATTENDING if attending else Attendance.Status.NOT_ATTENDING
+    existing = meeting.attendances.filter(
+        user__isnull=True, name__iexact=name, organisation_name__iexact=organisation
+    ).first()
+    attendance = existing or Attendance(
+        meeting=meeting, name=name, organisation_name=organisation, role=Attendance.Role.GUEST
+    )
+    attendance.status = status
+    attendance.via_share_link = link
+    attendance.responded_at = timezone.now()
+    attendance.save()
+    return attendance
+
+
+# --- Minutes ----------------------------------------------------------------------------------
+
+
+def build_minutes_snapshot(meeting):
+    """Everything the minutes say, as plain data (stored as JSON when approved)."""
+    local = timezone.localtime
+    attendances = meeting.attendances.select_related("user").order_by(
+        "role", "user__first_name", "name"
+    )
+    items = meeting.agenda_items.order_by("position", "pk").prefetch_related(
+        "action_items__owner", "action_items__owner_organisation"
+    )
+    return {
+        "meeting": {
+            "id": meeting.pk,
+            "title": meeting.title,
+            "body": meeting.body.name,
+            "municipality": meeting.municipality.name,
+            "kind": meeting.kind,
+            "start": local(meeting.start).isoformat(),
+            "end": local(meeting.end).isoformat(),
+            "place": meeting.place,
+            "route": meeting.route,
+            "area": str(meeting.area or ""),
+        },
+        "attendance": [
+            {
+                "name": a.display_name,
+                "organisation": a.organisation_name,
+                "role": a.get_role_display(),
+                "status": a.get_status_display(),
+                "status_key": a.status,
+            }
+            for a in attendances
+        ],
+        "items": [
+            {
+                "number": index,
+                "title": item.title,
+                "description": item.description,
+                "notes": item.notes,
+                "decisions": item.decisions,
+                "action_items": [
+                    {
+                        "what": a.what,
+                        "owner": a.owner_label,
+                        "due_date": a.due_date.isoformat() if a.due_date else "",
+                        "status": a.get_status_display(),
+                    }
+                    for a in item.action_items.all()
+                ],
+            }
+            for index, item in enumerate(items, start=1)
+        ],
+        "observations": [
+            {
+                "place": o.place,
+                "category": o.get_category_display(),
+                "description": o.description,
+            }
+            for o in meeting.observations.all()
+        ],
+    }
+
+
+def approve_minutes(meeting, user):
+    """Freeze the minutes: a new ``MinutesVersion`` and the meeting is locked."""
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.status != Meeting.Status.HELD:
+            raise ValidationError(_("Only the minutes of a held meeting can be approved."))
+        number = (meeting.minutes_versions.aggregate(m=Max("number"))["m"] or 0) + 1
+        version = MinutesVersion.objects.create(
+            meeting=meeting,
+            number=number,
+            snapshot=build_minutes_snapshot(meeting),
+            approved_by=user,
+            reason=getattr(meeting, "_revision_reason", ""),
+        )
+        meeting.status = Meeting.Status.MINUTES_APPROVED
+        meeting.minutes_version = number
+        meeting.save(update_fields=["status", "minutes_version", "updated_at"])
+    return version
+
+
+def reopen_minutes(meeting, user, reason):
+    """Start version n+1 of approved minutes. The approved versions stay as they are."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the minutes need a new version.")})
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.status != Meeting.Status.MINUTES_APPROVED:
+            raise ValidationError(_("Only approved minutes get a new version."))
+        meeting.status = Meeting.Status.HELD
+        meeting.minutes_version = meeting.minutes_versions.count() + 1
+        meeting.save(update_fields=["status", "minutes_version", "updated_at"])
+        logger.info("minutes of meeting %s reopened by %s: %s", meeting.pk, user.pk, reason)
+    return meeting
+
+
+def add_action_item(
+    meeting, *, what, owner=None, owner_organisation=None, due_date=None, agenda_item=None
+):
+    meeting.check_editable()
+    return ActionItem.objects.create(
+        municipality_id=meeting.municipality_id,
+        meeting=meeting,
+        body_id=meeting.body_id,
+        agenda_item=agenda_item,
+        what=what,
+        owner=owner,
+        owner_organisation=owner_organisation,
+        due_date=due_date,
+    )
+
+
+def set_action_status(action, status):
+    action.status = status
+    action.closed_at = None if status == ActionItem.Status.OPEN else timezone.now()
+    action.save(update_fields=["status", "closed_at"])
+    if hasattr(action, "observation") and status == ActionItem.Status.DONE:
+        Observation.objects.filter(action_item=action).update(status=Observation.Status.RESOLVED)
+    return action
+
+
+def observation_to_action(observation, *, owner_organisation=None, owner=None, due_date=None):
+    if observation.action_item_id:
+        return observation.action_item
+    with transaction.atomic():
+        meeting = observation.meeting
+        action = ActionItem.objects.create(
+            municipality_id=observation.municipality_id,
+            meeting=meeting,
+            body_id=meeting.body_id,
+            what=f"{observation.place}: {observation.description}"[:300],
+            owner=owner,
+            owner_organisation=owner_organisation,
+            due_date=due_date,
+        )
+        observation.action_item = action
+        observation.save(update_fields=["action_item"])
+    return action
+
+
+# --- Calendar tokens ----------------------------------------------------------------------------
+
+
+def create_calendar_token(user, body=None):
+    """A new private feed address; the old one (if any) stops working. Returns the token."""
+    token = new_token()
+    with transaction.atomic():
+        CalendarToken.objects.filter(user=user, body=body, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        CalendarToken.objects.create(user=user, body=body, token_hash=hash_token(token))
+    return token
+
+
+def find_calendar_token(token):
+    return (
+        CalendarToken.objects.select_related("user", "body", "body__municipality")
+        .filter(token_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
