@@ -465,4 +465,4 @@ class PoliceImportSetting(models.Model):
         return str(self.municipality)
 
 
-from .report_models import *  # noqa: E402,F401,F403  (the situation report; see report_models.py)
+from .report_models import *  # noqa: E402, F403  (the situation report; see report_models.py)

@@ -105,7 +105,9 @@ class SituationReport(MunicipalModel):
         related_name="superseded_by",
         verbose_name=_("supersedes"),
     )
-    correction_reason = models.CharField(_("reason for the new version"), max_length=300, blank=True)
+    correction_reason = models.CharField(
+        _("reason for the new version"), max_length=300, blank=True
+    )
     # The frozen numbers (see report_compile.compute for the shape).
     data = models.JSONField(_("figures"), default=dict, blank=True, editable=False)
     task_id = models.CharField(max_length=64, blank=True, editable=False)
