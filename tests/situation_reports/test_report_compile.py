@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (fixtures imported from report_helpers are used as arguments)
 """The compile service: every number equals one computed independently here, in a constant
 number of queries, frozen into the report."""
 
