@@ -21,3 +21,7 @@ urlpatterns = [
     path("upcoming/new/", views.upcoming_create, name="upcoming-create"),
     path("upcoming/generate/", views.upcoming_generate, name="upcoming-generate"),
 ]
+
+from .report_views import report_urlpatterns  # noqa: E402  (the situation report)
+
+urlpatterns += report_urlpatterns
