@@ -121,6 +121,7 @@ def approve(report, user):
 def recompile(report, user):
     with transaction.atomic():
         report = _locked(report.pk)
+        report.check_editable()
         if report.status != SituationReport.Status.DRAFT:
             raise WorkflowError(_("Only a draft can be compiled again."))
         report_compile.request_recompile(report, user)

@@ -96,7 +96,7 @@ def test_the_list_needs_the_same_number_of_queries_for_few_and_many_reports(
     client = login(member)
 
     def make(n):
-        for i in range(n):
+        for _i in range(n):
             report_compile.create_report(burlov, START, END)
 
     make(2)
