@@ -19,10 +19,11 @@ worker killed half-way leaves the row as it was (waiting), and the redelivered t
 
 import datetime
 import logging
+import time
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q, Value
 from django.db.models.functions import Coalesce, ExtractIsoWeekDay, Lower, Trim
 from django.utils import formats, timezone
@@ -469,12 +470,12 @@ def report_for_meeting(meeting):
 
 
 def _pause_for_tests():
-    """A pause inside the compile transaction, set only by the worker-kill test (its settings
-    module), so the test can kill the worker while a compile is half-way."""
+    """A pause inside the compile transaction, set only by the worker-kill test (through its
+    own settings module), so the test can kill the worker while a compile is half-way."""
     seconds = getattr(settings, "SITUATION_REPORT_COMPILE_PAUSE", 0)
     if seconds:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_sleep(%s)", [seconds])
+        logger.warning("compile paused for %s s (test setting)", seconds)
+        time.sleep(seconds)
 
 
 def compile_report(report_id):

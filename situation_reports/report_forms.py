@@ -77,7 +77,10 @@ class SectionForm(LockedReportFormMixin, forms.Form):
 class CommentForm(LockedReportFormMixin, forms.Form):
     section = forms.ChoiceField(choices=SECTIONS, widget=forms.HiddenInput)
     text = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        error_messages={"required": _("Write a comment.")},
     )
 
     def __init__(self, *args, report=None, **kwargs):

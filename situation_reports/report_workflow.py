@@ -187,11 +187,17 @@ def enqueue_compile(report_id):
     """Send the compile task after the transaction commits. If the broker is down the report
     stays queued (the page says so) and the periodic sweep sends it once the broker is back:
     the request never fails because of the broker."""
+    from trygghet.celery import app
+
     from .report_tasks import compile_situation_report
 
     def send():
         try:
-            compile_situation_report.apply_async((report_id,), retry=False)
+            # One quick connection attempt: a coordinator's request must not hang on a broker
+            # that is down (the default publish retries for seconds).
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+                compile_situation_report.apply_async((report_id,), connection=conn, retry=False)
         except Exception:  # kombu.exceptions.OperationalError and socket errors
             logger.warning("broker unavailable: report %s stays queued for the sweep", report_id)
 
