@@ -6,12 +6,13 @@ numbers come from database aggregation in a constant number of queries, whatever
 incidents:
 
 1. one grouped query over the three periods (current, previous of equal length, same period last
-   year) by category × area × weekday × part of day, with conditional counts per period; the
-   totals, the category and area tables and the weekday × part-of-day grid are sums over its
-   (bounded) rows: at most categories × areas × 7 × 5 rows, never one row per incident;
-2. hot places of the period; 3. places that recur; 4. notable incidents (high severity, capped);
-5. sources; 6. open safety-walk observations; 7. upcoming events; 8. the agreement's actions
-   (late, due soon) when the councils app has them.
+   year) by category × area × source × weekday × part of day, with conditional counts per
+   period; the totals, the category, area and source tables and the weekday × part-of-day grid
+   are sums over its (bounded) rows: at most categories × areas × sources × 7 × 5 rows, never one
+   row per incident;
+2. the municipality's areas (a quiet area is listed with zeros); 3. hot and recurring places;
+4. notable incidents (high severity, capped); 5. open safety-walk observations; 6. upcoming
+   events; 7. the agreement's actions (late, due soon) when the councils app has them.
 
 ``compile_report(report_id)`` freezes those figures into the report inside one transaction: a
 worker killed half-way leaves the row as it was (waiting), and the redelivered task completes it.
@@ -144,8 +145,22 @@ def _in_period(start, end):
 
 
 def compute(municipality, start, end, *, today=None):
-    """The figures of a situation report for ``municipality`` and [start, end] (dates)."""
+    """Everything a situation report for ``municipality`` and [start, end] (dates) holds: the
+    numbers (``figures``) and the lists (notable incidents, observations, what is coming, the
+    agreement's actions)."""
     today = today or timezone.localdate()
+    data = figures(municipality, start, end)
+    base = Incident.objects.filter(municipality=municipality).active()
+    data["notable"] = _notable(base, _in_period(start, end), data["totals"]["high"])
+    data["observations"] = _observations(municipality, end)
+    data["upcoming"] = _upcoming(municipality, end, (end - start).days + 1)
+    data["actions"] = _actions(municipality, today)
+    return data
+
+
+def figures(municipality, start, end):
+    """The numbers: totals, categories, areas (three periods), weekday × part of day, sources
+    and places. Three queries, whatever the number of incidents."""
     (p_start, p_end), (y_start, y_end) = comparison_periods(start, end)
     cur_q, prev_q, ly_q = (
         _in_period(start, end),
@@ -157,7 +172,9 @@ def compute(municipality, start, end, *, today=None):
     # 1. The cube: category × area × weekday × part of day, three periods at once.
     cube = (
         base.filter(cur_q | prev_q | ly_q)
-        .values("category_id", "category__name", "area_id", "area__name")
+        .values(
+            "category_id", "category__name", "area_id", "area__name", "source", "organisation__kind"
+        )
         .annotate(
             weekday=ExtractIsoWeekDay("occurred_on"),
             part=Coalesce("part_of_day", Value("")),
@@ -172,6 +189,8 @@ def compute(municipality, start, end, *, today=None):
             "category__name",
             "area_id",
             "area__name",
+            "source",
+            "organisation__kind",
             "weekday",
             "part",
             "cur",
@@ -185,7 +204,10 @@ def compute(municipality, start, end, *, today=None):
     totals = {"current": 0, "previous": 0, "last_year": 0, "current_open": 0, "high": 0}
     categories, areas = {}, {}
     grid = {(d, p): 0 for d in range(1, 8) for p in PARTS}
-    for cat_id, cat_name, area_id, area_name, weekday, part, cur, prev, ly, cur_open, high in cube:
+    sources = {"own": 0, "partners": 0, "police_open_data": 0, "import": 0}
+    for row in cube:
+        cat_id, cat_name, area_id, area_name, source, org_kind, weekday, part = row[:8]
+        cur, prev, ly, cur_open, high = row[8:]
         totals["current"] += cur
         totals["previous"] += prev
         totals["last_year"] += ly
@@ -201,6 +223,7 @@ def compute(municipality, start, end, *, today=None):
             entry[3] += ly
         if cur:
             grid[(weekday, part if part in PARTS else "")] += cur
+            sources[source_key(source, org_kind)] += cur
 
     def table_rows(table, none_label):
         rows = [
@@ -246,11 +269,7 @@ def compute(municipality, start, end, *, today=None):
         },
     }
     data["places"], data["recurring_places"] = _places(base, start, end, cur_q)
-    data["notable"] = _notable(base, cur_q, totals["high"])
-    data["sources"] = _sources(base, cur_q)
-    data["observations"] = _observations(municipality, end)
-    data["upcoming"] = _upcoming(municipality, end, (end - start).days + 1)
-    data["actions"] = _actions(municipality, today)
+    data["sources"] = _sources(sources)
     return data
 
 
@@ -307,23 +326,19 @@ def _notable(base, cur_q, count):
     return {"count": count, "items": items}
 
 
-def _sources(base, cur_q):
-    counts = {"own": 0, "partners": 0, "police_open_data": 0, "import": 0}
-    for source, kind, n in (
-        base.filter(cur_q)
-        .values("source", "organisation__kind")
-        .annotate(n=Count("id"))
-        .values_list("source", "organisation__kind", "n")
-        .order_by()
-    ):
-        if source == Incident.Source.POLICE_OPEN_DATA:
-            counts["police_open_data"] += n
-        elif source == Incident.Source.IMPORT:
-            counts["import"] += n
-        elif kind is None or kind in OWN_KINDS:
-            counts["own"] += n
-        else:
-            counts["partners"] += n
+def source_key(source, organisation_kind):
+    """Where an incident's number comes from: police open data, an imported file, the
+    municipality's own logging, or a partner's."""
+    if source == Incident.Source.POLICE_OPEN_DATA:
+        return "police_open_data"
+    if source == Incident.Source.IMPORT:
+        return "import"
+    if organisation_kind is None or organisation_kind in OWN_KINDS:
+        return "own"
+    return "partners"
+
+
+def _sources(counts):
     labels = {
         "own": _("Own logging (the municipality)"),
         "partners": _("Partners"),

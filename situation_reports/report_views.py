@@ -17,7 +17,7 @@ from django.db.models.functions import TruncWeek
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -232,6 +232,7 @@ def _context(request, report, **extra):
         )
     return {
         "report": report,
+        "meeting_url": _meeting_url(report),
         "view": view,
         "section_info": section_info,
         "can_edit": editable,
@@ -242,6 +243,16 @@ def _context(request, report, **extra):
         "superseded_by": SituationReport.objects.filter(supersedes=report).first(),
         **extra,
     }
+
+
+def _meeting_url(report):
+    """The meeting's page, when the meetings app has one (its pages come with that branch)."""
+    if report.meeting_id is None:
+        return ""
+    try:
+        return report.meeting.get_absolute_url()
+    except NoReverseMatch:
+        return ""
 
 
 # --- Views ---------------------------------------------------------------------------------------
