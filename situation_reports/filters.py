@@ -80,6 +80,16 @@ class IncidentFilter(django_filters.FilterSet):
             del self.filters["confidentiality"]
 
     @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "form-select form-select-sm")
+            else:
+                field.widget.attrs.setdefault("class", "form-control form-control-sm")
+        return form
+
+    @property
     def qs(self):
         if not hasattr(self, "_final_qs"):
             qs = super().qs

@@ -10,7 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Organisation
@@ -116,6 +118,10 @@ class IncidentForm(forms.ModelForm):
         )
         self.fields["area"].empty_label = _("– no particular area –")
         self.fields["part_of_day"].help_text = _("Needed only when the time is unknown.")
+        self.fields["part_of_day"].choices = [
+            ("", _("– from the time –")),
+            *Incident.PartOfDay.choices,
+        ]
         self.fields["description"].error_messages["required"] = _(
             "Describe what happened: the description may not be empty."
         )
@@ -177,7 +183,8 @@ class IncidentForm(forms.ModelForm):
     def clean_organisation(self):
         if not self.membership.is_manager:
             return self.membership.organisation
-        return self.cleaned_data.get("organisation")
+        # Left empty: the logger's own organisation, as the form proposed.
+        return self.cleaned_data.get("organisation") or self.membership.organisation
 
     def clean(self):
         cleaned = super().clean()
@@ -351,3 +358,44 @@ class UpcomingEventForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("ends_on", _("The last day is before the first day."))
         return cleaned
+
+
+class IncidentCategoryForm(forms.ModelForm):
+    """A municipality's own category, next to the national list."""
+
+    class Meta:
+        model = IncidentCategory
+        fields = ["name", "description"]
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if (
+            IncidentCategory.objects.filter(
+                models.Q(municipality__isnull=True) | models.Q(municipality=self.municipality),
+                name__iexact=name,
+            )
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            raise ValidationError(_("There is already a category with this name."))
+        return name
+
+    def save(self, commit=True):
+        category = super().save(commit=False)
+        category.municipality = self.municipality
+        if not category.code:
+            base = slugify(category.name)[:50] or "category"
+            code, number = base, 2
+            while IncidentCategory.objects.filter(
+                municipality=self.municipality, code=code
+            ).exists():
+                code, number = f"{base}-{number}", number + 1
+            category.code = code
+        category.position = 500
+        if commit:
+            category.save()
+        return category

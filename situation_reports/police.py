@@ -27,11 +27,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+from django.utils import timezone
 
 from councils.models import Municipality, Organisation
 
-from .models import Incident, IncidentCategory
+from .models import Area, Incident, IncidentCategory
 
 POLICE_SITE = "https://polisen.se"
 API_URL = getattr(settings, "POLICE_EVENTS_URL", "https://polisen.se/api/events")
@@ -322,6 +322,12 @@ def import_events(events, *, municipalities=None, progress=None, progress_every=
         for m in org.municipalities.all():
             police_orgs.setdefault(m.pk, org)
 
+    areas_by_municipality = {}
+    for area in Area.objects.filter(municipality__in=list(by_name.values()), is_active=True):
+        areas_by_municipality.setdefault(area.municipality_id, []).append(
+            (re.compile(rf"(?<!\w){re.escape(area.name)}(?!\w)", re.IGNORECASE), area)
+        )
+
     candidates = []
     seen_ids = set()
     total = len(events)
@@ -379,6 +385,13 @@ def import_events(events, *, municipalities=None, progress=None, progress_every=
             code = IncidentCategory.OTHER
         started = event_time(name, published)
         text = (event.get("summary") or "").strip() or name
+        # The police's position is the municipality's centre; an area named in the summary
+        # ("Brand i förråd, Arlöv.") says more. Only one named area counts, never a guess.
+        named = [
+            area
+            for pattern, area in areas_by_municipality.get(municipality.pk, [])
+            if pattern.search(text)
+        ]
         new.append(
             Incident(
                 municipality=municipality,
@@ -386,6 +399,7 @@ def import_events(events, *, municipalities=None, progress=None, progress_every=
                 started_at=started,
                 category=categories[code],
                 description=text,
+                area=named[0] if len(named) == 1 else None,
                 place="",
                 severity=Incident.Severity.MEDIUM,
                 confidentiality=Incident.Confidentiality.OPEN,
@@ -405,15 +419,52 @@ def import_events(events, *, municipalities=None, progress=None, progress_every=
         incident.part_of_day = part_of_day_for(incident.started_at.astimezone(STOCKHOLM).time())
     with transaction.atomic():
         for start in range(0, len(new), BATCH_SIZE):
-            bulk_create_with_history(
-                new[start : start + BATCH_SIZE],
-                Incident,
-                batch_size=BATCH_SIZE,
-                default_change_reason="police open data",
-            )
+            batch = new[start : start + BATCH_SIZE]
+            Incident.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+            record_creation_history([i.police_id for i in batch], "police open data")
     summary.imported = len(new)
     return summary
 
 
+def record_creation_history(police_ids, reason):
+    """The "created" history rows of just-imported incidents, copied inside the database.
+
+    Equivalent to ``simple_history``'s ``bulk_create_with_history`` (one "+" record per
+    incident, no user) but one INSERT ... SELECT per batch instead of preparing every value
+    in Python: the whole police file imports in a fraction of the time.
+    """
+    from django.db import connection
+
+    if not police_ids:
+        return
+    history = Incident.history.model
+    own = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+    columns = [f.column for f in history._meta.fields if f.name not in own]
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(history._meta.db_table)} "
+        f"({quoted}, history_date, history_change_reason, history_type, history_user_id) "
+        f"SELECT {quoted}, %s, %s, '+', NULL "
+        f"FROM {connection.ops.quote_name(Incident._meta.db_table)} WHERE police_id IN "
+        f"({', '.join(['%s'] * len(police_ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.now(), reason, *police_ids])
+
+
 def import_source(source, **kwargs):
     return import_events(load_events(source), **kwargs)
+
+
+SHARED_EVENTS_FILE = "events-2023-03_2026-08.json.gz"
+
+
+def shared_events_file():
+    """The shared file of real police events: $TRYGGHET_SHARED_DATA/polisen-events/... or
+    ../shared/data/polisen-events/... next to the checkout. None when it is not there."""
+    import os
+
+    base = os.environ.get("TRYGGHET_SHARED_DATA")
+    root = Path(base) if base else Path(settings.BASE_DIR).parent / "shared" / "data"
+    path = root / "polisen-events" / SHARED_EVENTS_FILE
+    return path if path.exists() else None

@@ -17,6 +17,7 @@ urlpatterns = [
     path("incidents/<int:pk>/", views.incident_detail, name="incident-detail"),
     path("incidents/<int:pk>/edit/", views.incident_edit, name="incident-edit"),
     path("incidents/<int:pk>/withdraw/", views.incident_withdraw, name="incident-withdraw"),
+    path("incidents/categories/", views.category_list, name="category-list"),
     path("upcoming/", views.upcoming_list, name="upcoming-list"),
     path("upcoming/new/", views.upcoming_create, name="upcoming-create"),
     path("upcoming/generate/", views.upcoming_generate, name="upcoming-generate"),

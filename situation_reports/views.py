@@ -23,13 +23,14 @@ from trygghet.access import ADMIN, COORDINATOR, EVERYONE, MANAGERS, PARTNER, mun
 from . import csv_import, exports, incidents
 from .filters import IncidentFilter
 from .forms import (
+    IncidentCategoryForm,
     IncidentEditForm,
     IncidentForm,
     IncidentImportForm,
     UpcomingEventForm,
     WithdrawForm,
 )
-from .models import Area, Incident, UpcomingEvent
+from .models import Area, Incident, IncidentCategory, UpcomingEvent
 
 LOGGERS = (ADMIN, COORDINATOR, PARTNER)
 PAGE_SIZE = 50
@@ -45,7 +46,7 @@ def _url(name, request, **kwargs):
 def _filtered(request):
     """The filter and its queryset: one definition for the list, the map and the exports."""
     base = Incident.objects.restrict(request.membership).select_related(
-        "category", "area", "organisation"
+        "category", "area", "organisation", "municipality"
     )
     incident_filter = IncidentFilter(
         request.GET or None, queryset=base, membership=request.membership
@@ -58,7 +59,7 @@ def _querystring(request, drop=("page",), **extra):
         (key, value)
         for key, values in request.GET.lists()
         for value in values
-        if key not in drop and key not in extra
+        if key not in drop and key not in extra and value != ""
     ]
     params += [(k, v) for k, v in extra.items() if v not in (None, "")]
     return urlencode(params)
@@ -298,7 +299,9 @@ def incident_create(request):
     # "Save and log another" carries the date over: a weekend is logged day by day.
     if request.GET.get("date"):
         initial["occurred_on"] = request.GET["date"]
-    form = IncidentForm(request.POST or None, membership=membership, initial=initial)
+    form = IncidentForm(
+        request.POST if request.method == "POST" else None, membership=membership, initial=initial
+    )
     duplicates = []
     if request.method == "POST" and form.is_valid():
         duplicates = form.duplicates()
@@ -344,7 +347,11 @@ def incident_edit(request, pk):
     incident = get_object_or_404(Incident.objects.restrict(request.membership), pk=pk)
     if not _can_edit(request.membership, incident):
         raise PermissionDenied
-    form = IncidentEditForm(request.POST or None, instance=incident, membership=request.membership)
+    form = IncidentEditForm(
+        request.POST if request.method == "POST" else None,
+        instance=incident,
+        membership=request.membership,
+    )
     if request.method == "POST" and form.is_valid():
         incident = form.save(commit=False)
         incident._change_reason = form.cleaned_data.get("change_reason") or ""
@@ -390,7 +397,10 @@ IMPORT_SESSION_KEY = "situation_reports_import"
 @municipal_view(roles=MANAGERS)
 def incident_import(request):
     """Step 1: upload, and see every row with its errors. Nothing is saved yet."""
-    form = IncidentImportForm(request.POST or None, request.FILES or None)
+    form = IncidentImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     preview = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -469,7 +479,9 @@ def upcoming_list(request):
 
 @municipal_view(roles=MANAGERS)
 def upcoming_create(request):
-    form = UpcomingEventForm(request.POST or None, municipality=request.municipality)
+    form = UpcomingEventForm(
+        request.POST if request.method == "POST" else None, municipality=request.municipality
+    )
     if request.method == "POST" and form.is_valid():
         event = form.save(commit=False)
         event.municipality = request.municipality
@@ -499,3 +511,38 @@ def upcoming_generate(request):
             % {"count": created, "year": year},
         )
     return redirect(_url("upcoming-list", request))
+
+
+# --- Categories -----------------------------------------------------------------------------
+
+
+@municipal_view(roles=EVERYONE)
+def category_list(request):
+    """The national categories and the municipality's own; managers add and retire their own."""
+    municipality = request.municipality
+    form = None
+    if request.membership.is_manager:
+        form = IncidentCategoryForm(
+            request.POST if request.method == "POST" else None, municipality=municipality
+        )
+        if request.method == "POST" and "toggle" in request.POST:
+            category = get_object_or_404(
+                IncidentCategory, municipality=municipality, pk=request.POST.get("toggle")
+            )
+            category.is_active = not category.is_active
+            category.save(update_fields=["is_active"])
+            return redirect(_url("category-list", request))
+        if request.method == "POST" and form.is_valid():
+            category = form.save()
+            messages.success(request, _("The category “%(name)s” was added.") % {"name": category})
+            return redirect(_url("category-list", request))
+    elif request.method == "POST":
+        raise PermissionDenied
+    categories = IncidentCategory.objects.filter(
+        Q(municipality__isnull=True) | Q(municipality=municipality)
+    ).order_by("municipality", "position", "name")
+    return render(
+        request,
+        "situation_reports/category_list.html",
+        {"categories": categories, "form": form},
+    )

@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from councils.models import Municipality
+from situation_reports.upcoming import generate_calendar
+
+
+class Command(BaseCommand):
+    help = (
+        "Add a year's Swedish public holidays and school breaks (Skåne pattern) to a "
+        "municipality's upcoming events. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--municipality", required=True, metavar="SLUG")
+        parser.add_argument("--year", required=True, type=int)
+
+    def handle(self, municipality, year, **options):
+        try:
+            target = Municipality.objects.get(slug=municipality)
+        except Municipality.DoesNotExist:
+            raise CommandError(f"Unknown municipality: {municipality}") from None
+        if not 2000 <= year <= 2100:
+            raise CommandError("The year must be between 2000 and 2100.")
+        created = generate_calendar(target, year)
+        self.stdout.write(f"{created} upcoming events added for {target} {year}.")

@@ -1,0 +1,95 @@
+// The incident map: draws each layer of the page's configuration (incidents; other apps add
+// theirs, e.g. safety-walk observations) from its JSON address, which carries the list's filter.
+(function () {
+  "use strict";
+  var element = document.getElementById("incident-map");
+  var configElement = document.getElementById("map-config");
+  if (!element || !configElement || !window.L) return;
+  var config = JSON.parse(configElement.textContent);
+  var status = document.getElementById("map-status");
+
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
+  }
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = text == null ? "" : String(text);
+    return div.innerHTML;
+  }
+
+  var map = L.map(element, { preferCanvas: true, scrollWheelZoom: false });
+  if (config.tileUrl) {
+    L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: config.attribution }).addTo(map);
+  }
+  var bounds = L.latLngBounds([]);
+  (config.areas || []).forEach(function (area) {
+    var latlng = L.latLng(area.lat, area.lng);
+    bounds.extend(latlng);
+    L.circleMarker(latlng, { radius: 3, color: "#495057", weight: 1, fillOpacity: 0.6 })
+      .bindTooltip(area.name, { permanent: !config.tileUrl, direction: "right", className: "map-area-label" })
+      .addTo(map);
+  });
+  if (bounds.isValid()) {
+    map.fitBounds(bounds.pad(0.3));
+  } else {
+    map.setView([62.0, 15.0], 5);
+  }
+
+  var messages = [];
+  function render() {
+    if (status) status.textContent = messages.join(" ");
+  }
+
+  (config.layers || []).forEach(function (layer) {
+    fetch(layer.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        var group = L.featureGroup();
+        var approximate = 0;
+        var stacked = {};
+        data.points.forEach(function (point) {
+          var approx = !!point.approximate;
+          var lat = point.lat, lng = point.lng;
+          if (approx) {
+            approximate += 1;
+            // Incidents placed at the same centre are spread on a small sunflower spiral
+            // around it, so that each stays visible and clickable.
+            var key = lat + "," + lng;
+            var k = (stacked[key] = (stacked[key] || 0) + 1);
+            var radius = 0.0007 * Math.sqrt(k);
+            lat += radius * Math.cos(k * 2.39996);
+            lng += 1.7 * radius * Math.sin(k * 2.39996);
+          }
+          var marker = L.circleMarker([lat, lng], {
+            radius: 4 + (point.severity || 1),
+            color: approx ? "#6c3483" : layer.colour,
+            weight: approx ? 2 : 1,
+            dashArray: approx ? "3 3" : null,
+            fillOpacity: approx ? 0.25 : 0.6
+          });
+          var html = "<strong>" + escapeHtml(point.title) + "</strong><br>" + escapeHtml(point.when);
+          if (point.where) html += "<br>" + escapeHtml(point.where);
+          if (approx) html += "<br><em>" + escapeHtml(data.labels[point.approximate]) + "</em>";
+          html += '<br><a href="' + escapeHtml(point.url) + '">' + escapeHtml(data.labels.open) + "</a>";
+          marker.bindPopup(html);
+          group.addLayer(marker);
+        });
+        group.addTo(map);
+        if (group.getLayers().length && !bounds.isValid()) map.fitBounds(group.getBounds().pad(0.2));
+        var text = format(element.dataset.statusDone, { shown: data.shown, total: data.total });
+        if (approximate) text += " " + format(element.dataset.statusApprox, { count: approximate });
+        if (data.unplaced) text += " " + format(element.dataset.statusUnplaced, { count: data.unplaced });
+        if (data.truncated) text += " " + element.dataset.statusTruncated;
+        messages.push(text);
+        element.dataset.loaded = "true";
+        render();
+      })
+      .catch(function () {
+        messages.push(element.dataset.statusError);
+        render();
+      });
+  });
+})();

@@ -1,0 +1,108 @@
+"""The Eslöv coordinator logs a weekend's incidents by keyboard, filters, maps and exports."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from councils.demo import DEMO_PASSWORD
+from situation_reports.categories import ensure_default_categories
+from situation_reports.models import Incident
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def type_into(page, label, text):
+    page.get_by_label(label, exact=False).first.focus()
+    page.keyboard.type(text)
+
+
+def press(page, button_name):
+    page.get_by_role("button", name=button_name, exact=True).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+
+def test_the_eslov_coordinator_logs_filters_maps_and_exports(
+    page, base_url, login_as, assert_accessible, screenshot
+):
+    call_command("seed_demo", only=["councils"])
+    ensure_default_categories()
+    login_as(page, "eslov.samordnare", DEMO_PASSWORD)
+    page.goto(f"{base_url}/eslov/incidents/new/")
+    expect(page.get_by_role("heading", level=1, name="Registrera händelse")).to_be_visible()
+    # The first field has the keyboard: type the category at once.
+    expect(page.get_by_label("Kategori")).to_be_focused()
+    assert_accessible(page)
+    screenshot(page, "incidents-form")
+
+    # 1: graffiti in Löberöd, "save and log another"
+    page.keyboard.type("Klotter")
+    type_into(page, "Område", "Löberöd")
+    type_into(page, "Plats", "Busshållplatsen")
+    type_into(page, "Beskrivning", "Nytt klotter på busskuren.")
+    press(page, "Spara och registrera nästa")
+    expect(page.get_by_text("sparades")).to_be_visible()
+    expect(page.get_by_label("Kategori")).to_be_focused()
+    # the last area used is proposed
+    expect(page.get_by_label("Område")).to_have_value(str(Incident.objects.get().area_id))
+
+    # 2: refused for a personal identity number, then corrected
+    page.keyboard.type("Skadegörelse")
+    type_into(page, "Plats", "Skolan")
+    type_into(page, "Beskrivning", "Ruta krossad av 811218-9876.")
+    press(page, "Spara och registrera nästa")
+    errors = page.locator("#form-errors")
+    expect(errors).to_be_focused()
+    expect(errors).to_contain_text("personnummer")
+    assert_accessible(page)
+    screenshot(page, "incidents-form-refused")
+    assert Incident.objects.count() == 1
+    page.get_by_label("Beskrivning").focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Ruta krossad på skolans gavel.")
+    press(page, "Spara och registrera nästa")
+    expect(page.get_by_text("sparades")).to_be_visible()
+
+    # 3: a fire, saved with Enter in the place field
+    page.keyboard.type("Brand")
+    type_into(page, "Område", "Eslöv tätort")
+    type_into(page, "Beskrivning", "Containerbrand vid återvinningen.")
+    type_into(page, "Plats", "Återvinningsstationen")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Brand")
+    assert Incident.objects.count() == 3
+
+    # Filter the list by category, by keyboard
+    page.goto(f"{base_url}/eslov/incidents/")
+    expect(page.get_by_text("3 händelser")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Kategori").focus()
+    page.keyboard.type("Klotter")
+    press(page, "Filtrera")
+    expect(page.get_by_text("1 händelse")).to_be_visible()
+    assert "category=" in page.url
+    screenshot(page, "incidents-list-filtered")
+    assert_accessible(page)
+
+    # The map of the same filter
+    page.get_by_role("link", name="Karta").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "category=" in page.url
+    expect(page.locator("#incident-map[data-loaded='true']")).to_be_attached()
+    expect(page.locator("#map-status")).to_contain_text("1 av 1 händelser på kartan")
+    expect(page.locator("#no-tiles")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "incidents-map")
+
+    # The CSV of the same filter
+    page.get_by_role("link", name="Lista", exact=True).click()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Ladda ned CSV").click()
+    content = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
+    assert "Nytt klotter på busskuren." in content
+    assert "Containerbrand" not in content
+    assert len(content.strip().splitlines()) == 2

@@ -1,0 +1,263 @@
+"""Police open data: the format's traps, deduplication, the command, the fetch and the task."""
+
+import gzip
+import http.server
+import json
+import os
+import threading
+from collections import Counter
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from django.utils import timezone
+
+from situation_reports import police
+from situation_reports.models import Incident, PoliceImportSetting
+
+from .conftest import make_municipality
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_reads_an_unpadded_hour():
+    published = police.parse_published("2025-06-07 7:32:06 +02:00")
+    assert (published.hour, published.minute, published.utcoffset().total_seconds()) == (
+        7,
+        32,
+        7200,
+    )
+
+
+def test_it_takes_the_time_from_the_name_in_both_formats():
+    published = police.parse_published("2023-11-06 7:42:03 +01:00")
+    old = police.event_time("06 november 07:32, Trafikolycka, Burlöv", published)
+    new = police.event_time("06 november 07.32, Trafikolycka, Burlöv", published)
+    assert old == new
+    assert (old.year, old.month, old.day, old.hour, old.minute) == (2023, 11, 6, 7, 32)
+
+
+def test_a_december_event_published_in_january_belongs_to_the_previous_year():
+    published = police.parse_published("2026-01-01 7:23:31 +01:00")
+    when = police.event_time("31 december 23.49, Olaga hot, Ronneby", published)
+    assert when.date().isoformat() == "2025-12-31"
+    same_year = police.event_time("01 januari 00.35, Misshandel, Eslöv", published)
+    assert same_year.date().isoformat() == "2026-01-01"
+
+
+def test_it_imports_the_fixture_with_every_trap(burlov, eslov, police_events, categories):
+    lund = make_municipality("Lund", "lund", "1281")
+    ronneby = make_municipality("Ronneby", "ronneby", "1081")
+    summary = police.import_events(police_events)
+    expected_burlov = sum(1 for e in police_events if e["location"]["name"] == "Burlöv")
+    assert Incident.objects.filter(municipality=burlov).count() == expected_burlov
+    assert summary.skipped[police.SKIP_COUNTY] == 3  # two in Skåne, one in Västerbotten
+    assert summary.skipped[police.SKIP_SUMMARY] == 2
+    assert summary.skipped[police.SKIP_OTHER_MUNICIPALITY] == 1  # Kalmar is not in Trygghet
+    assert summary.unknown_types == Counter({"Djur": 1})
+    djur = Incident.objects.get(municipality=lund)
+    assert djur.category.code == "other"
+    new_year = Incident.objects.get(municipality=ronneby)
+    assert new_year.occurred_on.isoformat() == "2025-12-31"
+    assert new_year.police_url.startswith("https://polisen.se/aktuellt/")
+    incident = Incident.objects.filter(municipality=burlov).order_by("-started_at").first()
+    assert incident.source == Incident.Source.POLICE_OPEN_DATA
+    assert incident.confidentiality == Incident.Confidentiality.OPEN
+    assert incident.latitude is None  # the gps is the municipality's centre, not the place
+    created = incident.history.get()  # its creation is in the history like any other
+    assert (created.history_type, created.history_change_reason) == ("+", "police open data")
+    assert created.description == incident.description
+    assert summary.imported == Incident.objects.count()
+    assert summary.read == len(police_events)
+
+
+def test_a_reimport_adds_nothing(burlov, eslov, police_events, categories):
+    first = police.import_events(police_events)
+    second = police.import_events(police_events)
+    assert second.imported == 0
+    assert second.already_there == first.imported
+    assert Incident.objects.count() == first.imported
+
+
+def test_a_malformed_record_is_counted_not_a_crash(burlov, categories):
+    events = [
+        {"id": "x"},
+        {"id": 1, "datetime": "igår", "name": "?", "type": "Brand", "location": {"name": "Burlöv"}},
+        None,
+    ]
+    summary = police.import_events(events)
+    assert summary.skipped[police.SKIP_MALFORMED] == 3
+    assert Incident.objects.count() == 0
+
+
+def test_the_command_reads_plain_and_gzipped_files_and_summarises(
+    burlov, eslov, police_fixture_path, categories, tmp_path
+):
+    gz = tmp_path / "events.json.gz"
+    gz.write_bytes(gzip.compress(police_fixture_path.read_bytes()))
+    out = StringIO()
+    call_command("import_police_events", str(gz), stdout=out)
+    text = out.getvalue()
+    assert "Read: 25" in text
+    assert "Imported: 17" in text
+    assert "county-level record: 3" in text
+    out = StringIO()
+    call_command("import_police_events", str(police_fixture_path), stdout=out)
+    assert "Imported: 0" in out.getvalue()
+    assert "Already there: 17" in out.getvalue()
+
+
+def test_the_command_refuses_a_missing_file(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("import_police_events", "/nonexistent/events.json")
+
+
+def shared_file():
+    base = os.environ.get("TRYGGHET_SHARED_DATA")
+    root = Path(base) if base else Path(settings.BASE_DIR).parent / "shared" / "data"
+    path = root / "polisen-events" / police.SHARED_EVENTS_FILE
+    if not path.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"The shared police events file is missing: {path}")
+        pytest.skip("the shared police events file is not here")
+    return path
+
+
+def test_after_importing_the_whole_file_burlov_has_exactly_its_events(burlov, eslov, categories):
+    path = shared_file()
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        events = json.load(handle)
+    # Computed from the file independently of the importer: distinct ids whose location is
+    # the municipality itself and that are not summaries.
+    expected = {
+        name: len(
+            {
+                e["id"]
+                for e in events
+                if e["location"]["name"] == name and not e["type"].startswith("Sammanfattning")
+            }
+        )
+        for name in ("Burlöv", "Eslöv")
+    }
+    out = StringIO()
+    call_command("import_police_events", str(path), stdout=out)
+    assert Incident.objects.filter(municipality=burlov).count() == expected["Burlöv"]
+    assert Incident.objects.filter(municipality=eslov).count() == expected["Eslöv"]
+    assert "84504/84504" in out.getvalue()  # progress was shown
+
+
+class FixtureHandler(http.server.BaseHTTPRequestHandler):
+    body = b"[]"
+    calls = 0
+
+    def do_GET(self):
+        type(self).calls += 1
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def local_api(police_fixture_path):
+    FixtureHandler.body = police_fixture_path.read_bytes()
+    FixtureHandler.calls = 0
+    server = http.server.HTTPServer(("127.0.0.1", 0), FixtureHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    cache.delete("situation_reports:police-api-call")
+    yield f"http://127.0.0.1:{server.server_port}/api/events"
+    server.shutdown()
+    cache.delete("situation_reports:police-api-call")
+
+
+def test_the_fetch_reads_the_api_and_keeps_ten_seconds_between_calls(local_api):
+    events = police.fetch_api(local_api)
+    assert len(events) == 25
+    assert police.fetch_api(local_api) is None  # too soon: the API is not called
+    assert FixtureHandler.calls == 1
+
+
+def test_the_task_does_nothing_until_a_municipality_switches_it_on(burlov, local_api, categories):
+    from situation_reports.tasks import fetch_police_events
+
+    result = fetch_police_events.apply(kwargs={"url": local_api}).get()
+    assert "skipped" in result
+    assert FixtureHandler.calls == 0
+    PoliceImportSetting.objects.create(municipality=burlov, enabled=True)
+    result = fetch_police_events.apply(kwargs={"url": local_api}).get()
+    assert result["imported"] == Incident.objects.filter(municipality=burlov).count() > 0
+    setting = PoliceImportSetting.objects.get()
+    assert setting.last_fetched_at is not None
+    assert setting.last_summary["imported"] == result["imported"]
+    # Eslöv is in the file but did not switch the import on.
+    assert not Incident.objects.exclude(municipality=burlov).exists()
+
+
+def test_the_periodic_task_exists_after_migrate(db):
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(name="Fetch police open-data events")
+    assert task.task == "situation_reports.tasks.fetch_police_events"
+    assert task.interval.every >= 10
+
+
+def test_the_police_events_appear_in_the_list_as_police_open_data(
+    login, coordinator, burlov, police_events, categories
+):
+    from django.urls import reverse
+
+    police.import_events(police_events)
+    response = login(coordinator).get(
+        reverse("situation_reports:incident-list", kwargs={"municipality": "burlov"})
+        + "?source=police_open_data"
+    )
+    assert (
+        response.context["page_obj"].paginator.count
+        == Incident.objects.filter(municipality=burlov).count()
+    )
+    assert timezone.now()
+
+
+def test_an_area_named_in_the_summary_is_taken_only_when_it_is_the_only_one(burlov, categories):
+    from situation_reports.models import Area
+
+    arlov = Area.objects.create(municipality=burlov, name="Arlöv")
+    Area.objects.create(municipality=burlov, name="Åkarp")
+    base = {
+        "datetime": "2025-04-09 12:00:00 +02:00",
+        "type": "Brand",
+        "location": {"name": "Burlöv"},
+    }
+    police.import_events(
+        [
+            {
+                **base,
+                "id": 1,
+                "name": "09 april 11.58, Brand, Burlöv",
+                "summary": "Brand i förråd, Arlöv.",
+            },
+            {
+                **base,
+                "id": 2,
+                "name": "09 april 11.58, Brand, Burlöv",
+                "summary": "Från Arlöv till Åkarp.",
+            },
+            {
+                **base,
+                "id": 3,
+                "name": "09 april 11.58, Brand, Burlöv",
+                "summary": "Brand i Arlövsskolan.",
+            },
+        ]
+    )
+    areas = dict(Incident.objects.values_list("police_id", "area"))
+    assert areas == {1: arlov.pk, 2: None, 3: None}
