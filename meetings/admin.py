@@ -1,0 +1,72 @@
+from django.contrib import admin
+
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingSeries,
+    MinutesVersion,
+    Observation,
+    ShareLink,
+    ShareLinkOpening,
+)
+
+
+@admin.register(MeetingSeries)
+class MeetingSeriesAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "body", "recurrence", "start_time", "is_active"]
+    list_filter = ["municipality", "recurrence", "is_active"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["position", "title", "shareable", "source_key"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "start", "status", "holiday_name", "is_moved"]
+    list_filter = ["municipality", "status", "kind"]
+    date_hierarchy = "start"
+    inlines = [AgendaItemInline]
+    readonly_fields = ["occurrence_start", "sequence"]
+
+    def get_inline_instances(self, request, obj=None):
+        # Approved minutes are an official record: their items are not editable here either.
+        if obj is not None and obj.is_locked:
+            return []
+        return super().get_inline_instances(request, obj)
+
+
+@admin.register(MinutesVersion)
+class MinutesVersionAdmin(admin.ModelAdmin):
+    """Read only: approved minutes are never changed or deleted, not even by an admin."""
+
+    list_display = ["meeting", "number", "approved_at", "approved_by"]
+    readonly_fields = ["meeting", "number", "snapshot", "approved_at", "approved_by", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ["what", "body", "owner", "owner_organisation", "due_date", "status"]
+    list_filter = ["municipality", "status"]
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    list_display = ["label", "meeting", "series", "expires_at", "revoked_at"]
+    readonly_fields = ["token_hash"]
+
+
+admin.site.register([Attendance, Observation, ShareLinkOpening])

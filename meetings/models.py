@@ -7,6 +7,7 @@ the forms, so no path (admin, shell, task) can alter an approved record; a new v
 with ``services.reopen_minutes``, which keeps every approved ``MinutesVersion``.
 """
 
+import datetime
 import hashlib
 import secrets
 
@@ -567,6 +568,9 @@ class MeetingNotice(models.Model):
             models.UniqueConstraint(fields=["meeting", "kind"], name="notice_once_per_kind")
         ]
 
+    def __str__(self):
+        return f"{self.meeting}: {self.kind}"
+
 
 class ShareLinkQuerySet(MunicipalQuerySet):
     def valid(self, now=None):
@@ -618,6 +622,11 @@ class ShareLink(MunicipalModel):
         return self.label
 
     @property
+    def valid_until(self):
+        """The last day the link works (it expires at the midnight after it)."""
+        return timezone.localtime(self.expires_at - datetime.timedelta(seconds=1)).date()
+
+    @property
     def is_revoked(self):
         return self.revoked_at is not None
 
@@ -640,6 +649,9 @@ class ShareLinkOpening(models.Model):
 
     class Meta:
         ordering = ["-opened_at"]
+
+    def __str__(self):
+        return f"{self.link} {self.opened_at:%Y-%m-%d %H:%M} {self.outcome}"
 
 
 class CalendarToken(models.Model):
@@ -671,6 +683,9 @@ class CalendarToken(models.Model):
                 name="one_live_calendar_token",
             )
         ]
+
+    def __str__(self):
+        return f"{self.user} – {self.body or 'personal'}"
 
 
 class ObservationQuerySet(MunicipalQuerySet):

@@ -59,8 +59,56 @@ def generate_meetings(weeks=DEFAULT_HORIZON_WEEKS, now=None, series=None):
     return created
 
 
+def apply_series_change(series, weeks=DEFAULT_HORIZON_WEEKS, now=None):
+    """After a coordinator edits a series: bring its future, untouched meetings in line.
+
+    Untouched means still planned and never moved or cancelled by hand; those a coordinator
+    changed stay exactly as they are. An untouched meeting whose date the new rule still has
+    takes the new time, length, place and link (SEQUENCE grows, so calendars follow); one whose
+    date the rule no longer has is cancelled (calendars see it go). Then the new occurrences
+    are generated. Returns (updated, cancelled, created) counts.
+    """
+    now = now or timezone.now()
+    horizon = now + datetime.timedelta(weeks=weeks)
+    series.refresh_from_db()
+    by_date = {o.date(): o for o in occurrences(series, now, horizon)} if series.is_active else {}
+    updated = cancelled = 0
+    untouched = series.meetings.filter(
+        start__gte=now, status=Meeting.Status.PLANNED, is_moved=False
+    ).select_for_update()
+    with transaction.atomic():
+        for meeting in untouched:
+            local_day = timezone.localtime(meeting.occurrence_start or meeting.start).date()
+            occurrence = by_date.get(local_day)
+            if occurrence is None:
+                cancel_meeting(meeting, _("The series was changed."))
+                cancelled += 1
+                continue
+            values = {
+                "occurrence_start": occurrence,
+                "start": occurrence,
+                "end": occurrence + datetime.timedelta(minutes=series.duration_minutes),
+                "place": series.place,
+                "video_url": series.video_url,
+                "title": series.display_title,
+            }
+            changed = [f for f, v in values.items() if getattr(meeting, f) != v]
+            if changed:
+                for field, value in values.items():
+                    setattr(meeting, field, value)
+                update_meeting(meeting, changed)
+                meeting.is_moved = False
+                meeting.save(update_fields=["is_moved"])
+                updated += 1
+    created = generate_meetings(weeks=weeks, now=now, series=[series])
+    return updated, cancelled, len(created)
+
+
 def _create_occurrence(series, occurrence):
-    if Meeting.objects.filter(series=series, occurrence_start=occurrence).exists():
+    # One meeting per series and day (rules repeat at most daily): a meeting whose series got a
+    # new time keeps its old occurrence key, and must not get a twin at the new time.
+    day = timezone.localtime(occurrence).date()
+    if Meeting.objects.filter(series=series, occurrence_start__date=day).exists():
         return None
     meeting = Meeting(
         municipality_id=series.municipality_id,
@@ -157,6 +205,20 @@ def fill_agenda(meeting):
     return meeting.agenda_items.all()
 
 
+def refresh_upcoming_agendas(days=14, now=None):
+    """Refill the agendas of planned (unpublished) meetings of the coming ``days``, so the
+    automatic items are current when members first look. Returns how many were refilled."""
+    now = now or timezone.now()
+    meetings = Meeting.objects.filter(
+        status=Meeting.Status.PLANNED,
+        start__gte=now,
+        start__lte=now + datetime.timedelta(days=days),
+    ).select_related("series", "municipality")
+    for meeting in meetings:
+        fill_agenda(meeting)
+    return len(meetings)
+
+
 def renumber(meeting, ordered_ids):
     """Put the agenda items in the given order (ids of this meeting's items only)."""
     meeting.check_editable()
@@ -213,7 +275,7 @@ def cancel_meeting(meeting, reason=""):
     return update_meeting(meeting, ["status"])
 
 
-def publish_agenda(meeting):
+def publish_agenda(meeting, notify=True):
     """Publish the agenda and (after commit) e-mail the invited members a link."""
     if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.AGENDA_PUBLISHED):
         raise ValidationError(_("Only a planned meeting's agenda can be published."))
@@ -223,7 +285,7 @@ def publish_agenda(meeting):
     meeting.status = Meeting.Status.AGENDA_PUBLISHED
     meeting.agenda_published_at = meeting.agenda_published_at or timezone.now()
     update_meeting(meeting, ["status"])
-    if first:
+    if first and notify:
         from .tasks import send_agenda_email
 
         transaction.on_commit(lambda: send_agenda_email.delay(meeting.pk))
@@ -380,6 +442,33 @@ def record_guest_response(link, meeting, *, name, organisation, attending):
 # --- Minutes ----------------------------------------------------------------------------------
 
 
+def attendee_organisations(meeting):
+    """user id -> the organisation the person represents: their seat in the body, or else their
+    organisation in the municipality."""
+    from councils.models import Membership, MunicipalityMembership
+
+    user_ids = list(
+        meeting.attendances.filter(user__isnull=False).values_list("user_id", flat=True)
+    )
+    result = {
+        m.user_id: str(m.organisation)
+        for m in MunicipalityMembership.objects.filter(
+            municipality_id=meeting.municipality_id,
+            user_id__in=user_ids,
+            organisation__isnull=False,
+        ).select_related("organisation")
+    }
+    result.update(
+        {
+            m.user_id: str(m.organisation)
+            for m in Membership.objects.filter(
+                body_id=meeting.body_id, user_id__in=user_ids, organisation__isnull=False
+            ).select_related("organisation")
+        }
+    )
+    return result
+
+
 def build_minutes_snapshot(meeting):
     """Everything the minutes say, as plain data (stored as JSON when approved)."""
     local = timezone.localtime
@@ -389,6 +478,7 @@ def build_minutes_snapshot(meeting):
     items = meeting.agenda_items.order_by("position", "pk").prefetch_related(
         "action_items__owner", "action_items__owner_organisation"
     )
+    organisations = attendee_organisations(meeting)
     return {
         "meeting": {
             "id": meeting.pk,
@@ -405,8 +495,9 @@ def build_minutes_snapshot(meeting):
         "attendance": [
             {
                 "name": a.display_name,
-                "organisation": a.organisation_name,
+                "organisation": a.organisation_name or organisations.get(a.user_id, ""),
                 "role": a.get_role_display(),
+                "role_key": a.role,
                 "status": a.get_status_display(),
                 "status_key": a.status,
             }
@@ -425,6 +516,7 @@ def build_minutes_snapshot(meeting):
                         "owner": a.owner_label,
                         "due_date": a.due_date.isoformat() if a.due_date else "",
                         "status": a.get_status_display(),
+                        "status_key": a.status,
                     }
                     for a in item.action_items.all()
                 ],
@@ -440,6 +532,34 @@ def build_minutes_snapshot(meeting):
             for o in meeting.observations.all()
         ],
     }
+
+
+def display_snapshot(snapshot):
+    """The snapshot with its choice labels in the reader's language (the stored keys are the
+    record; the labels stored beside them are only a fallback)."""
+    roles = dict(Attendance.Role.choices)
+    statuses = dict(Attendance.Status.choices)
+    action_statuses = dict(ActionItem.Status.choices)
+    shown = {**snapshot}
+    shown["attendance"] = [
+        {
+            **row,
+            "role": roles.get(row.get("role_key"), row.get("role", "")),
+            "status": statuses.get(row.get("status_key"), row.get("status", "")),
+        }
+        for row in snapshot.get("attendance", [])
+    ]
+    shown["items"] = [
+        {
+            **item,
+            "action_items": [
+                {**a, "status": action_statuses.get(a.get("status_key"), a.get("status", ""))}
+                for a in item.get("action_items", [])
+            ],
+        }
+        for item in snapshot.get("items", [])
+    ]
+    return shown
 
 
 def approve_minutes(meeting, user):

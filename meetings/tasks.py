@@ -14,7 +14,9 @@ RETRY = {
 
 @shared_task(**RETRY)
 def generate_meetings(weeks=services.DEFAULT_HORIZON_WEEKS):
-    return len(services.generate_meetings(weeks=weeks))
+    created = services.generate_meetings(weeks=weeks)
+    services.refresh_upcoming_agendas()
+    return len(created)
 
 
 @shared_task(**RETRY)

@@ -1,0 +1,250 @@
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from councils.models import Body, Organisation, User
+
+from .models import ActionItem, AgendaItem, Attendance, Meeting, MeetingSeries, Observation
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def people_of(municipality):
+    return User.objects.filter(
+        municipality_memberships__municipality=municipality,
+        municipality_memberships__is_active=True,
+    ).order_by("first_name", "last_name")
+
+
+def video_field():
+    return forms.URLField(
+        label=_("video link"), required=False, assume_scheme="https", max_length=200
+    )
+
+
+class SeriesForm(forms.ModelForm):
+    video_url = video_field()
+
+    class Meta:
+        model = MeetingSeries
+        fields = [
+            "body",
+            "title",
+            "kind",
+            "recurrence",
+            "start_date",
+            "start_time",
+            "duration_minutes",
+            "weekday",
+            "week_of_month",
+            "rrule",
+            "end_date",
+            "place",
+            "video_url",
+            "default_agenda",
+            "is_active",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "start_time": TimeInput(),
+            "default_agenda": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.municipality = municipality
+        self.fields["body"].queryset = Body.objects.filter(municipality=municipality)
+
+
+class MeetingForm(forms.ModelForm):
+    """A single meeting: create one as decided, or move one of a series."""
+
+    video_url = video_field()
+
+    class Meta:
+        model = Meeting
+        fields = ["body", "kind", "title", "start", "end", "place", "video_url", "area", "route"]
+        widgets = {
+            "start": DateTimeInput(),
+            "end": DateTimeInput(),
+            "route": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.municipality = municipality
+        self.fields["body"].queryset = Body.objects.filter(municipality=municipality)
+        self.fields["area"].queryset = self.fields["area"].queryset.filter(
+            municipality=municipality
+        )
+        self.fields["start"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.fields["end"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        if self.instance.pk:
+            # The body of an existing meeting does not change (its minutes belong to it).
+            self.fields["body"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end <= start:
+            self.add_error("end", _("The meeting must end after it starts."))
+        return data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=300, required=False)
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "description", "presenter", "minutes_allotted", "shareable"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.meeting_id and self.instance.meeting.is_locked:
+            raise ValidationError(
+                _("The minutes are approved: the agenda of this meeting cannot change.")
+            )
+        return data
+
+
+class ShareLinkForm(forms.Form):
+    label = forms.CharField(
+        label=_("For whom"),
+        max_length=200,
+        help_text=_("E.g. Räddningstjänsten Syd, styrkeledare."),
+    )
+    expires_on = forms.DateField(label=_("Valid until and including"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expires_on"].initial = timezone.localdate() + datetime.timedelta(days=14)
+
+    def clean_expires_on(self):
+        value = self.cleaned_data["expires_on"]
+        if value < timezone.localdate():
+            raise ValidationError(_("The expiry date cannot be in the past."))
+        if value > timezone.localdate() + datetime.timedelta(days=366):
+            raise ValidationError(_("A share link can be valid for at most one year."))
+        return value
+
+    def expires_at(self):
+        day = self.cleaned_data["expires_on"] + datetime.timedelta(days=1)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+class GuestResponseForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    organisation = forms.CharField(label=_("Your organisation"), max_length=200)
+    attending = forms.TypedChoiceField(
+        label=_("Will you attend?"),
+        choices=[("yes", _("Yes, I will attend")), ("no", _("No, I cannot attend"))],
+        widget=forms.RadioSelect,
+        coerce=lambda v: v == "yes",
+    )
+
+
+class AttendanceForm(forms.ModelForm):
+    class Meta:
+        model = Attendance
+        fields = ["status"]
+
+
+class GuestForm(forms.ModelForm):
+    class Meta:
+        model = Attendance
+        fields = ["name", "organisation_name", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+
+
+class MinutesItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["notes", "decisions"]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "decisions": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ActionItemForm(forms.ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["agenda_item", "what", "owner", "owner_organisation", "due_date"]
+        widgets = {"due_date": DateInput()}
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = meeting.agenda_items.all()
+        self.fields["owner"].queryset = people_of(meeting.municipality)
+        self.fields["owner_organisation"].queryset = Organisation.objects.filter(
+            municipalities=meeting.municipality
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("owner") and not data.get("owner_organisation"):
+            raise ValidationError(_("Say who is responsible: a person or an organisation."))
+        return data
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Why a new version?"), max_length=300)
+
+
+class ObservationForm(forms.ModelForm):
+    class Meta:
+        model = Observation
+        fields = ["place", "category", "description", "latitude", "longitude"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+        return data
+
+
+class ObservationActionForm(forms.Form):
+    owner_organisation = forms.ModelChoiceField(
+        label=_("Responsible organisation"), queryset=Organisation.objects.none()
+    )
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_organisation"].queryset = Organisation.objects.filter(
+            municipalities=municipality
+        )

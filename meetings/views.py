@@ -1,0 +1,939 @@
+"""Pages of the meetings app. Thin: look up through ``restrict``, validate, call a service."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from councils.models import Body, Membership
+from trygghet.access import EVERYONE, MANAGERS, municipal_view
+
+from . import ical, selectors, services
+from .forms import (
+    ActionItemForm,
+    ActionStatusForm,
+    AgendaItemForm,
+    CancelForm,
+    GuestForm,
+    MeetingForm,
+    MinutesItemForm,
+    ObservationActionForm,
+    ObservationForm,
+    ReopenForm,
+    SeriesForm,
+    ShareLinkForm,
+)
+from .models import (
+    ActionItem,
+    Attendance,
+    CalendarToken,
+    Meeting,
+    MeetingSeries,
+    ShareLink,
+)
+
+
+def _meeting(request, pk, *, for_update=False):
+    qs = Meeting.objects.restrict(request.membership).select_related(
+        "body", "municipality", "series", "area"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def _error_messages(request, exc):
+    for message in getattr(exc, "messages", [str(exc)]):
+        messages.error(request, message)
+
+
+# --- Lists ------------------------------------------------------------------------------------
+
+
+@municipal_view(roles=EVERYONE)
+def meeting_list(request):
+    bodies = Body.objects.restrict(request.membership)
+    if not request.membership.is_manager:
+        bodies = bodies.filter(
+            pk__in=Membership.objects.current().filter(user=request.user).values("body_id")
+        )
+    body = None
+    if request.GET.get("body", "").isdigit():
+        body = bodies.filter(pk=request.GET["body"]).first()
+    when = "past" if request.GET.get("when") == "past" else "upcoming"
+    meetings = selectors.meeting_list(request.membership, body=body, when=when)[:200]
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "meetings": meetings,
+            "bodies": bodies,
+            "selected_body": body,
+            "when": when,
+            "can_manage": request.membership.is_manager,
+        },
+    )
+
+
+@municipal_view(roles=EVERYONE)
+def action_list(request):
+    qs = (
+        ActionItem.objects.restrict(request.membership)
+        .select_related(
+            "meeting__municipality", "body", "owner", "owner_organisation", "municipality"
+        )
+        .order_by("status", "due_date", "pk")
+    )
+    status = request.GET.get("status", "open")
+    if status in ActionItem.Status.values:
+        qs = qs.filter(status=status)
+    if request.GET.get("body", "").isdigit():
+        qs = qs.filter(body_id=request.GET["body"])
+    if request.GET.get("mine"):
+        qs = qs.filter(owner=request.user)
+    return render(
+        request,
+        "meetings/action_list.html",
+        {
+            "actions": qs[:300],
+            "status": status,
+            "statuses": ActionItem.Status.choices,
+            "today": timezone.localdate(),
+            "can_manage": request.membership.is_manager,
+            "status_form": ActionStatusForm(),
+        },
+    )
+
+
+@municipal_view(roles=MANAGERS)
+@require_POST
+def action_status(request, pk):
+    action = get_object_or_404(ActionItem.objects.restrict(request.membership), pk=pk)
+    form = ActionStatusForm(request.POST)
+    if form.is_valid():
+        services.set_action_status(action, form.cleaned_data["status"])
+        messages.success(request, _("The action item is updated."))
+    else:
+        messages.error(request, _("Choose a valid status."))
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("meetings:action-list", municipality=request.municipality.slug)
+
+
+# --- Meeting detail and agenda ------------------------------------------------------------------
+
+
+def _agenda_context(request, meeting, announcement=""):
+    items = list(meeting.agenda_items.order_by("position", "pk"))
+    total = sum(i.minutes_allotted or 0 for i in items)
+    return {
+        "meeting": meeting,
+        "items": items,
+        "total_minutes": total,
+        "can_edit_agenda": request.membership.is_manager and not meeting.is_locked,
+        "announcement": announcement,
+    }
+
+
+def _agenda_response(request, meeting, announcement=""):
+    if request.htmx:
+        return render(
+            request, "meetings/_agenda.html", _agenda_context(request, meeting, announcement)
+        )
+    if announcement:
+        messages.success(request, announcement)
+    return redirect(meeting)
+
+
+@municipal_view(roles=EVERYONE)
+def meeting_detail(request, pk):
+    meeting = _meeting(request, pk)
+    attendances = list(meeting.attendances.select_related("user"))
+    organisations = services.attendee_organisations(meeting)
+    for a in attendances:
+        a.organisation_label = a.organisation_name or organisations.get(a.user_id, "")
+    context = _agenda_context(request, meeting)
+    context.update(
+        {
+            "attendances": attendances,
+            "attendance_counts": _attendance_counts(attendances),
+            "action_items": meeting.action_items.select_related("owner", "owner_organisation"),
+            "observations": meeting.observations.select_related("action_item__owner_organisation"),
+            "can_manage": request.membership.is_manager,
+            "item_form": AgendaItemForm(),
+            "observation_form": ObservationForm() if meeting.is_safety_walk else None,
+            "previous": meeting.previous_meeting(),
+            "versions": meeting.minutes_versions.all(),
+        }
+    )
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+def _attendance_counts(attendances):
+    counts = {}
+    for a in attendances:
+        counts[a.get_status_display()] = counts.get(a.get_status_display(), 0) + 1
+    return sorted(counts.items())
+
+
+@municipal_view(roles=MANAGERS)
+def meeting_create(request):
+    initial = {}
+    if request.GET.get("kind") == "safety_walk":
+        initial["kind"] = "safety_walk"
+    form = MeetingForm(request.POST or None, municipality=request.municipality, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            meeting = form.save()
+            services.invite_members(meeting)
+            services.fill_agenda(meeting)
+        messages.success(request, _("The meeting is created."))
+        return redirect(meeting)
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": None})
+
+
+@municipal_view(roles=MANAGERS)
+def meeting_edit(request, pk):
+    meeting = _meeting(request, pk)
+    if meeting.is_locked:
+        messages.error(request, _("The minutes are approved: this meeting cannot change."))
+        return redirect(meeting)
+    form = MeetingForm(request.POST or None, instance=meeting, municipality=request.municipality)
+    if request.method == "POST" and form.is_valid():
+        meeting = form.save(commit=False)
+        services.update_meeting(meeting, form.changed_data)
+        messages.success(request, _("The meeting is saved."))
+        return redirect(meeting)
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@municipal_view(roles=MANAGERS)
+def meeting_cancel(request, pk):
+    meeting = _meeting(request, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_meeting(meeting, form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _error_messages(request, exc)
+        else:
+            messages.success(request, _("The meeting is cancelled."))
+        return redirect(meeting)
+    return render(request, "meetings/meeting_cancel.html", {"form": form, "meeting": meeting})
+
+
+@municipal_view(roles=MANAGERS)
+@require_POST
+def meeting_publish(request, pk):
+    meeting = _meeting(request, pk)
+    try:
+        with transaction.atomic():
+            services.publish_agenda(meeting)
+    except ValidationError as exc:
+        _error_messages(request, exc)
+    else:
+        messages.success(request, _("The agenda is published. The members get an e-mail."))
+    return redirect(meeting)
+
+
+@municipal_view(roles=MANAGERS)
+@require_POST
+def meeting_held(request, pk):
+    meeting = _meeting(request, pk)
+    try:
+        services.mark_held(meeting)
+    except ValidationError as exc:
+        _error_messages(request, exc)
+    else:
+        messages.success(request, _("The meeting is marked as held. Write the minutes."))
+    return redirect(meeting)
+
+
+@municipal_view(roles=MANAGERS)
+@require_POST
+def agenda_fill(request, pk):
+    meeting = _meeting(request, pk)
+    try:
+        services.fill_agenda(meeting)
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return redirect(meeting)
+    return _agenda_response(request, meeting, _("The agenda is refilled."))
+
+
+@municipal_view(roles=MANAGERS)
+def agenda_item_add(request, pk):
+    meeting = _meeting(request, pk)
+    form = AgendaItemForm(request.POST or None)
+    form.instance.meeting = meeting
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_item(meeting, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The item is added to the agenda."))
+            return redirect(meeting)
+    return render(
+        request, "meetings/agenda_item_form.html", {"form": form, "meeting": meeting, "item": None}
+    )
+
+
+def _item(request, pk, item_pk):
+    meeting = _meeting(request, pk)
+    return meeting, get_object_or_404(meeting.agenda_items, pk=item_pk)
+
+
+@municipal_view(roles=MANAGERS)
+def agenda_item_edit(request, pk, item_pk):
+    meeting, item = _item(request, pk, item_pk)
+    form = AgendaItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The item is saved."))
+            return redirect(meeting)
+    return render(
+        request, "meetings/agenda_item_form.html", {"form": form, "meeting": meeting, "item": item}
+    )
+
+
+@municipal_view(roles=MANAGERS)
+@require_POST
+def agenda_item_delete(request, pk, item_pk):
+    meeting, item = _item(request, pk, item_pk)
+    try:
+        item.delete()
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return redirect(meeting)
+    return _agenda_response(request, meeting, _("“%(title)s” is removed.") % {"title": item.title})
+
+
+@municipal_view(roles=MANAGERS)
+@require_POST
+def agenda_item_move(request, pk, item_pk):
+    meeting, item = _item(request, pk, item_pk)
+    direction = -1 if request.POST.get("direction") == "up" else 1
+    try:
+        position = services.move_item(item, direction)
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return redirect(meeting)
+    total = meeting.agenda_items.count()
+    return _agenda_response(
+        request,
+        meeting,
+        _("“%(title)s” is now item %(position)s of %(total)s.")
+        % {"title": item.title, "position": position, "total": total},
+    )
+
+
+@municipal_view(roles=MANAGERS)
+@require_POST
+def agenda_reorder(request, pk):
+    meeting = _meeting(request, pk)
+    ids = [i for i in request.POST.getlist("order") if i.isdigit()]
+    try:
+        services.renumber(meeting, ids)
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return redirect(meeting)
+    return _agenda_response(request, meeting, _("The agenda order is saved."))
+
+
+@municipal_view(roles=MANAGERS)
+@require_POST
+def agenda_item_shareable(request, pk, item_pk):
+    meeting, item = _item(request, pk, item_pk)
+    item.shareable = request.POST.get("shareable") == "1"
+    try:
+        item.save(update_fields=["shareable"])
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return redirect(meeting)
+    if item.shareable:
+        message = _("“%(title)s” is shown on shared pages.") % {"title": item.title}
+    else:
+        message = _("“%(title)s” is hidden from shared pages.") % {"title": item.title}
+    return _agenda_response(request, meeting, message)
+
+
+# --- Share links ------------------------------------------------------------------------------
+
+
+def _share_links_page(request, *, meeting=None, series=None):
+    target = meeting or series
+    form = ShareLinkForm(request.POST or None)
+    new_url = None
+    if request.method == "POST" and form.is_valid():
+        link, token = services.create_share_link(
+            created_by=request.user,
+            label=form.cleaned_data["label"],
+            expires_at=form.expires_at(),
+            meeting=meeting,
+            series=series,
+        )
+        new_url = request.build_absolute_uri(
+            reverse("meetings_public:share", kwargs={"token": token})
+        )
+        messages.success(
+            request, _("The share link is created. Copy it now: it is shown only once.")
+        )
+        form = ShareLinkForm()
+    links = (
+        ShareLink.objects.restrict(request.membership)
+        .filter(meeting=meeting, series=series)
+        .annotate(opening_count=Count("openings"))
+        .select_related("created_by")
+    )
+    response = render(
+        request,
+        "meetings/share_links.html",
+        {
+            "form": form,
+            "links": links,
+            "target": target,
+            "meeting": meeting,
+            "series": series,
+            "new_url": new_url,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@municipal_view(roles=MANAGERS)
+def meeting_share_links(request, pk):
+    return _share_links_page(request, meeting=_meeting(request, pk))
+
+
+@municipal_view(roles=MANAGERS)
+def series_share_links(request, pk):
+    series = get_object_or_404(MeetingSeries.objects.restrict(request.membership), pk=pk)
+    return _share_links_page(request, series=series)
+
+
+@municipal_view(roles=MANAGERS)
+@require_POST
+def share_link_revoke(request, link_pk):
+    link = get_object_or_404(ShareLink.objects.restrict(request.membership), pk=link_pk)
+    services.revoke_share_link(link)
+    messages.success(request, _("The share link is revoked: it stops working at once."))
+    if link.meeting_id:
+        return redirect(
+            "meetings:meeting-share-links",
+            municipality=request.municipality.slug,
+            pk=link.meeting_id,
+        )
+    return redirect(
+        "meetings:series-share-links", municipality=request.municipality.slug, pk=link.series_id
+    )
+
+
+# --- Attendance -------------------------------------------------------------------------------
+
+
+@municipal_view(roles=MANAGERS)
+def attendance(request, pk):
+    meeting = _meeting(request, pk)
+    rows = list(meeting.attendances.select_related("user"))
+    guest_form = GuestForm(prefix="guest")
+    if request.method == "POST":
+        if meeting.is_locked:
+            messages.error(request, _("The minutes are approved: the attendance cannot change."))
+            return redirect(meeting)
+        valid = set(Attendance.Status.values)
+        if "add_guest" in request.POST:
+            guest_form = GuestForm(request.POST, prefix="guest")
+            if guest_form.is_valid():
+                guest = guest_form.save(commit=False)
+                guest.meeting = meeting
+                guest.role = Attendance.Role.GUEST
+                guest.save()
+                messages.success(request, _("The guest is added."))
+                return redirect(
+                    "meetings:attendance", municipality=request.municipality.slug, pk=meeting.pk
+                )
+        else:
+            bad = [r for r in rows if request.POST.get(f"status-{r.pk}", r.status) not in valid]
+            if bad:
+                messages.error(request, _("Choose a valid attendance for everyone."))
+            else:
+                with transaction.atomic():
+                    for row in rows:
+                        value = request.POST.get(f"status-{row.pk}", row.status)
+                        if value != row.status:
+                            row.status = value
+                            row.save(update_fields=["status"])
+                    if "invite_members" in request.POST:
+                        services.invite_members(meeting)
+                messages.success(request, _("The attendance is saved."))
+                return redirect(
+                    "meetings:attendance", municipality=request.municipality.slug, pk=meeting.pk
+                )
+    return render(
+        request,
+        "meetings/attendance.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "statuses": Attendance.Status.choices,
+            "guest_form": guest_form,
+        },
+    )
+
+
+# --- Minutes ----------------------------------------------------------------------------------
+
+
+@municipal_view(roles=EVERYONE)
+def minutes(request, pk):
+    meeting = _meeting(request, pk)
+    can_edit = request.membership.is_manager and not meeting.is_locked
+    items = list(meeting.agenda_items.order_by("position", "pk"))
+    forms = [MinutesItemForm(instance=i, prefix=f"item-{i.pk}") for i in items]
+    action_form = ActionItemForm(meeting=meeting, prefix="action")
+    if request.method == "POST":
+        if not request.membership.is_manager:
+            raise PermissionDenied
+        if meeting.is_locked:
+            messages.error(
+                request,
+                _(
+                    "The minutes are approved and cannot change. "
+                    "Start a new version to correct them."
+                ),
+            )
+            return redirect(
+                "meetings:minutes", municipality=request.municipality.slug, pk=meeting.pk
+            )
+        if "add_action" in request.POST:
+            action_form = ActionItemForm(request.POST, meeting=meeting, prefix="action")
+            if action_form.is_valid():
+                services.add_action_item(meeting, **action_form.cleaned_data)
+                messages.success(request, _("The action item is added."))
+                return redirect(
+                    "meetings:minutes", municipality=request.municipality.slug, pk=meeting.pk
+                )
+        else:
+            forms = [
+                MinutesItemForm(request.POST, instance=i, prefix=f"item-{i.pk}") for i in items
+            ]
+            if all(f.is_valid() for f in forms):
+                with transaction.atomic():
+                    for f in forms:
+                        if f.has_changed():
+                            f.save()
+                messages.success(request, _("The minutes are saved."))
+                return redirect(
+                    "meetings:minutes", municipality=request.municipality.slug, pk=meeting.pk
+                )
+    versions = list(meeting.minutes_versions.select_related("approved_by"))
+    return render(
+        request,
+        "meetings/minutes.html",
+        {
+            "meeting": meeting,
+            "item_forms": list(zip(items, forms, strict=True)),
+            "action_form": action_form,
+            "action_items": meeting.action_items.select_related(
+                "owner", "owner_organisation", "agenda_item"
+            ),
+            "can_edit": can_edit,
+            "can_manage": request.membership.is_manager,
+            "versions": versions,
+            "latest": versions[-1] if versions else None,
+            "snapshot": (
+                services.display_snapshot(versions[-1].snapshot)
+                if meeting.is_locked and versions
+                else None
+            ),
+            "reopen_form": ReopenForm(),
+            "statuses": ActionItem.Status.choices,
+            "today": timezone.localdate(),
+            "attendances": meeting.attendances.select_related("user"),
+        },
+    )
+
+
+@municipal_view(roles=MANAGERS)
+@require_POST
+def minutes_approve(request, pk):
+    meeting = _meeting(request, pk)
+    try:
+        version = services.approve_minutes(meeting, request.user)
+    except ValidationError as exc:
+        _error_messages(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Version %(number)s of the minutes is approved.") % {"number": version.number},
+        )
+    return redirect("meetings:minutes", municipality=request.municipality.slug, pk=meeting.pk)
+
+
+@municipal_view(roles=MANAGERS)
+@require_POST
+def minutes_reopen(request, pk):
+    meeting = _meeting(request, pk)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the minutes need a new version."))
+    else:
+        try:
+            services.reopen_minutes(meeting, request.user, form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _error_messages(request, exc)
+        else:
+            messages.success(
+                request,
+                _("A new version of the minutes is started; the approved versions are kept."),
+            )
+    return redirect("meetings:minutes", municipality=request.municipality.slug, pk=meeting.pk)
+
+
+@municipal_view(roles=EVERYONE)
+def minutes_version(request, pk, number):
+    meeting = _meeting(request, pk)
+    version = get_object_or_404(
+        meeting.minutes_versions.select_related("approved_by"), number=number
+    )
+    return render(
+        request,
+        "meetings/minutes_version.html",
+        {
+            "meeting": meeting,
+            "version": version,
+            "snapshot": services.display_snapshot(version.snapshot),
+        },
+    )
+
+
+@municipal_view(roles=EVERYONE)
+def minutes_pdf(request, pk, number=None):
+    from weasyprint import HTML
+
+    meeting = _meeting(request, pk)
+    version = None
+    if number is not None:
+        version = get_object_or_404(meeting.minutes_versions, number=number)
+    elif meeting.is_locked:
+        version = meeting.minutes_versions.order_by("-number").first()
+    snapshot = services.display_snapshot(
+        version.snapshot if version else services.build_minutes_snapshot(meeting)
+    )
+    html = render_to_string(
+        "meetings/minutes_pdf.html",
+        {"meeting": meeting, "version": version, "snapshot": snapshot, "draft": version is None},
+        request=request,
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    suffix = f"-v{version.number}" if version else "-utkast"
+    day = timezone.localtime(meeting.start).date().isoformat()
+    response["Content-Disposition"] = f'inline; filename="protokoll-{day}{suffix}.pdf"'
+    return response
+
+
+# --- Safety walks -----------------------------------------------------------------------------
+
+
+@municipal_view(roles=EVERYONE)
+@require_POST
+def observation_add(request, pk):
+    meeting = _meeting(request, pk)
+    if not meeting.is_safety_walk:
+        raise Http404
+    form = ObservationForm(request.POST)
+    if form.is_valid():
+        observation = form.save(commit=False)
+        observation.meeting = meeting
+        observation.municipality = meeting.municipality
+        observation.created_by = request.user
+        observation.save()
+        messages.success(request, _("The observation is recorded."))
+        return redirect(meeting.get_absolute_url() + "#observations")
+    context = _agenda_context(request, meeting)
+    context.update(
+        {
+            "attendances": list(meeting.attendances.select_related("user")),
+            "action_items": meeting.action_items.all(),
+            "observations": meeting.observations.all(),
+            "can_manage": request.membership.is_manager,
+            "item_form": AgendaItemForm(),
+            "observation_form": form,
+            "versions": meeting.minutes_versions.all(),
+        }
+    )
+    context["attendance_counts"] = _attendance_counts(context["attendances"])
+    return render(request, "meetings/meeting_detail.html", context, status=400)
+
+
+@municipal_view(roles=MANAGERS)
+def observation_action(request, pk, obs_pk):
+    meeting = _meeting(request, pk)
+    observation = get_object_or_404(meeting.observations, pk=obs_pk)
+    form = ObservationActionForm(request.POST or None, municipality=request.municipality)
+    if request.method == "POST" and form.is_valid():
+        services.observation_to_action(observation, **form.cleaned_data)
+        messages.success(request, _("An action item is created for the observation."))
+        return redirect(meeting.get_absolute_url() + "#observations")
+    return render(
+        request,
+        "meetings/observation_action.html",
+        {"form": form, "meeting": meeting, "observation": observation},
+    )
+
+
+# --- Series -----------------------------------------------------------------------------------
+
+
+@municipal_view(roles=EVERYONE)
+def series_list(request):
+    series = (
+        MeetingSeries.objects.restrict(request.membership)
+        .select_related("body")
+        .annotate(upcoming=Count("meetings", filter=Q(meetings__end__gte=timezone.now())))
+    )
+    return render(
+        request,
+        "meetings/series_list.html",
+        {"series_list": series, "can_manage": request.membership.is_manager},
+    )
+
+
+@municipal_view(roles=MANAGERS)
+def series_detail(request, pk):
+    series = get_object_or_404(
+        MeetingSeries.objects.restrict(request.membership).select_related("body"), pk=pk
+    )
+    meetings = series.meetings.filter(end__gte=timezone.now()).order_by("start")[:20]
+    return render(request, "meetings/series_detail.html", {"series": series, "meetings": meetings})
+
+
+@municipal_view(roles=MANAGERS)
+def series_form(request, pk=None):
+    series = None
+    if pk is not None:
+        series = get_object_or_404(MeetingSeries.objects.restrict(request.membership), pk=pk)
+    form = SeriesForm(request.POST or None, instance=series, municipality=request.municipality)
+    if request.method == "POST" and form.is_valid():
+        series = form.save()
+        if pk is None:
+            created = len(services.generate_meetings(series=[series]))
+            messages.success(
+                request,
+                _("The series is saved; %(count)s new meetings are planned.") % {"count": created},
+            )
+        else:
+            updated, cancelled, created = services.apply_series_change(series)
+            messages.success(
+                request,
+                _(
+                    "The series is saved: %(updated)s planned meetings follow the change, "
+                    "%(cancelled)s are cancelled and %(created)s new ones are planned. Meetings "
+                    "moved or changed by hand are left as they are."
+                )
+                % {"updated": updated, "cancelled": cancelled, "created": created},
+            )
+        return redirect(series)
+    return render(request, "meetings/series_form.html", {"form": form, "series": series})
+
+
+@municipal_view(roles=MANAGERS)
+@require_POST
+def series_generate(request, pk):
+    series = get_object_or_404(MeetingSeries.objects.restrict(request.membership), pk=pk)
+    created = services.generate_meetings(series=[series])
+    messages.success(request, _("%(count)s new meetings are planned.") % {"count": len(created)})
+    return redirect(series)
+
+
+# --- Calendar feeds -----------------------------------------------------------------------------
+
+
+def _ics_response(content, filename):
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _feed_window():
+    return timezone.now() - datetime.timedelta(days=180)
+
+
+@municipal_view(roles=EVERYONE)
+def body_feed(request, pk):
+    """A body's feed for a logged-in browser (session). Calendar apps cannot log in: they use a
+    private address made on the calendar page (``CalendarToken`` for this person and body,
+    served by ``personal_feed``). The token is tied to a person rather than to the body, so a
+    leaver's address stops working and the feed never shows more than that person may see;
+    it is stored hashed and revocable, like share links."""
+    body = get_object_or_404(Body.objects.restrict(request.membership), pk=pk)
+    is_member = Membership.objects.current().filter(body=body, user=request.user).exists()
+    if not (request.membership.is_manager or is_member):
+        raise Http404
+    meetings = (
+        Meeting.objects.restrict(request.membership)
+        .filter(body=body, start__gte=_feed_window())
+        .select_related("municipality")
+    )
+    return _ics_response(ical.build_calendar(meetings, body.name), f"{body.pk}.ics")
+
+
+@municipal_view(roles=EVERYONE)
+def calendar(request):
+    visible_bodies = Body.objects.restrict(request.membership)
+    if not request.membership.is_manager:
+        visible_bodies = visible_bodies.filter(
+            pk__in=Membership.objects.current().filter(user=request.user).values("body_id")
+        )
+    new_url = None
+    if request.method == "POST":
+        body = None
+        if request.POST.get("body", "").isdigit():
+            body = get_object_or_404(visible_bodies, pk=request.POST["body"])
+        token = services.create_calendar_token(request.user, body)
+        new_url = request.build_absolute_uri(
+            reverse("meetings_public:calendar-feed", kwargs={"token": token})
+        )
+        messages.success(
+            request,
+            _(
+                "A new private calendar address is made; the old one (if any) stops working. "
+                "Copy it now: it is shown only once."
+            ),
+        )
+    tokens = {
+        t.body_id: t
+        for t in CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    }
+    response = render(
+        request,
+        "meetings/calendar.html",
+        {
+            "bodies": visible_bodies,
+            "tokens": tokens,
+            "personal_token": tokens.get(None),
+            "new_url": new_url,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Pages without a municipality (urls_public) --------------------------------------------------
+
+
+def _no_index(response):
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "no-store, private"
+    # Referrer-Policy stays "same-origin" (settings): the token never leaves in a Referer to
+    # another site (the video link, say), and the RSVP form keeps a real Origin for CSRF
+    # ("no-referrer" would make the browser send Origin: null and the POST fail).
+    return response
+
+
+def shared_agenda(request, token):
+    """The read-only agenda behind a share link: shareable items only."""
+    from .forms import GuestResponseForm
+
+    link = services.find_share_link(token)
+    if link is None:
+        return _no_index(
+            render(request, "meetings/shared_invalid.html", {"reason": "unknown"}, status=404)
+        )
+    if link.is_revoked or link.is_expired:
+        outcome = "revoked" if link.is_revoked else "expired"
+        services.log_opening(link, outcome, request)
+        return _no_index(
+            render(request, "meetings/shared_invalid.html", {"reason": outcome}, status=410)
+        )
+    meeting = services.shared_meeting(link)
+    form = GuestResponseForm(request.POST or None)
+    responded = None
+    if request.method == "POST":
+        if meeting is None or meeting.is_locked:
+            raise Http404
+        if form.is_valid():
+            responded = services.record_guest_response(
+                link,
+                meeting,
+                name=form.cleaned_data["name"],
+                organisation=form.cleaned_data["organisation"],
+                attending=form.cleaned_data["attending"],
+            )
+            services.log_opening(link, "rsvp", request)
+            form = GuestResponseForm()
+    else:
+        services.log_opening(link, "shown", request)
+    items = []
+    upcoming = []
+    if meeting is not None:
+        items = list(meeting.agenda_items.filter(shareable=True).order_by("position", "pk"))
+        if link.series_id:
+            upcoming = list(
+                link.series.meetings.filter(start__gt=meeting.start).order_by("start")[:6]
+            )
+    return _no_index(
+        render(
+            request,
+            "meetings/shared_agenda.html",
+            {
+                "link": link,
+                "meeting": meeting,
+                "items": items,
+                "upcoming": upcoming,
+                "form": form,
+                "responded": responded,
+            },
+        )
+    )
+
+
+def personal_feed(request, token):
+    """A person's private feed: their meetings in every municipality, or one body's."""
+    from councils.models import MunicipalityMembership
+
+    if token.endswith(".ics"):
+        token = token[:-4]
+    calendar_token = services.find_calendar_token(token)
+    if calendar_token is None:
+        raise Http404
+    user = calendar_token.user
+    memberships = MunicipalityMembership.objects.filter(user=user, is_active=True).select_related(
+        "municipality", "organisation", "user"
+    )
+    if calendar_token.body_id:
+        memberships = memberships.filter(municipality_id=calendar_token.body.municipality_id)
+    ids = set()
+    for membership in memberships:
+        qs = Meeting.objects.restrict(membership)
+        if calendar_token.body_id:
+            qs = qs.filter(body_id=calendar_token.body_id)
+        elif membership.is_manager:
+            # A coordinator's own feed: meetings they are invited to, not the whole municipality.
+            qs = qs.filter(
+                Q(attendances__user=user)
+                | Q(body__memberships__in=Membership.objects.current().filter(user=user))
+            )
+        ids.update(qs.filter(start__gte=_feed_window()).values_list("pk", flat=True))
+    meetings = Meeting.objects.filter(pk__in=ids).select_related("municipality").order_by("start")
+    CalendarToken.objects.filter(pk=calendar_token.pk).update(last_used_at=timezone.now())
+    name = calendar_token.body.name if calendar_token.body_id else _("My meetings")
+    return _ics_response(ical.build_calendar(meetings, name), "trygghet.ics")

@@ -1,0 +1,58 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings import services, tasks
+from meetings.models import MeetingNotice
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publishing_emails_the_invited_members_a_link_after_commit(
+    login, coordinator, seat, make_meeting, django_capture_on_commit_callbacks, eager_celery
+):
+    meeting = make_meeting()
+    client = login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(
+            reverse("meetings:meeting-publish", kwargs={"municipality": "burlov", "pk": meeting.pk})
+        )
+    assert len(callbacks) == 1
+    assert [m.to for m in mail.outbox] == [[seat.user.email]]
+    assert meeting.get_absolute_url() in mail.outbox[0].body
+    meeting.refresh_from_db()
+    assert meeting.status == "agenda_published"
+    # Publishing again (an update) sends nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("meetings:meeting-publish", kwargs={"municipality": "burlov", "pk": meeting.pk})
+        )
+    assert len(mail.outbox) == 1
+
+
+def test_the_agenda_email_goes_out_once_even_if_the_task_runs_twice(seat, make_meeting):
+    meeting = make_meeting()
+    assert services.send_agenda_email(meeting.pk) == 1
+    assert services.send_agenda_email(meeting.pk) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_reminders_go_to_meetings_within_the_configured_hours_once(
+    settings, seat, make_meeting, eager_celery
+):
+    settings.MEETING_REMINDER_HOURS = 24
+    soon = make_meeting(start=timezone.now() + datetime.timedelta(hours=20))
+    later = make_meeting(start=timezone.now() + datetime.timedelta(hours=30))
+    cancelled = make_meeting(start=timezone.now() + datetime.timedelta(hours=5))
+    services.cancel_meeting(cancelled)
+    assert tasks.send_due_reminders() == 1
+    assert tasks.send_due_reminders() == 0
+    assert len(mail.outbox) == 1
+    assert MeetingNotice.objects.filter(meeting=soon, kind="reminder").exists()
+    assert not MeetingNotice.objects.filter(meeting=later).exists()
+    settings.MEETING_REMINDER_HOURS = 48
+    assert tasks.send_due_reminders() == 1
+    assert len(mail.outbox) == 2
