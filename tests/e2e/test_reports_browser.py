@@ -72,9 +72,12 @@ def test_a_member_comments_the_coordinator_approves_and_the_pdf_holds_the_totals
     item = AgendaItem.objects.get(meeting=meeting, source_key="situation_report:report")
     assert item.link == report.get_absolute_url()
 
-    # The member opens the report from the meeting's agenda item.
+    # The member opens the next meeting and, from its agenda, the report.
     login_as(page, "burlov.ledamot", DEMO_PASSWORD)
-    page.goto(f"{base_url}{item.link}")
+    page.goto(f"{base_url}{meeting.get_absolute_url()}")
+    screenshot(page, "report-meeting-agenda")
+    page.locator(".agenda-item", has_text=item.title).get_by_role("link").click()
+    expect(page).to_have_url(f"{base_url}{report.get_absolute_url()}")
     expect(page.get_by_role("heading", level=1)).to_have_text(report.title)
     expect(page.locator('[data-figure="total-current"]')).to_have_text("7")
     assert_accessible(page)
