@@ -39,7 +39,7 @@ def _legend(parts, names, x, y):
 def bar_chart(chart_id, title, labels, series, *, desc=""):
     """Horizontal grouped bars: ``labels`` down the side, ``series`` a list of
     (name, values) drawn side by side for each label."""
-    label_width, bar_area, bar_h, gap = 190, 360, 12, 10
+    label_width, bar_area, bar_h, gap = 230, 340, 12, 10
     groups = max(len(labels), 1)
     group_h = bar_h * len(series) + gap
     legend_h = 18 * len(series) + 6
@@ -50,7 +50,7 @@ def bar_chart(chart_id, title, labels, series, *, desc=""):
     y = 10
     for index, label in enumerate(labels):
         text = str(label)
-        short = text if len(text) <= 28 else text[:27] + "…"
+        short = text if len(text) <= 30 else text[:29] + "…"
         parts.append(
             f'<text x="{label_width - 8}" y="{y + group_h / 2 - gap / 2 + 4:.1f}" '
             f'text-anchor="end">{escape(short)}</text>'

@@ -6,6 +6,62 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# The database itself refuses to change an approved report (an official record), or its
+# sections and comments, whatever the path (a queryset update, raw SQL, another program).
+# PostgreSQL only: on SQLite (a first try on a laptop) the model's save() is the guard.
+LOCK_SQL = """
+CREATE OR REPLACE FUNCTION situation_report_locked() RETURNS trigger AS $$
+BEGIN
+    IF OLD.status = 'approved' THEN
+        RAISE EXCEPTION 'situation report % is approved: an official record cannot be changed',
+            OLD.id USING ERRCODE = 'check_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER situation_report_locked BEFORE UPDATE OR DELETE
+    ON situation_reports_situationreport FOR EACH ROW EXECUTE FUNCTION situation_report_locked();
+
+CREATE OR REPLACE FUNCTION situation_report_part_locked() RETURNS trigger AS $$
+DECLARE
+    report_id bigint;
+BEGIN
+    IF TG_OP = 'DELETE' THEN report_id := OLD.report_id; ELSE report_id := NEW.report_id; END IF;
+    IF EXISTS (SELECT 1 FROM situation_reports_situationreport
+               WHERE id = report_id AND status = 'approved') THEN
+        RAISE EXCEPTION 'situation report % is approved: an official record cannot be changed',
+            report_id USING ERRCODE = 'check_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER report_section_locked BEFORE INSERT OR UPDATE OR DELETE
+    ON situation_reports_reportsection FOR EACH ROW EXECUTE FUNCTION situation_report_part_locked();
+CREATE TRIGGER report_comment_locked BEFORE INSERT OR UPDATE OR DELETE
+    ON situation_reports_reportcomment FOR EACH ROW EXECUTE FUNCTION situation_report_part_locked();
+"""
+
+UNLOCK_SQL = """
+DROP TRIGGER IF EXISTS report_comment_locked ON situation_reports_reportcomment;
+DROP TRIGGER IF EXISTS report_section_locked ON situation_reports_reportsection;
+DROP TRIGGER IF EXISTS situation_report_locked ON situation_reports_situationreport;
+DROP FUNCTION IF EXISTS situation_report_part_locked();
+DROP FUNCTION IF EXISTS situation_report_locked();
+"""
+
+
+def lock_approved_reports(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:  # no parameters: '%' stays literal
+            cursor.execute(LOCK_SQL)
+
+
+def unlock_approved_reports(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(UNLOCK_SQL)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -100,4 +156,5 @@ class Migration(migrations.Migration):
             model_name='reportsection',
             constraint=models.UniqueConstraint(fields=('report', 'key'), name='report_section_once'),
         ),
+        migrations.RunPython(lock_approved_reports, unlock_approved_reports),
     ]

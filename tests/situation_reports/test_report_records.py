@@ -225,3 +225,26 @@ def test_the_database_allows_one_report_per_meeting(next_meeting):
             period_end=END,
         )
     assert SituationReport.objects.filter(meeting=next_meeting).count() == 1
+
+
+def test_the_database_itself_refuses_to_change_an_approved_report(approved):
+    """Even a path that skips the model (a queryset update, bulk operations, raw SQL)."""
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError, match="official record"), transaction.atomic():
+        SituationReport.objects.filter(pk=approved.pk).update(title="Ändrad")
+    with pytest.raises(DatabaseError, match="official record"), transaction.atomic():
+        SituationReport.objects.filter(pk=approved.pk).delete()
+    with pytest.raises(DatabaseError, match="official record"), transaction.atomic():
+        ReportSection.objects.filter(report=approved).update(text="Ändrad")
+    with pytest.raises(DatabaseError, match="official record"), transaction.atomic():
+        ReportComment.objects.bulk_create(
+            [
+                ReportComment(
+                    report=approved, section="summary", author=approved.approved_by, text="x"
+                )
+            ]
+        )
+    approved.refresh_from_db()
+    assert approved.title != "Ändrad"
+    assert ReportSection.objects.get(report=approved, key="assessment").text == "Lugnt."
