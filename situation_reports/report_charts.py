@@ -77,7 +77,9 @@ def line_chart(chart_id, title, x_labels, series, *, desc="", every=4):
     left, top, plot_w, plot_h = 40, 10, 640, 220
     legend_h = 18 * len(series) + 10
     width, height = left + plot_w + 20, top + plot_h + 40 + legend_h
+    # A round top (a multiple of 4) so the four gridlines fall on whole numbers.
     peak = max([v for _n, values in series for v in values] + [1])
+    peak = -(-peak // 4) * 4
     n = max(len(x_labels), 2)
     parts = _open(chart_id, width, height, title, desc or title)
 
@@ -92,7 +94,7 @@ def line_chart(chart_id, title, x_labels, series, *, desc="", every=4):
         parts.append(
             f'<line x1="{left}" y1="{py(value):.1f}" x2="{left + plot_w}" y2="{py(value):.1f}" '
             f'stroke="#ccc"/><text x="{left - 6}" y="{py(value) + 4:.1f}" text-anchor="end" '
-            f'font-size="10">{round(value)}</text>'
+            f'font-size="10">{value:g}</text>'
         )
     for i, label in enumerate(x_labels):
         if i % every == 0:

@@ -131,3 +131,25 @@ def test_the_report_list_and_trend_pages_are_accessible(
     expect(page.get_by_role("heading", level=1, name="Utvecklingen över året")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "report-trend")
+
+
+def test_a_coordinator_compiles_on_demand_and_the_page_follows_the_task(
+    page, base_url, login_as, assert_accessible, screenshot, celery_worker_process
+):
+    """A real worker compiles; the page polls the report's row with htmx and reloads itself
+    once the report is ready, without the request ever waiting for the compile."""
+    build_next_meeting()
+    login_as(page, "burlov.samordnare", DEMO_PASSWORD)
+    page.goto(f"{base_url}/burlov/reports/")
+    page.get_by_label("Period").select_option(label="De senaste 7 dagarna")
+    page.get_by_role("button", name="Sammanställ").click()
+    expect(
+        page.get_by_text("Lägesbilden sammanställs. Sidan uppdateras av sig själv.")
+    ).to_be_visible()
+    screenshot(page, "report-compiling")
+    # The last 7 days are today and the 6 days before: incidents 1–6 days ago count.
+    expect(page.locator('[data-figure="total-current"]')).to_have_text("6", timeout=30_000)
+    expect(page.locator("#report-status")).to_have_count(0)
+    assert_accessible(page)
+    report = SituationReport.objects.filter(meeting__isnull=True).get()
+    assert report.status == SituationReport.Status.DRAFT
