@@ -13,21 +13,21 @@ def situation_report_source(meeting, previous):
 
     from .report_models import SituationReport
 
-    report = (
-        SituationReport.objects.filter(meeting=meeting)
-        .exclude(status__in=SituationReport.PENDING)
-        .order_by("-version")
-        .first()
-    )
+    report = SituationReport.objects.filter(meeting=meeting).order_by("-version").first()
     if report is None:
         return []
-    totals = report.data.get("totals", {})
-    description = _("%(count)s incidents %(start)s–%(end)s (previous period: %(previous)s).") % {
-        "count": totals.get("current", 0),
-        "previous": totals.get("previous", 0),
-        "start": report.period_start.isoformat(),
-        "end": report.period_end.isoformat(),
-    }
+    totals = report.data.get("totals")
+    if not totals:  # queued or compiling for the first time: the item is there, numbers later
+        description = _("The situation report is being compiled.")
+    else:
+        description = _(
+            "%(count)s incidents %(start)s–%(end)s (previous period: %(previous)s)."
+        ) % {
+            "count": totals.get("current", 0),
+            "previous": totals.get("previous", 0),
+            "start": report.period_start.isoformat(),
+            "end": report.period_end.isoformat(),
+        }
     return [
         AgendaItemSpec(
             key="report",

@@ -226,3 +226,19 @@ def test_compare_and_trend_show_tables_next_to_the_charts(login, member, burlov,
     assert "Stöld/inbrott" in html
     trend = client.get(url("report-trend")).content.decode()
     assert "<svg" in trend and 'role="img"' in trend and "<table" in trend
+
+
+def test_the_start_page_section_shows_the_latest_compiled_report(rf, member, burlov, report):
+    from django.template.loader import render_to_string
+
+    from councils.models import MunicipalityMembership
+    from situation_reports.report_dashboard import dashboard_section
+
+    report_compile.create_report(burlov, END, END)  # newer, but not compiled yet
+    request = rf.get("/")
+    request.user = member
+    request.membership = MunicipalityMembership.objects.get(user=member)
+    section = dashboard_section(request)
+    assert section["report"] == report
+    html = render_to_string(section["template"], {"section": section})
+    assert report.get_absolute_url() in html and "17" in html
