@@ -6,13 +6,16 @@ numbers come from database aggregation in a constant number of queries, whatever
 incidents:
 
 1. one grouped query over the three periods (current, previous of equal length, same period last
-   year) by category × area × source × weekday × part of day, with conditional counts per
-   period; the totals, the category, area and source tables and the weekday × part-of-day grid
-   are sums over its (bounded) rows: at most categories × areas × sources × 7 × 5 rows, never one
-   row per incident;
-2. the municipality's areas (a quiet area is listed with zeros); 3. hot and recurring places;
-4. notable incidents (high severity, capped); 5. open safety-walk observations; 6. upcoming
-   events; 7. the agreement's actions (late, due soon) when the councils app has them.
+   year) by category × area, with conditional counts per period: the totals and the category
+   and area tables (at most categories × areas rows);
+2. one grouped query over the period by weekday × part of day × source: the when-grid, the
+   sources, the open and high-severity counts (at most 7 × 5 × sources rows);
+3. the municipality's areas (a quiet area is listed with zeros); 4. hot and recurring places;
+5. notable incidents (high severity, capped); 6. open safety-walk observations; 7. upcoming
+   events; 8. the agreement's actions (late, due soon) when the councils app has them.
+
+The numbers never come from a row per incident: every query returns a bounded number of
+grouped rows, whatever the number of incidents.
 
 ``compile_report(report_id)`` freezes those figures into the report inside one transaction: a
 worker killed half-way leaves the row as it was (waiting), and the redelivered task completes it.
@@ -160,7 +163,7 @@ def compute(municipality, start, end, *, today=None):
 
 def figures(municipality, start, end):
     """The numbers: totals, categories, areas (three periods), weekday × part of day, sources
-    and places. Three queries, whatever the number of incidents."""
+    and places. Four queries, whatever the number of incidents."""
     (p_start, p_end), (y_start, y_end) = comparison_periods(start, end)
     cur_q, prev_q, ly_q = (
         _in_period(start, end),
@@ -169,61 +172,51 @@ def figures(municipality, start, end):
     )
     base = Incident.objects.filter(municipality=municipality).active()
 
-    # 1. The cube: category × area × weekday × part of day, three periods at once.
-    cube = (
+    # 1. Category × area, three periods at once (at most categories × areas rows).
+    by_category_area = (
         base.filter(cur_q | prev_q | ly_q)
-        .values(
-            "category_id", "category__name", "area_id", "area__name", "source", "organisation__kind"
-        )
+        .values("category_id", "category__name", "area_id", "area__name")
         .annotate(
-            weekday=ExtractIsoWeekDay("occurred_on"),
-            part=Coalesce("part_of_day", Value("")),
             cur=Count("id", filter=cur_q),
             prev=Count("id", filter=prev_q),
             ly=Count("id", filter=ly_q),
-            cur_open=Count("id", filter=cur_q & Q(confidentiality=Incident.Confidentiality.OPEN)),
-            cur_high=Count("id", filter=cur_q & Q(severity=Incident.Severity.HIGH)),
         )
-        .values_list(
-            "category_id",
-            "category__name",
-            "area_id",
-            "area__name",
-            "source",
-            "organisation__kind",
-            "weekday",
-            "part",
-            "cur",
-            "prev",
-            "ly",
-            "cur_open",
-            "cur_high",
-        )
+        .values_list("category_id", "category__name", "area_id", "area__name", "cur", "prev", "ly")
         .order_by()
     )
     totals = {"current": 0, "previous": 0, "last_year": 0, "current_open": 0, "high": 0}
     categories, areas = {}, {}
-    grid = {(d, p): 0 for d in range(1, 8) for p in PARTS}
-    sources = {"own": 0, "partners": 0, "police_open_data": 0, "import": 0}
-    for row in cube:
-        cat_id, cat_name, area_id, area_name, source, org_kind, weekday, part = row[:8]
-        cur, prev, ly, cur_open, high = row[8:]
+    for cat_id, cat_name, area_id, area_name, cur, prev, ly in by_category_area:
         totals["current"] += cur
         totals["previous"] += prev
         totals["last_year"] += ly
-        totals["current_open"] += cur_open
-        totals["high"] += high
-        for table, key, label in (
-            (categories, cat_id, cat_name),
-            (areas, area_id, area_name),
-        ):
+        for table, key, label in ((categories, cat_id, cat_name), (areas, area_id, area_name)):
             entry = table.setdefault(key, [label, 0, 0, 0])
             entry[1] += cur
             entry[2] += prev
             entry[3] += ly
-        if cur:
-            grid[(weekday, part if part in PARTS else "")] += cur
-            sources[source_key(source, org_kind)] += cur
+
+    # 2. The period by weekday × part of day × source (at most 7 × 5 × sources rows).
+    by_time_source = (
+        base.filter(cur_q)
+        .values("source", "organisation__kind")
+        .annotate(
+            weekday=ExtractIsoWeekDay("occurred_on"),
+            part=Coalesce("part_of_day", Value("")),
+            n=Count("id"),
+            n_open=Count("id", filter=Q(confidentiality=Incident.Confidentiality.OPEN)),
+            n_high=Count("id", filter=Q(severity=Incident.Severity.HIGH)),
+        )
+        .values_list("source", "organisation__kind", "weekday", "part", "n", "n_open", "n_high")
+        .order_by()
+    )
+    grid = {(d, p): 0 for d in range(1, 8) for p in PARTS}
+    sources = {"own": 0, "partners": 0, "police_open_data": 0, "import": 0}
+    for source, org_kind, weekday, part, n, n_open, n_high in by_time_source:
+        grid[(weekday, part if part in PARTS else "")] += n
+        sources[source_key(source, org_kind)] += n
+        totals["current_open"] += n_open
+        totals["high"] += n_high
 
     def table_rows(table, none_label):
         rows = [
