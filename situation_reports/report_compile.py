@@ -470,7 +470,10 @@ def report_for_meeting(meeting):
             report = create_report(
                 meeting.municipality, start, end, body=meeting.body, meeting=meeting
             )
-            report.title = _("Situation report for %(meeting)s") % {"meeting": meeting.title}
+            when = timezone.localdate(meeting.start).isoformat()
+            report.title = _("Situation report for %(meeting)s") % {
+                "meeting": f"{meeting.title} {when}"
+            }
             report.save(update_fields=["title"])
             return report, True
     except IntegrityError:
