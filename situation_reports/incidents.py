@@ -87,6 +87,18 @@ def log_access(incident, user):
     return None
 
 
+def log_bulk_access(queryset, user):
+    """Record that the user read every restricted incident of the set (an export)."""
+    ids = queryset.filter(confidentiality=Incident.Confidentiality.RESTRICTED).values_list(
+        "pk", flat=True
+    )
+    now = timezone.now()
+    IncidentAccessLog.objects.bulk_create(
+        [IncidentAccessLog(incident_id=pk, user=user, accessed_at=now) for pk in ids.iterator()],
+        batch_size=1000,
+    )
+
+
 def history_entries(incident):
     """The incident's history, newest first: who, when, what changed (field, old, new)."""
     records = list(incident.history.select_related("history_user").order_by("history_date"))

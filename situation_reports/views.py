@@ -30,7 +30,7 @@ from .forms import (
     UpcomingEventForm,
     WithdrawForm,
 )
-from .models import Area, Incident, IncidentCategory, UpcomingEvent
+from .models import Area, Incident, IncidentCategory, PoliceImportSetting, UpcomingEvent
 
 LOGGERS = (ADMIN, COORDINATOR, PARTNER)
 PAGE_SIZE = 50
@@ -246,6 +246,10 @@ def incident_export(request, fmt):
     _filter, qs = _filtered(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"handelser-{request.municipality.slug}-{stamp}"
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    # An export carries the full text: each restricted incident in it counts as read.
+    incidents.log_bulk_access(qs, request.user)
     if fmt == "csv":
         return exports.csv_response(qs, filename)
     if fmt == "xlsx":
@@ -347,6 +351,8 @@ def incident_edit(request, pk):
     incident = get_object_or_404(Incident.objects.restrict(request.membership), pk=pk)
     if not _can_edit(request.membership, incident):
         raise PermissionDenied
+    if request.method == "GET":
+        incidents.log_access(incident, request.user)  # the edit form shows it all
     form = IncidentEditForm(
         request.POST if request.method == "POST" else None,
         instance=incident,
@@ -418,11 +424,26 @@ def incident_import(request):
                     "name": form.cleaned_data["file"].name,
                     "text": text,
                 }
+    setting = PoliceImportSetting.objects.filter(municipality=request.municipality).first()
     return render(
         request,
         "situation_reports/incident_import.html",
-        {"form": form, "preview": preview},
+        {"form": form, "preview": preview, "police_setting": setting},
     )
+
+
+@require_POST
+@municipal_view(roles=MANAGERS)
+def police_import_switch(request):
+    """Switch the periodic fetch of the police's open data on or off for the municipality."""
+    setting, _created = PoliceImportSetting.objects.get_or_create(municipality=request.municipality)
+    setting.enabled = request.POST.get("enabled") == "on"
+    setting.save(update_fields=["enabled"])
+    if setting.enabled:
+        messages.success(request, _("The police's open data will be fetched automatically."))
+    else:
+        messages.success(request, _("The police's open data is no longer fetched automatically."))
+    return redirect(_url("incident-import", request))
 
 
 @require_POST
@@ -490,6 +511,15 @@ def upcoming_create(request):
         messages.success(request, _("“%(title)s” was added.") % {"title": event.title})
         return redirect(_url("upcoming-list", request))
     return render(request, "situation_reports/upcoming_form.html", {"form": form})
+
+
+@require_POST
+@municipal_view(roles=MANAGERS)
+def upcoming_delete(request, pk):
+    event = get_object_or_404(UpcomingEvent.objects.restrict(request.membership), pk=pk)
+    event.delete()
+    messages.success(request, _("“%(title)s” was removed.") % {"title": event.title})
+    return redirect(_url("upcoming-list", request))
 
 
 @require_POST

@@ -106,3 +106,51 @@ def test_the_eslov_coordinator_logs_filters_maps_and_exports(
     assert "Nytt klotter på busskuren." in content
     assert "Containerbrand" not in content
     assert len(content.strip().splitlines()) == 2
+
+
+def test_the_other_incident_pages_are_accessible(
+    page, base_url, login_as, assert_accessible, screenshot, tmp_path
+):
+    call_command("seed_demo", only=["councils"])
+    ensure_default_categories()
+    from councils.models import Municipality, User
+    from situation_reports.models import Area, IncidentCategory
+    from situation_reports.upcoming import generate_calendar
+
+    burlov = Municipality.objects.get(slug="burlov")
+    generate_calendar(burlov, 2027)
+    incident = Incident.objects.create(
+        municipality=burlov,
+        occurred_on="2026-05-02",
+        part_of_day="evening",
+        area=Area.objects.get(municipality=burlov, name="Arlöv"),
+        category=IncidentCategory.objects.get(code="violence", municipality=None),
+        description="Hot mot personal vid centrum.",
+        confidentiality=Incident.Confidentiality.RESTRICTED,
+        created_by=User.objects.get(username="burlov.samordnare"),
+    )
+    login_as(page, "burlov.samordnare", DEMO_PASSWORD)
+    for name, path in [
+        ("incidents-detail", incident.get_absolute_url()),
+        ("incidents-upcoming", "/burlov/upcoming/"),
+        ("incidents-categories", "/burlov/incidents/categories/"),
+        ("incidents-import", "/burlov/incidents/import/"),
+    ]:
+        page.goto(base_url + path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page)
+        screenshot(page, name)
+    sheet = tmp_path / "handelser.csv"
+    sheet.write_text(
+        "datum;tid;kategori;område;beskrivning\n"
+        "2026-05-02;22:15;Klotter;Arlöv;Klotter på perrongen\n"
+        "2026-05-03;;Klotter;Lund;Fel kommun\n",
+        encoding="utf-8",
+    )
+    page.get_by_label("CSV-fil").set_input_files(str(sheet))
+    page.get_by_role("button", name="Granska filen").click()
+    expect(page.get_by_text("är inte ett område i Burlöv")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "incidents-import-preview")
+    page.get_by_role("button", name="Importera 1 händelse").click()
+    expect(page.get_by_text("1 händelser importerades")).to_be_visible()

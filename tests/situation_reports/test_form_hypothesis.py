@@ -46,3 +46,24 @@ def test_any_input_gives_a_form_error_or_a_saved_incident(
         form = response.context["form"]
         assert form.errors or form.show_duplicate_confirmation
         assert Incident.objects.count() == before
+
+
+FILTERS = ["date_from", "date_to", "category", "area", "source", "severity", "confidentiality",
+           "status", "q", "sort", "page"]  # fmt: skip
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(params=st.fixed_dictionaries({}, optional=dict.fromkeys(FILTERS, anything)))
+def test_any_filter_in_the_address_gives_a_page_never_a_server_error(
+    client, coordinator, categories, arlov, params
+):
+    client.force_login(coordinator)
+    for name in ("incident-list", "incident-map-data", "incident-map"):
+        response = client.get(
+            reverse(f"situation_reports:{name}", kwargs={"municipality": "burlov"}), params
+        )
+        assert response.status_code == 200, (name, params)

@@ -261,3 +261,15 @@ def test_an_area_named_in_the_summary_is_taken_only_when_it_is_the_only_one(burl
     )
     areas = dict(Incident.objects.values_list("police_id", "area"))
     assert areas == {1: arlov.pk, 2: None, 3: None}
+
+
+def test_a_coordinator_switches_the_periodic_fetch_on_and_off(login, coordinator, member, burlov):
+    from django.urls import reverse
+
+    address = reverse("situation_reports:police-import-switch", kwargs={"municipality": "burlov"})
+    assert login(member).post(address, {"enabled": "on"}).status_code == 403
+    client = login(coordinator)
+    assert client.post(address, {"enabled": "on"}).status_code == 302
+    assert PoliceImportSetting.objects.get(municipality=burlov).enabled
+    client.post(address, {"enabled": "off"})
+    assert not PoliceImportSetting.objects.get(municipality=burlov).enabled

@@ -72,3 +72,19 @@ def test_the_generate_button_works_for_a_coordinator(login, coordinator, burlov)
     address = reverse("situation_reports:upcoming-generate", kwargs={"municipality": "burlov"})
     assert login(coordinator).post(address, {"year": "2027"}).status_code == 302
     assert UpcomingEvent.objects.filter(municipality=burlov).exists()
+
+
+def test_a_coordinator_removes_an_event_and_an_outsider_cannot(
+    login, coordinator, outsider, burlov
+):
+    generate_calendar(burlov, 2027)
+    event = UpcomingEvent.objects.first()
+    address = reverse(
+        "situation_reports:upcoming-delete", kwargs={"municipality": "eslov", "pk": event.pk}
+    )
+    assert login(outsider).post(address).status_code == 404
+    address = reverse(
+        "situation_reports:upcoming-delete", kwargs={"municipality": "burlov", "pk": event.pk}
+    )
+    assert login(coordinator).post(address).status_code == 302
+    assert not UpcomingEvent.objects.filter(pk=event.pk).exists()
