@@ -33,6 +33,11 @@ class MeetingAdmin(admin.ModelAdmin):
     inlines = [AgendaItemInline]
     readonly_fields = ["occurrence_start", "sequence"]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_locked:
+            return [f.name for f in self.model._meta.fields]
+        return super().get_readonly_fields(request, obj)
+
     def get_inline_instances(self, request, obj=None):
         # Approved minutes are an official record: their items are not editable here either.
         if obj is not None and obj.is_locked:

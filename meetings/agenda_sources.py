@@ -123,6 +123,38 @@ def open_action_items(meeting, previous):
     ]
 
 
+def walk_observations(meeting, previous):
+    """Open observations of the body's safety walks, until each is resolved."""
+    from .models import Kind, Observation
+
+    if meeting.kind == Kind.SAFETY_WALK:
+        return []
+    observations = list(
+        Observation.objects.filter(
+            meeting__body_id=meeting.body_id,
+            meeting__start__lt=meeting.start,
+            status=Observation.Status.OPEN,
+        )
+        .select_related("action_item__owner_organisation")
+        .order_by("meeting__start", "pk")
+    )
+    if not observations:
+        return []
+    lines = []
+    for o in observations:
+        owner = o.action_item.owner_label if o.action_item_id else _("no action item yet")
+        lines.append(f"- {o.place}: {o.get_category_display()} ({owner})")
+    return [
+        AgendaItemSpec(
+            key="open",
+            title=_("Safety walks: open observations (%(count)s)") % {"count": len(lines)},
+            description="\n".join(lines),
+            shareable=True,
+        )
+    ]
+
+
 def register_builtin_sources():
     register_agenda_source("series", series_defaults, order=0)
     register_agenda_source("actions", open_action_items, order=10)
+    register_agenda_source("walks", walk_observations, order=40)

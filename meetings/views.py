@@ -823,11 +823,14 @@ def calendar(request):
         t.body_id: t
         for t in CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True)
     }
+    bodies = list(visible_bodies)
+    for body in bodies:
+        body.live_token = tokens.get(body.pk)
     response = render(
         request,
         "meetings/calendar.html",
         {
-            "bodies": visible_bodies,
+            "bodies": bodies,
             "tokens": tokens,
             "personal_token": tokens.get(None),
             "new_url": new_url,

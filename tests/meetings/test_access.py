@@ -116,7 +116,7 @@ def test_the_meeting_list_uses_a_fixed_number_of_queries(
     for _ in range(size):
         make_meeting()
     client = login(coordinator)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(7):
         response = client.get(url("meeting-list"))
     assert len(response.context["meetings"]) == size
 
@@ -131,7 +131,7 @@ def test_the_action_list_uses_a_fixed_number_of_queries(
     for i in range(size):
         services.add_action_item(meeting, what=f"Åtgärd {i}", owner=coordinator)
     client = login(coordinator)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(7):
         response = client.get(url("action-list"))
     assert len(response.context["actions"]) == size
 

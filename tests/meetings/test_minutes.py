@@ -156,3 +156,20 @@ def test_approved_minutes_read_in_the_readers_language(held, coordinator, login,
             ]
             == "present"
         )
+
+
+def test_the_admin_shows_an_approved_meeting_read_only(held, coordinator, admin_user, client):
+    services.approve_minutes(held, coordinator)
+    admin_user.is_superuser = admin_user.is_staff = True
+    admin_user.save()
+    client.force_login(admin_user)
+    page = reverse("admin:meetings_meeting_change", args=[held.pk])
+    assert client.get(page).status_code == 200
+    client.post(page, {"title": "Ändrad i admin"})
+    held.refresh_from_db()
+    assert held.title != "Ändrad i admin"
+    response = client.get(
+        reverse("admin:meetings_minutesversion_change", args=[held.minutes_versions.get().pk])
+    )
+    assert response.status_code == 200
+    assert b'name="snapshot"' not in response.content

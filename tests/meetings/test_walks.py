@@ -125,3 +125,25 @@ def test_the_walk_page_shows_route_and_observations(login, coordinator, walk):
     response = login(coordinator).get(walk.get_absolute_url())
     body = response.content.decode()
     assert "Stationen – torget" in body and "Tunneln" in body
+
+
+def test_open_observations_of_earlier_walks_come_to_the_bodys_next_agenda(walk, make_meeting):
+    Observation.objects.create(
+        municipality=walk.municipality,
+        meeting=walk,
+        place="Tunneln",
+        category="lighting",
+        description="Mörkt",
+    )
+    resolved = Observation.objects.create(
+        municipality=walk.municipality,
+        meeting=walk,
+        place="Torget",
+        category="litter",
+        description="Skräp",
+        status="resolved",
+    )
+    meeting = make_meeting(start=timezone.now() + datetime.timedelta(days=3))
+    services.fill_agenda(meeting)
+    item = meeting.agenda_items.get(source_key="walks:open")
+    assert "Tunneln" in item.description and resolved.place not in item.description
