@@ -242,3 +242,38 @@ def test_the_start_page_section_shows_the_latest_compiled_report(rf, member, bur
     assert section["report"] == report
     html = render_to_string(section["template"], {"section": section})
     assert report.get_absolute_url() in html and "17" in html
+
+
+def test_a_private_partners_pdf_holds_numbers_but_no_restricted_details(
+    login, company_partner, police_partner, report
+):
+    from io import BytesIO
+
+    partner_pdf = pdf_text(BytesIO(login(company_partner).get(url("report-pdf", report)).content))
+    assert "17" in partner_pdf
+    assert "Hemliga gränd 3" not in partner_pdf and "Misshandel" not in partner_pdf
+    police_pdf = pdf_text(BytesIO(login(police_partner).get(url("report-pdf", report)).content))
+    assert "Hemliga gränd 3" in police_pdf
+
+
+def test_the_trend_page_needs_the_same_number_of_queries_for_few_and_many_incidents(
+    login, member, burlov, areas
+):
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from .report_helpers import incident
+
+    client = login(member)
+
+    def queries_with(n):
+        for i in range(n):
+            incident(burlov, timezone.localdate() - datetime.timedelta(days=i * 5 % 360), "theft")
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url("report-trend")).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert queries_with(2) == queries_with(40)
