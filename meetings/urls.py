@@ -64,6 +64,11 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/observations/", views.observation_add, name="observation-add"),
     path(
+        "meetings/observations/map-data/",
+        views.observation_map_data,
+        name="observation-map-data",
+    ),
+    path(
         "meetings/<int:pk>/observations/<int:obs_pk>/action/",
         views.observation_action,
         name="observation-action",

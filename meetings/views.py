@@ -1,5 +1,6 @@
 """Pages of the meetings app. Thin: look up through ``restrict``, validate, call a service."""
 
+import contextlib
 import datetime
 
 from django.contrib import messages
@@ -940,3 +941,49 @@ def personal_feed(request, token):
     CalendarToken.objects.filter(pk=calendar_token.pk).update(last_used_at=timezone.now())
     name = calendar_token.body.name if calendar_token.body_id else _("My meetings")
     return _ics_response(ical.build_calendar(meetings, name), "trygghet.ics")
+
+
+@municipal_view(roles=EVERYONE)
+def observation_map_data(request):
+    """Open safety-walk observations with a position, in the incident map's layer format.
+
+    The incident map passes its own filter; area and period narrow the observations too.
+    """
+    from django.http import JsonResponse
+
+    from situation_reports.models import Area
+
+    from .map_layers import observation_features
+
+    filters = {}
+    area = request.GET.get("area")
+    if area and area.isdigit():
+        filters["area"] = get_object_or_404(Area.objects.restrict(request.membership), pk=int(area))
+    for key, name in (("since", "date_from"), ("until", "date_to")):
+        with contextlib.suppress(ValueError):
+            filters[key] = datetime.date.fromisoformat(request.GET.get(name, ""))
+    features = observation_features(request.membership, filters)
+    points = [
+        {
+            "id": f["properties"]["id"],
+            "lng": f["geometry"]["coordinates"][0],
+            "lat": f["geometry"]["coordinates"][1],
+            "approximate": None,
+            "title": f"{_('Unsafe place')}: {f['properties']['category_label']}",
+            "when": f["properties"]["walk_date"],
+            "where": f["properties"]["place"],
+            "severity": 2,
+            "url": f["properties"]["url"],
+        }
+        for f in features
+    ]
+    return JsonResponse(
+        {
+            "total": len(points),
+            "shown": len(points),
+            "unplaced": 0,
+            "truncated": False,
+            "points": points,
+            "labels": {"open": _("Open the safety walk")},
+        }
+    )

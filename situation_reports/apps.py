@@ -11,11 +11,13 @@ class SituationReportsConfig(AppConfig):
         from trygghet.schedules import ensure_periodic_task
 
         # The situation report: its tasks (not in tasks.py, so imported here) and its agenda item.
-        from . import report_tasks  # noqa: F401
+        from . import agenda, report_tasks  # noqa: F401
         from .categories import ensure_default_categories
         from .report_agenda import register as register_report_agenda_source
 
         register_report_agenda_source()
+
+        agenda.register()
 
         def after_migrate(sender, **kwargs):
             ensure_default_categories()

@@ -126,7 +126,18 @@ def incident_map(request):
             "label": _("Incidents"),
             "url": _url("incident-map-data", request) + (f"?{query}" if query else ""),
             "colour": "#b02a37",
-        }
+        },
+        {
+            # Unsafe places seen on safety walks (meetings app), narrowed by area and period.
+            "name": "observations",
+            "label": _("Unsafe places from safety walks"),
+            "url": reverse(
+                "meetings:observation-map-data",
+                kwargs={"municipality": request.municipality.slug},
+            )
+            + (f"?{query}" if query else ""),
+            "colour": "#0f5132",
+        },
     ]
     areas = list(
         Area.objects.filter(municipality=request.municipality, latitude__isnull=False)

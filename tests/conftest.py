@@ -21,6 +21,14 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Tests make many users; PBKDF2 at Django's default cost takes ~0.3 s per password.
+    # Real hashing is kept where it is the point (the demo users of the browser tests log in
+    # through the form either way).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def burlov(db):
     return Municipality.objects.create(name="Burlöv", slug="burlov", code="1231", population=20042)

@@ -68,6 +68,15 @@ def dashboard(request):
 
 
 def dashboard_sections(request):
-    """The start page's sections. Each app that has something to show adds a template here as
-    it lands; until then the page says what will come instead of showing made-up numbers."""
-    return []
+    """The start page's sections, each a dict with a ``template`` rendered with ``section``.
+
+    Each app builds its own from what this membership may see (``restrict``)."""
+    from councils.dashboard import agreement_section
+    from meetings.dashboard import dashboard_section as meetings_section
+    from situation_reports.dashboard import incident_section
+
+    return [
+        meetings_section(request),
+        incident_section(request),
+        agreement_section(request),
+    ]

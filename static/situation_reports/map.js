@@ -79,7 +79,9 @@
         });
         group.addTo(map);
         if (group.getLayers().length && !bounds.isValid()) map.fitBounds(group.getBounds().pad(0.2));
-        var text = format(element.dataset.statusDone, { shown: data.shown, total: data.total });
+        var text = layer.name === "incidents"
+          ? format(element.dataset.statusDone, { shown: data.shown, total: data.total })
+          : layer.label + ": " + data.shown + ".";
         if (approximate) text += " " + format(element.dataset.statusApprox, { count: approximate });
         if (data.unplaced) text += " " + format(element.dataset.statusUnplaced, { count: data.unplaced });
         if (data.truncated) text += " " + element.dataset.statusTruncated;

@@ -89,3 +89,7 @@ def eager_celery():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+# Incidents for the tests of how meetings and incidents meet (test_wiring.py).
+from tests.situation_reports.conftest import categories, make_incident  # noqa: E402, F401

@@ -1,0 +1,175 @@
+"""How the apps meet: incidents and upcoming events on the agenda, observations on the map,
+meetings on the body page, and the start page's sections."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from councils.models import Organisation
+from meetings import services
+from meetings.models import AgendaItem, Observation
+from situation_reports.models import Incident, UpcomingEvent
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def auto_item(meeting, source):
+    return AgendaItem.objects.get(meeting=meeting, source_key__startswith=f"{source}:")
+
+
+def test_the_agenda_counts_the_incidents_since_the_last_meeting_by_category(
+    body, make_meeting, make_incident, burlov, eslov
+):
+    now = timezone.now()
+    make_meeting(start=now - datetime.timedelta(days=10))
+    meeting = make_meeting(start=now + datetime.timedelta(days=1))
+    for _ in range(3):
+        make_incident(burlov, category="vandalism")
+    make_incident(burlov, category="graffiti")
+    make_incident(burlov, started_at=now - datetime.timedelta(days=20))  # before the last one
+    make_incident(eslov, category="graffiti")  # another municipality
+    withdrawn = make_incident(burlov, category="graffiti")
+    Incident.objects.filter(pk=withdrawn.pk).update(status=Incident.Status.WITHDRAWN)
+
+    services.fill_agenda(meeting)
+
+    item = auto_item(meeting, "incidents")
+    assert "4 händelser" in item.description or "4 incidents" in item.description
+    assert "Skadegörelse: 3" in item.description or "Vandalism: 3" in item.description
+    assert item.shareable
+    since = timezone.localtime(now - datetime.timedelta(days=10)).date()
+    assert f"date_from={since.isoformat()}" in item.link
+
+
+def test_an_incident_count_with_a_restricted_incident_is_not_shareable(
+    body, make_meeting, make_incident, burlov
+):
+    meeting = make_meeting()
+    make_incident(burlov, confidentiality=Incident.Confidentiality.RESTRICTED)
+    services.fill_agenda(meeting)
+    assert not auto_item(meeting, "incidents").shareable
+
+
+def test_refilling_the_agenda_updates_the_incident_item_instead_of_adding_one(
+    body, make_meeting, make_incident, burlov
+):
+    meeting = make_meeting()
+    services.fill_agenda(meeting)
+    make_incident(burlov)
+    services.fill_agenda(meeting)
+    items = AgendaItem.objects.filter(meeting=meeting, source_key__startswith="incidents:")
+    assert items.count() == 1
+    assert "1" in items.get().description
+
+
+def test_the_agenda_looks_two_weeks_ahead(body, make_meeting, burlov):
+    meeting = make_meeting(start=timezone.now() + datetime.timedelta(days=2))
+    day = timezone.localtime(meeting.start).date()
+    UpcomingEvent.objects.create(
+        municipality=burlov,
+        title="Sportlov",
+        starts_on=day - datetime.timedelta(days=2),
+        ends_on=day + datetime.timedelta(days=3),
+        kind=UpcomingEvent.Kind.SCHOOL_BREAK,
+    )
+    UpcomingEvent.objects.create(
+        municipality=burlov,
+        title="Marknad",
+        starts_on=day + datetime.timedelta(days=40),
+    )
+    services.fill_agenda(meeting)
+    item = auto_item(meeting, "upcoming")
+    assert "Sportlov" in item.description
+    assert "Marknad" not in item.description
+
+
+def test_working_groups_get_no_incident_or_horizon_items(body, make_meeting, make_incident, burlov):
+    body.kind = body.Kind.WORKING_GROUP
+    body.parent = body.__class__.objects.create(
+        municipality=burlov, name="Beredningsgrupp", kind=body.Kind.PREPARATION_GROUP
+    )
+    body.save()
+    meeting = make_meeting()
+    make_incident(burlov)
+    services.fill_agenda(meeting)
+    assert not AgendaItem.objects.filter(
+        meeting=meeting, source_key__regex=r"^(incidents|upcoming):"
+    ).exists()
+
+
+def test_open_observations_appear_on_the_incident_map(
+    client, body, make_meeting, coordinator, burlov
+):
+    walk = make_meeting(kind="safety_walk")
+    Observation.objects.create(
+        municipality=burlov,
+        meeting=walk,
+        place="Gångtunneln vid stationen",
+        description="Trasig belysning",
+        latitude=55.6377,
+        longitude=13.0758,
+    )
+    client.force_login(coordinator)
+    page = client.get(reverse("situation_reports:incident-map", kwargs={"municipality": "burlov"}))
+    layer = next(
+        layer for layer in page.context["map_config"]["layers"] if layer["name"] == "observations"
+    )
+    data = client.get(layer["url"]).json()
+    assert [p["where"] for p in data["points"]] == ["Gångtunneln vid stationen"]
+    assert data["points"][0]["lat"] == pytest.approx(55.6377)
+
+
+def test_the_observation_layer_answers_404_outside_the_municipality(client, outsider, burlov):
+    client.force_login(outsider)
+    url = reverse("meetings:observation-map-data", kwargs={"municipality": "burlov"})
+    assert client.get(url).status_code == 404
+
+
+def test_the_body_page_lists_its_next_meeting_and_its_calendar(
+    client, body, make_meeting, coordinator
+):
+    meeting = make_meeting()
+    client.force_login(coordinator)
+    html = client.get(body.get_absolute_url()).content.decode()
+    assert meeting.get_absolute_url() in html
+    assert reverse("meetings:body-feed", kwargs={"municipality": "burlov", "pk": body.pk}) in html
+
+
+def test_the_start_page_shows_meetings_incidents_and_the_agreement(
+    client, body, make_meeting, make_incident, coordinator, burlov
+):
+    make_incident(burlov, category="graffiti")
+    client.force_login(coordinator)
+    response = client.get("/burlov/")
+    templates = [s["template"] for s in response.context["sections"]]
+    assert templates == [
+        "meetings/_dashboard.html",
+        "situation_reports/dashboard_incidents.html",
+        "councils/_dashboard.html",
+    ]
+    incidents = response.context["sections"][1]
+    assert incidents["total"] == 1
+
+
+def test_a_private_partner_start_page_counts_no_restricted_incident(client, make_incident, burlov):
+    company = Organisation.objects.create(name="Vakt AB", kind=Organisation.Kind.SECURITY_COMPANY)
+    guard = make_user("guard", burlov, "partner", company)
+    make_incident(burlov, confidentiality=Incident.Confidentiality.RESTRICTED)
+    make_incident(burlov)
+    client.force_login(guard)
+    sections = client.get("/burlov/").context["sections"]
+    assert sections[1]["total"] == 1
+
+
+def test_the_start_page_runs_a_bounded_number_of_queries(
+    client, body, make_meeting, make_incident, coordinator, burlov, django_assert_max_num_queries
+):
+    for _ in range(5):
+        make_meeting()
+        make_incident(burlov)
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(25):
+        client.get("/burlov/")
