@@ -342,11 +342,9 @@ def _sources(counts):
 
 
 def _observations(municipality, end):
-    """Open safety-walk observations (meetings.Observation, when that app has them)."""
-    try:
-        from meetings.models import Observation
-    except ImportError:  # the meetings app without safety walks: the section is left out
-        return {"available": False, "count": 0, "items": []}
+    """Open safety-walk observations made up to the end of the period."""
+    from meetings.models import Observation
+
     qs = Observation.objects.filter(
         municipality=municipality,
         status=Observation.Status.OPEN,
@@ -391,16 +389,9 @@ def _upcoming(municipality, end, days):
 
 
 def _actions(municipality, today):
-    """Late and soon-due actions of the municipality's agreement.
+    """Late and soon-due actions of the municipality's agreements (not drafts)."""
+    from councils.models import Action
 
-    The agreement lives in the councils app (``councils.models.Action``), built on a parallel
-    branch: until it is merged this section reports itself as unavailable. The import is
-    guarded for exactly that reason, not to hide errors.
-    """
-    try:
-        from councils.models import Action
-    except ImportError:
-        return {"available": False, "late": [], "due_soon": []}
     open_statuses = [Action.Status.PLANNED, Action.Status.ONGOING]
     qs = (
         Action.objects.filter(

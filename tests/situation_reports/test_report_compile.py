@@ -228,3 +228,38 @@ def test_a_small_base_is_shown_as_a_number_not_a_percentage():
     assert report_compile.change(3, 1) == {"diff": 2, "percent": None}
     assert report_compile.change(15, 10) == {"diff": 5, "percent": 50}
     assert report_compile.change(0, 0) == {"diff": 0, "percent": None}
+
+
+def test_it_lists_late_and_soon_due_actions_of_the_agreement(burlov, police_org, coordinator):
+    from councils.models import Action, Agreement, FocusArea
+
+    today = datetime.date(2026, 3, 16)
+    agreement = Agreement.objects.create(
+        municipality=burlov,
+        title="Samverkansöverenskommelse 2026",
+        police_area=police_org,
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+        status=Agreement.Status.ACTIVE,
+    )
+    focus = FocusArea.objects.create(agreement=agreement, title="Trygg centrummiljö")
+
+    def action(title, due, status=Action.Status.ONGOING):
+        return Action.objects.create(
+            focus_area=focus,
+            title=title,
+            responsible_organisation=police_org,
+            lead=coordinator,
+            start_date=datetime.date(2026, 1, 1),
+            due_date=due,
+            status=status,
+        )
+
+    action("Försenad belysning", datetime.date(2026, 3, 1))
+    action("Snart klar", datetime.date(2026, 4, 1))
+    action("Långt fram", datetime.date(2026, 9, 1))
+    action("Klar redan", datetime.date(2026, 3, 1), status=Action.Status.DONE)
+    data = report_compile.compute(burlov, START, END, today=today)
+    assert data["actions"]["available"] is True
+    assert [a["title"] for a in data["actions"]["late"]] == ["Försenad belysning"]
+    assert [a["title"] for a in data["actions"]["due_soon"]] == ["Snart klar"]
