@@ -556,10 +556,3 @@ report_urlpatterns = [
     path("reports/<int:pk>/pdf/", report_pdf, name="report-pdf"),
     path("reports/<int:pk>/<slug:step>/", report_step, name="report-step"),
 ]
-
-
-def report_url(report, name="report-detail"):
-    return reverse(
-        f"situation_reports:{name}",
-        kwargs={"municipality": report.municipality.slug, "pk": report.pk},
-    )
