@@ -70,3 +70,6 @@ class UpcomingEventAdmin(admin.ModelAdmin):
 class PoliceImportSettingAdmin(admin.ModelAdmin):
     list_display = ["municipality", "enabled", "last_fetched_at"]
     readonly_fields = ["last_fetched_at", "last_summary"]
+
+
+from .report_admin import *  # noqa: E402, F403  (the situation report)

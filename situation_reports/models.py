@@ -463,3 +463,6 @@ class PoliceImportSetting(models.Model):
 
     def __str__(self):
         return str(self.municipality)
+
+
+from .report_models import *  # noqa: E402, F403  (the situation report; see report_models.py)

@@ -24,3 +24,7 @@ urlpatterns = [
     path("upcoming/<int:pk>/delete/", views.upcoming_delete, name="upcoming-delete"),
     path("upcoming/generate/", views.upcoming_generate, name="upcoming-generate"),
 ]
+
+from .report_views import report_urlpatterns  # noqa: E402  (the situation report)
+
+urlpatterns += report_urlpatterns

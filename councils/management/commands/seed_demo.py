@@ -5,7 +5,13 @@ from django.db import transaction
 
 # Each app seeds its own part, in the order they build on each other. A module's ``seed``
 # must be idempotent: running the command twice changes nothing.
-DEMO_MODULES = ["councils.demo", "situation_reports.demo", "meetings.demo"]
+DEMO_MODULES = [
+    "councils.demo",
+    "situation_reports.demo",
+    "meetings.demo",
+    # Situation reports for the meetings above (needs the meetings, so it comes last).
+    "situation_reports.report_demo",
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,544 @@
+"""Compiling a situation report: plain functions over the database, used by the task, the views,
+the management command and the demo alike.
+
+``compute(municipality, start, end)`` returns the figures of a report as a JSON-ready dict. All
+numbers come from database aggregation in a constant number of queries, whatever the number of
+incidents:
+
+1. one grouped query over the three periods (current, previous of equal length, same period last
+   year) by category × area, with conditional counts per period: the totals and the category
+   and area tables (at most categories × areas rows);
+2. one grouped query over the period by weekday × part of day × source: the when-grid, the
+   sources, the open and high-severity counts (at most 7 × 5 × sources rows);
+3. the municipality's areas (a quiet area is listed with zeros); 4. hot and recurring places;
+5. notable incidents (high severity, capped); 6. open safety-walk observations; 7. upcoming
+   events; 8. the agreement's actions (late, due soon) when the councils app has them.
+
+The numbers never come from a row per incident: every query returns a bounded number of
+grouped rows, whatever the number of incidents.
+
+``compile_report(report_id)`` freezes those figures into the report inside one transaction: a
+worker killed half-way leaves the row as it was (waiting), and the redelivered task completes it.
+"""
+
+import datetime
+import logging
+import time
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Min, Q, Value
+from django.db.models.functions import Coalesce, ExtractIsoWeekDay, Lower, Trim
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from .models import Area, Incident, UpcomingEvent
+from .report_models import SituationReport
+
+logger = logging.getLogger(__name__)
+
+# Below this many incidents in the base period a percentage misleads ("+200 %" for 1 → 3):
+# the change is shown as a number only.
+SMALL_BASE = 10
+TOP_PLACES = 10
+NOTABLE_LIMIT = 25
+LIST_LIMIT = 25
+RECUR_WEEKS = 12
+DUE_SOON_DAYS = 30
+PARTS = ["night", "morning", "afternoon", "evening", ""]
+OWN_KINDS = {"municipal_administration", "municipal_company"}
+
+
+# --- Periods ---------------------------------------------------------------------------------
+
+
+def comparison_periods(start, end):
+    """The previous period of equal length, and the same dates one year earlier."""
+    days = (end - start).days + 1
+    previous = (start - datetime.timedelta(days=days), start - datetime.timedelta(days=1))
+    last_year = (start - relativedelta(years=1), end - relativedelta(years=1))
+    return previous, last_year
+
+
+def situation_group(municipality):
+    from councils.models import Body
+
+    return (
+        Body.objects.filter(
+            municipality=municipality, kind=Body.Kind.SITUATION_GROUP, is_active=True
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def last_meeting_of(body, before):
+    from meetings.models import Meeting
+
+    if body is None:
+        return None
+    return (
+        Meeting.objects.filter(body=body, start__lt=before)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-start")
+        .first()
+    )
+
+
+def default_period(municipality, *, days=None, today=None, body=None):
+    """Since the situation group's last meeting (until today), or the last ``days`` days."""
+    today = today or timezone.localdate()
+    if days:
+        return today - datetime.timedelta(days=days - 1), today
+    body = body or situation_group(municipality)
+    now = timezone.now()
+    last = last_meeting_of(body, now)
+    if last is not None:
+        start = timezone.localdate(last.start)
+        if start <= today:
+            return start, today
+    return today - datetime.timedelta(days=13), today
+
+
+def meeting_period(meeting):
+    """The period a meeting's report covers: since the body's previous meeting (or 14 days)
+    up to the day before the meeting."""
+    end = timezone.localdate(meeting.start) - datetime.timedelta(days=1)
+    previous = meeting.previous_meeting()
+    if previous is not None:
+        start = timezone.localdate(previous.start)
+    else:
+        start = end - datetime.timedelta(days=13)
+    start = min(start, end)
+    return start, end
+
+
+# --- Changes ----------------------------------------------------------------------------------
+
+
+def change(current, base):
+    """The change from ``base`` to ``current``: a number always, a percentage only when the base
+    is large enough for one to mean something."""
+    diff = current - base
+    percent = None
+    if base >= SMALL_BASE:
+        percent = round(100 * diff / base)
+    return {"diff": diff, "percent": percent}
+
+
+def _row(key, label, cur, prev, ly, **extra):
+    return {
+        "key": key,
+        "label": label,
+        "current": cur,
+        "previous": prev,
+        "last_year": ly,
+        "vs_previous": change(cur, prev),
+        "vs_last_year": change(cur, ly),
+        **extra,
+    }
+
+
+# --- The figures ------------------------------------------------------------------------------
+
+
+def _in_period(start, end):
+    return Q(occurred_on__gte=start, occurred_on__lte=end)
+
+
+def compute(municipality, start, end, *, today=None):
+    """Everything a situation report for ``municipality`` and [start, end] (dates) holds: the
+    numbers (``figures``) and the lists (notable incidents, observations, what is coming, the
+    agreement's actions)."""
+    today = today or timezone.localdate()
+    data = figures(municipality, start, end)
+    base = Incident.objects.filter(municipality=municipality).active()
+    data["notable"] = _notable(base, _in_period(start, end), data["totals"]["high"])
+    data["observations"] = _observations(municipality, end)
+    data["upcoming"] = _upcoming(municipality, end, (end - start).days + 1)
+    data["actions"] = _actions(municipality, today)
+    return data
+
+
+def figures(municipality, start, end):
+    """The numbers: totals, categories, areas (three periods), weekday × part of day, sources
+    and places. Four queries, whatever the number of incidents."""
+    (p_start, p_end), (y_start, y_end) = comparison_periods(start, end)
+    cur_q, prev_q, ly_q = (
+        _in_period(start, end),
+        _in_period(p_start, p_end),
+        _in_period(y_start, y_end),
+    )
+    base = Incident.objects.filter(municipality=municipality).active()
+
+    # 1. Category × area, three periods at once (at most categories × areas rows).
+    by_category_area = (
+        base.filter(cur_q | prev_q | ly_q)
+        .values("category_id", "category__name", "area_id", "area__name")
+        .annotate(
+            cur=Count("id", filter=cur_q),
+            prev=Count("id", filter=prev_q),
+            ly=Count("id", filter=ly_q),
+        )
+        .values_list("category_id", "category__name", "area_id", "area__name", "cur", "prev", "ly")
+        .order_by()
+    )
+    totals = {"current": 0, "previous": 0, "last_year": 0, "current_open": 0, "high": 0}
+    categories, areas = {}, {}
+    for cat_id, cat_name, area_id, area_name, cur, prev, ly in by_category_area:
+        totals["current"] += cur
+        totals["previous"] += prev
+        totals["last_year"] += ly
+        for table, key, label in ((categories, cat_id, cat_name), (areas, area_id, area_name)):
+            entry = table.setdefault(key, [label, 0, 0, 0])
+            entry[1] += cur
+            entry[2] += prev
+            entry[3] += ly
+
+    # 2. The period by weekday × part of day × source (at most 7 × 5 × sources rows).
+    by_time_source = (
+        base.filter(cur_q)
+        .values("source", "organisation__kind")
+        .annotate(
+            weekday=ExtractIsoWeekDay("occurred_on"),
+            part=Coalesce("part_of_day", Value("")),
+            n=Count("id"),
+            n_open=Count("id", filter=Q(confidentiality=Incident.Confidentiality.OPEN)),
+            n_high=Count("id", filter=Q(severity=Incident.Severity.HIGH)),
+        )
+        .values_list("source", "organisation__kind", "weekday", "part", "n", "n_open", "n_high")
+        .order_by()
+    )
+    grid = {(d, p): 0 for d in range(1, 8) for p in PARTS}
+    sources = {"own": 0, "partners": 0, "police_open_data": 0, "import": 0}
+    for source, org_kind, weekday, part, n, n_open, n_high in by_time_source:
+        grid[(weekday, part if part in PARTS else "")] += n
+        sources[source_key(source, org_kind)] += n
+        totals["current_open"] += n_open
+        totals["high"] += n_high
+
+    def table_rows(table, none_label):
+        rows = [
+            _row(key, label if key is not None else none_label, cur, prev, ly)
+            for key, (label, cur, prev, ly) in table.items()
+        ]
+        rows.sort(key=lambda r: (-r["current"], -r["previous"], str(r["label"])))
+        return rows
+
+    category_rows = table_rows(categories, _("No category"))
+    area_rows = table_rows(areas, _("No area given"))
+    # Areas without any incident belong in the table too (a quiet area is also information).
+    seen_areas = {r["key"] for r in area_rows}
+    for area_id, name in Area.objects.filter(municipality=municipality, is_active=True).values_list(
+        "pk", "name"
+    ):
+        if area_id not in seen_areas:
+            area_rows.append(_row(area_id, name, 0, 0, 0))
+
+    data = {
+        "schema": 1,
+        "municipality": municipality.name,
+        "period": {
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "days": (end - start).days + 1,
+        },
+        "previous": {"start": p_start.isoformat(), "end": p_end.isoformat()},
+        "last_year": {"start": y_start.isoformat(), "end": y_end.isoformat()},
+        "small_base": SMALL_BASE,
+        "totals": {
+            **totals,
+            "current_restricted": totals["current"] - totals["current_open"],
+            "vs_previous": change(totals["current"], totals["previous"]),
+            "vs_last_year": change(totals["current"], totals["last_year"]),
+        },
+        "categories": category_rows,
+        "areas": area_rows,
+        "when": {
+            "weekdays": list(range(1, 8)),
+            "parts": PARTS,
+            "cells": [[grid[(d, p)] for p in PARTS] for d in range(1, 8)],
+        },
+    }
+    data["places"], data["recurring_places"] = _places(base, start, end, cur_q)
+    data["sources"] = _sources(sources)
+    return data
+
+
+def _places(base, start, end, cur_q):
+    """Hot places of the period, and places that recur (seen in the period and in the
+    ``RECUR_WEEKS`` weeks before it). Counts with and without restricted incidents, so a
+    reader without the right sees only places (and counts) of open incidents."""
+    before_start = start - datetime.timedelta(weeks=RECUR_WEEKS)
+    before_q = Q(occurred_on__gte=before_start, occurred_on__lt=start)
+    open_q = Q(confidentiality=Incident.Confidentiality.OPEN)
+    rows = list(
+        base.filter(occurred_on__gte=before_start, occurred_on__lte=end)
+        .exclude(place="")
+        .annotate(norm=Lower(Trim("place")))
+        .values("norm")
+        .annotate(
+            label=Min("place"),
+            current=Count("id", filter=cur_q),
+            current_open=Count("id", filter=cur_q & open_q),
+            before=Count("id", filter=before_q),
+            before_open=Count("id", filter=before_q & open_q),
+        )
+        .filter(current__gt=0)
+        .order_by("-current", "-before", "norm")
+        .values("label", "current", "current_open", "before", "before_open")
+    )
+    hot = rows[:TOP_PLACES]
+    recurring = sorted(
+        (r for r in rows if r["before"] > 0),
+        key=lambda r: (-(r["current"] + r["before"]), r["label"]),
+    )[:TOP_PLACES]
+    return hot, recurring
+
+
+def _notable(base, cur_q, count):
+    items = []
+    for incident in (
+        base.filter(cur_q, severity=Incident.Severity.HIGH)
+        .select_related("category", "area")
+        .order_by("-occurred_on", "-started_at", "-pk")[:NOTABLE_LIMIT]
+    ):
+        items.append(
+            {
+                "id": incident.pk,
+                "date": incident.occurred_on.isoformat(),
+                "part_of_day": incident.part_of_day,
+                "category": incident.category.name,
+                "area": incident.area.name if incident.area_id else "",
+                "place": incident.place,
+                "description": incident.description[:500],
+                "restricted": incident.is_restricted,
+            }
+        )
+    return {"count": count, "items": items}
+
+
+def source_key(source, organisation_kind):
+    """Where an incident's number comes from: police open data, an imported file, the
+    municipality's own logging, or a partner's."""
+    if source == Incident.Source.POLICE_OPEN_DATA:
+        return "police_open_data"
+    if source == Incident.Source.IMPORT:
+        return "import"
+    if organisation_kind is None or organisation_kind in OWN_KINDS:
+        return "own"
+    return "partners"
+
+
+def _sources(counts):
+    labels = {
+        "own": _("Own logging (the municipality)"),
+        "partners": _("Partners"),
+        "police_open_data": _("Police open data"),
+        "import": _("Imported files"),
+    }
+    return [{"key": k, "label": labels[k], "current": counts[k]} for k in labels]
+
+
+def _observations(municipality, end):
+    """Open safety-walk observations made up to the end of the period."""
+    from meetings.models import Observation
+
+    qs = Observation.objects.filter(
+        municipality=municipality,
+        status=Observation.Status.OPEN,
+        meeting__start__date__lte=end,
+    )
+    items = [
+        {
+            "place": o.place,
+            "category": o.get_category_display(),
+            "description": o.description[:300],
+            "walk": timezone.localdate(o.meeting.start).isoformat(),
+        }
+        for o in qs.select_related("meeting").order_by("-meeting__start", "pk")[:LIST_LIMIT]
+    ]
+    count = len(items) if len(items) < LIST_LIMIT else qs.count()
+    return {"available": True, "count": count, "items": items}
+
+
+def _upcoming(municipality, end, days):
+    start, until = end + datetime.timedelta(days=1), end + datetime.timedelta(days=days)
+    events = (
+        UpcomingEvent.objects.filter(municipality=municipality, starts_on__lte=until)
+        .filter(Q(ends_on__gte=start) | Q(ends_on__isnull=True, starts_on__gte=start))
+        .select_related("area")
+        .order_by("starts_on", "title")[:LIST_LIMIT]
+    )
+    return {
+        "start": start.isoformat(),
+        "end": until.isoformat(),
+        "items": [
+            {
+                "title": e.title,
+                "starts_on": e.starts_on.isoformat(),
+                "ends_on": e.last_day.isoformat(),
+                "kind": e.get_kind_display(),
+                "area": e.area.name if e.area_id else "",
+                "expected_effect": e.expected_effect,
+            }
+            for e in events
+        ],
+    }
+
+
+def _actions(municipality, today):
+    """Late and soon-due actions of the municipality's agreements (not drafts)."""
+    from councils.models import Action
+
+    open_statuses = [Action.Status.PLANNED, Action.Status.ONGOING]
+    qs = (
+        Action.objects.filter(
+            focus_area__agreement__municipality=municipality, status__in=open_statuses
+        )
+        .exclude(focus_area__agreement__status="draft")
+        .select_related("responsible_organisation")
+        .order_by("due_date", "pk")
+    )
+
+    def rows(q):
+        return [
+            {
+                "title": a.title,
+                "due_date": a.due_date.isoformat(),
+                "organisation": str(a.responsible_organisation),
+                "status": a.get_status_display(),
+            }
+            for a in q[:LIST_LIMIT]
+        ]
+
+    return {
+        "available": True,
+        "late": rows(qs.filter(due_date__lt=today)),
+        "due_soon": rows(
+            qs.filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(DUE_SOON_DAYS))
+        ),
+    }
+
+
+# --- Creating and compiling reports -----------------------------------------------------------
+
+
+def report_title(municipality, start, end):
+    return _("Situation report %(municipality)s %(start)s–%(end)s") % {
+        "municipality": municipality.name,
+        "start": formats.date_format(start, "SHORT_DATE_FORMAT"),
+        "end": formats.date_format(end, "SHORT_DATE_FORMAT"),
+    }
+
+
+def create_report(municipality, start, end, *, user=None, body=None, meeting=None):
+    """A new report waiting to be compiled (status queued)."""
+    if end < start:
+        raise ValueError("The period ends before it starts.")
+    return SituationReport.objects.create(
+        municipality=municipality,
+        title=report_title(municipality, start, end),
+        body=body,
+        meeting=meeting,
+        period_start=start,
+        period_end=end,
+        compiled_by=user,
+        compile_requested_at=timezone.now(),
+    )
+
+
+def report_for_meeting(meeting):
+    """The (version-1) report of a meeting, created if missing. Two callers racing get the
+    same row: the unique constraint decides, the loser reads the winner's row."""
+    existing = SituationReport.objects.filter(meeting=meeting, version=1).first()
+    if existing is not None:
+        return existing, False
+    start, end = meeting_period(meeting)
+    try:
+        with transaction.atomic():
+            report = create_report(
+                meeting.municipality, start, end, body=meeting.body, meeting=meeting
+            )
+            when = timezone.localdate(meeting.start).isoformat()
+            report.title = _("Situation report for %(meeting)s") % {
+                "meeting": f"{meeting.title} {when}"
+            }
+            report.save(update_fields=["title"])
+            return report, True
+    except IntegrityError:
+        return SituationReport.objects.get(meeting=meeting, version=1), False
+
+
+def _pause_for_tests():
+    """A pause inside the compile transaction, set only by the worker-kill test (through its
+    own settings module), so the test can kill the worker while a compile is half-way."""
+    seconds = getattr(settings, "SITUATION_REPORT_COMPILE_PAUSE", 0)
+    if seconds:
+        logger.warning("compile paused for %s s (test setting)", seconds)
+        time.sleep(seconds)
+
+
+def compile_report(report_id):
+    """Compute and freeze the figures of a report waiting for them (queued or compiling).
+    Idempotent: a report that already has its figures is left alone (recompiling a draft is
+    explicit: ``request_recompile`` puts it back in the queue first).
+
+    Everything happens in one transaction with the row locked: two workers compiling the same
+    report run one after the other (the second finds it done), and a worker killed half-way
+    leaves nothing written.
+    """
+    with transaction.atomic():
+        report = (
+            SituationReport.objects.select_for_update()
+            .select_related("municipality")
+            .filter(pk=report_id)
+            .first()
+        )
+        if report is None:
+            return None
+        if report.status not in SituationReport.PENDING:
+            return report
+        data = compute(report.municipality, report.period_start, report.period_end)
+        # Written before the pause on purpose: the kill test shows this never reaches the
+        # database when the worker dies here.
+        report.data = data
+        report.compiled_at = timezone.now()
+        report.status = SituationReport.Status.DRAFT
+        report.save()
+        _pause_for_tests()
+    return report
+
+
+def mark_compiling(report, task_id=""):
+    SituationReport.objects.filter(pk=report.pk, status__in=SituationReport.PENDING).update(
+        status=SituationReport.Status.COMPILING,
+        task_id=task_id[:64],
+        compile_started_at=timezone.now(),
+    )
+
+
+def request_recompile(report, user):
+    """Put a draft back in the queue (explicit: only a draft's figures may be replaced)."""
+    report.check_editable()
+    if report.status != SituationReport.Status.DRAFT:
+        raise ValueError("Only a draft can be compiled again.")
+    report.status = SituationReport.Status.QUEUED
+    report.compile_requested_at = timezone.now()
+    report.compiled_by = user
+    report.save()
+    return report
+
+
+def stalled_reports(now=None, minutes=15):
+    """Reports waiting to be compiled: queued (the broker was down when they were asked for)
+    or compiling for longer than a compile takes (the worker died)."""
+    now = now or timezone.now()
+    return SituationReport.objects.filter(
+        Q(status=SituationReport.Status.QUEUED)
+        | Q(
+            status=SituationReport.Status.COMPILING,
+            compile_started_at__lt=now - datetime.timedelta(minutes=minutes),
+        )
+    ).values_list("pk", flat=True)

@@ -1,0 +1,112 @@
+"""Forms of the situation report. An approved report is refused with a clear message."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .report_models import SECTIONS, SituationReport
+
+MAX_PERIOD_DAYS = 366
+
+
+class LockedReportFormMixin:
+    """Refuses any change to an approved report, whatever the form."""
+
+    report: SituationReport
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.report is not None and self.report.is_approved:
+            raise forms.ValidationError(
+                _(
+                    "This situation report is approved and is an official record: it cannot "
+                    "be changed. Make a new version to correct it."
+                ),
+                code="report_locked",
+            )
+        return cleaned
+
+
+class CompileForm(forms.Form):
+    """What a coordinator asks for when compiling on demand."""
+
+    PERIOD_CHOICES = [
+        ("since_meeting", _("Since the situation group's last meeting")),
+        ("7", _("The last 7 days")),
+        ("14", _("The last 14 days")),
+        ("custom", _("Dates of my choice")),
+    ]
+
+    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, initial="since_meeting")
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("period") != "custom":
+            return cleaned
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start is None or end is None:
+            raise forms.ValidationError(_("Give both dates of the period."))
+        if end < start:
+            self.add_error("end", _("The period cannot end before it starts."))
+        elif (end - start).days + 1 > MAX_PERIOD_DAYS:
+            self.add_error("end", _("A situation report covers at most a year."))
+        if end > timezone.localdate() + datetime.timedelta(days=1):
+            self.add_error("end", _("The period cannot end in the future."))
+        return cleaned
+
+
+class SectionForm(LockedReportFormMixin, forms.Form):
+    key = forms.ChoiceField(choices=SECTIONS, widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=20000
+    )
+
+    def __init__(self, *args, report=None, **kwargs):
+        self.report = report
+        super().__init__(*args, **kwargs)
+
+
+class CommentForm(LockedReportFormMixin, forms.Form):
+    section = forms.ChoiceField(choices=SECTIONS, widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        error_messages={"required": _("Write a comment.")},
+    )
+
+    def __init__(self, *args, report=None, **kwargs):
+        self.report = report
+        super().__init__(*args, **kwargs)
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("Write a comment."))
+        return text
+
+
+class NewVersionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the new version"),
+        max_length=300,
+        help_text=_("What is corrected. Shown on both versions."),
+    )
+
+
+class CompareForm(forms.Form):
+    a = forms.ModelChoiceField(queryset=SituationReport.objects.none(), label=_("Report"))
+    b = forms.ModelChoiceField(queryset=SituationReport.objects.none(), label=_("Compare with"))
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["a"].queryset = queryset
+        self.fields["b"].queryset = queryset

@@ -1,0 +1,275 @@
+"""The joint situation report (lägesbild): frozen numbers, the people's text, review, approval.
+
+A ``SituationReport`` stores the figures it was compiled from as JSON (``data``), so later
+changes to incidents never alter it; recompiling a draft is an explicit act. Once approved it is
+an official record (allmän handling): ``save()`` and ``delete()`` refuse any change, as do its
+sections and comments; a correction is a new version that ``supersedes`` it, and the old one
+stays readable.
+
+Exactly one report per meeting: the unique constraint on (meeting, version) makes a second
+version-1 row for the same meeting impossible, whichever task or worker tries.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trygghet.tenancy import MunicipalModel, MunicipalQuerySet
+
+__all__ = ["ReportComment", "ReportLocked", "ReportSection", "SituationReport"]
+
+
+class ReportLocked(ValidationError):
+    """Raised when something tries to change an approved report (an official record)."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This situation report is approved and is an official record: it cannot be "
+                "changed. Make a new version to correct it."
+            ),
+            code="report_locked",
+        )
+
+
+# The sections of a report: each has its numbers (from ``data``) and room for people's text.
+SECTIONS = [
+    ("summary", _("Summary")),
+    ("categories", _("By category")),
+    ("areas", _("By area")),
+    ("when", _("When")),
+    ("hotspots", _("Hot spots")),
+    ("notable", _("Notable incidents")),
+    ("sources", _("Sources")),
+    ("observations", _("Safety-walk observations")),
+    ("upcoming", _("Coming up")),
+    ("actions", _("Actions of the agreement")),
+    ("assessment", _("Assessment")),
+    ("recommendations", _("Recommendations")),
+]
+SECTION_KEYS = [key for key, _label in SECTIONS]
+
+
+class SituationReportQuerySet(MunicipalQuerySet):
+    def approved(self):
+        return self.filter(status=SituationReport.Status.APPROVED)
+
+    def ready(self):
+        """Reports with numbers (not waiting for their first compile)."""
+        return self.exclude(compiled_at__isnull=True)
+
+
+class SituationReport(MunicipalModel):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to be compiled")
+        COMPILING = "compiling", _("being compiled")
+        DRAFT = "draft", _("draft")
+        IN_REVIEW = "in_review", _("in review")
+        APPROVED = "approved", _("approved")
+
+    EDITABLE = (Status.DRAFT, Status.IN_REVIEW)
+    PENDING = (Status.QUEUED, Status.COMPILING)
+
+    title = models.CharField(_("title"), max_length=200)
+    body = models.ForeignKey(
+        "councils.Body",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="situation_reports",
+        verbose_name=_("body"),
+    )
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="situation_reports",
+        verbose_name=_("meeting"),
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+    correction_reason = models.CharField(
+        _("reason for the new version"), max_length=300, blank=True
+    )
+    # The frozen numbers (see report_compile.compute for the shape).
+    data = models.JSONField(_("figures"), default=dict, blank=True, editable=False)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+    compile_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    compile_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    compiled_at = models.DateTimeField(_("compiled"), null=True, blank=True, editable=False)
+    compiled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("compiled by"),
+    )
+    submitted_at = models.DateTimeField(_("sent for review"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    review_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    objects = SituationReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("situation report")
+        verbose_name_plural = _("situation reports")
+        ordering = ["-period_end", "-version", "-pk"]
+        constraints = [
+            # Exactly one report (of each version) per meeting: the database decides.
+            models.UniqueConstraint(
+                fields=["meeting", "version"],
+                condition=Q(meeting__isnull=False),
+                name="situation_report_once_per_meeting",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="situation_report_period_order",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_at__isnull=False),
+                name="situation_report_approved_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "-period_end"], name="report_muni_end")]
+
+    def __str__(self):
+        return self.title + (f" (v{self.version})" if self.version > 1 else "")
+
+    def get_absolute_url(self):
+        return reverse(
+            "situation_reports:report-detail",
+            kwargs={"municipality": self.municipality.slug, "pk": self.pk},
+        )
+
+    # --- The official-record rule ------------------------------------------------------------
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored == self.Status.APPROVED:
+                raise ReportLocked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if type(self).objects.filter(pk=self.pk, status=self.Status.APPROVED).exists():
+            raise ReportLocked()
+        return super().delete(*args, **kwargs)
+
+    def check_editable(self):
+        if self.status == self.Status.APPROVED:
+            raise ReportLocked()
+
+    # --- State -------------------------------------------------------------------------------
+
+    @property
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_pending(self):
+        return self.status in self.PENDING
+
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE
+
+    @property
+    def is_superseded(self):
+        try:
+            return self.superseded_by is not None
+        except SituationReport.DoesNotExist:
+            return False
+
+    @property
+    def period_days(self):
+        return (self.period_end - self.period_start).days + 1
+
+
+class ReportSection(models.Model):
+    """The people's text of one section: notes, or the assessment and recommendations."""
+
+    report = models.ForeignKey(
+        SituationReport, on_delete=models.CASCADE, related_name="sections", verbose_name=_("report")
+    )
+    key = models.CharField(_("section"), max_length=20, choices=SECTIONS)
+    text = models.TextField(_("text"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("report section")
+        verbose_name_plural = _("report sections")
+        ordering = ["report", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "key"], name="report_section_once")
+        ]
+
+    def __str__(self):
+        return f"{self.report} – {self.get_key_display()}"
+
+    def save(self, *args, **kwargs):
+        SituationReport.objects.get(pk=self.report_id).check_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        SituationReport.objects.get(pk=self.report_id).check_editable()
+        return super().delete(*args, **kwargs)
+
+
+class ReportComment(models.Model):
+    """A member's comment on one section during review."""
+
+    report = models.ForeignKey(
+        SituationReport, on_delete=models.CASCADE, related_name="comments", verbose_name=_("report")
+    )
+    section = models.CharField(_("section"), max_length=20, choices=SECTIONS)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("report comment")
+        verbose_name_plural = _("report comments")
+        ordering = ["report", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.author}: {self.text[:40]}"
+
+    def save(self, *args, **kwargs):
+        SituationReport.objects.get(pk=self.report_id).check_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        SituationReport.objects.get(pk=self.report_id).check_editable()
+        return super().delete(*args, **kwargs)
