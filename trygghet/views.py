@@ -74,9 +74,13 @@ def dashboard_sections(request):
     from councils.dashboard import agreement_section
     from meetings.dashboard import dashboard_section as meetings_section
     from situation_reports.dashboard import incident_section
+    from situation_reports.report_dashboard import dashboard_section as report_section
 
-    return [
+    sections = [
         meetings_section(request),
+        report_section(request),
         incident_section(request),
         agreement_section(request),
     ]
+    # A section with nothing to say (no report yet) is left out.
+    return [section for section in sections if section]

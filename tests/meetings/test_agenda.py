@@ -94,7 +94,8 @@ def test_a_broken_source_does_not_stop_the_agenda(make_meeting):
         meeting = make_meeting()
         services.add_item(meeting, title="Manuell punkt")
         services.fill_agenda(meeting)
-        assert meeting.agenda_items.count() == 1
+        assert "Manuell punkt" in meeting.agenda_items.values_list("title", flat=True)
+        assert not meeting.agenda_items.filter(source_key__startswith="broken:").exists()
     finally:
         unregister_agenda_source("broken")
 
