@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from trygghet.tenancy import MunicipalModel, MunicipalQuerySet
 
@@ -207,11 +208,11 @@ class MeetingQuerySet(MunicipalQuerySet):
 
 class Meeting(MunicipalModel):
     class Status(models.TextChoices):
-        PLANNED = "planned", _("planned")
+        PLANNED = "planned", pgettext_lazy("meeting status", "planned")
         AGENDA_PUBLISHED = "agenda_published", _("agenda published")
         HELD = "held", _("held")
         MINUTES_APPROVED = "minutes_approved", _("minutes approved")
-        CANCELLED = "cancelled", _("cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("meeting status", "cancelled")
 
     body = models.ForeignKey(
         "councils.Body", on_delete=models.CASCADE, related_name="meetings", verbose_name=_("body")
@@ -522,12 +523,12 @@ class MinutesVersion(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="minutes_versions")
     number = models.PositiveIntegerField(_("version"))
     snapshot = models.JSONField(_("content"))
-    approved_at = models.DateTimeField(_("approved"), default=timezone.now)
+    approved_at = models.DateTimeField(pgettext_lazy("minutes", "approved"), default=timezone.now)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("approved by"),
+        verbose_name=pgettext_lazy("minutes", "approved by"),
     )
     reason = models.CharField(_("reason for the new version"), max_length=300, blank=True)
 

@@ -92,3 +92,19 @@ def test_every_message_has_a_swedish_translation(catalogue):
     assert mo.exists() and mo.stat().st_mtime >= catalogue.stat().st_mtime - 1, (
         f"{mo} is older than its .po: run `make messages`"
     )
+
+
+def test_a_message_means_the_same_in_every_app():
+    """Django merges the apps' catalogues into one, so the same message id (in the same
+    context) must have one translation; where an app means something else (a meeting is
+    "inställt", an action "avbruten") it uses a context (pgettext / translate ... context)."""
+    translations = {}
+    clashes = []
+    for catalogue in CATALOGUES:
+        for entry in polib.pofile(str(catalogue)):
+            key = (entry.msgctxt, entry.msgid)
+            text = entry.msgstr or entry.msgstr_plural.get(0)
+            first = translations.setdefault(key, (text, catalogue.parts[-5]))
+            if first[0] != text:
+                clashes.append(f"{key}: {first} vs {(text, catalogue.parts[-5])}")
+    assert not clashes, "\n".join(clashes)
