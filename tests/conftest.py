@@ -168,7 +168,7 @@ def celery_worker_process(transactional_db, settings):
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }
     root = Path(__file__).resolve().parents[1]
-    log = root / "var" / "test-worker.log"
+    log = worker_log_path()
     log.parent.mkdir(exist_ok=True)
     with open(log, "w") as out:
         worker = subprocess.Popen(
@@ -228,3 +228,10 @@ def database_url_for_processes():
         f"postgres://{db['USER'] or 'postgres'}:{db['PASSWORD'] or ''}@"
         f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
+
+
+def worker_log_path():
+    """Where ``celery_worker_process`` writes its worker's log (one file per test process)."""
+    from pathlib import Path
+
+    return Path(__file__).resolve().parents[1] / "var" / f"test-worker-{os.getpid()}.log"

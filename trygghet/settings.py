@@ -126,6 +126,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite (the laptop try-out) cannot enforce "unique, nulls distinct"; PostgreSQL does.
+    SILENCED_SYSTEM_CHECKS = ["models.W047"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -272,9 +274,13 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Trygghet -------------------------------------------------------------------------------
-# Hours before a meeting that a reminder is e-mailed (meetings) and that the lägesbild is
-# compiled (situation_reports).
+# Hours before a meeting that a reminder is e-mailed (meetings).
 MEETING_REMINDER_HOURS = env_int("MEETING_REMINDER_HOURS", 24)
+# Hours before a situation-group meeting that its lägesbild is compiled (situation_reports).
+SITUATION_REPORT_LEAD_HOURS = env_int("SITUATION_REPORT_LEAD_HOURS", 24)
+# The police's open-data events API; fetched only for municipalities that switch it on.
+POLICE_EVENTS_URL = env.str("POLICE_EVENTS_URL", default="https://polisen.se/api/events")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
 
 LOGGING = {
     "version": 1,

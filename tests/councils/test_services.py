@@ -300,3 +300,32 @@ def test_two_reminder_runs_at_the_same_time_send_one_mail(world, mailoutbox):
     assert errors == []
     assert len(mailoutbox) == 1
     assert ActionReminder.objects.count() == 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_each_reminder_once_even_when_the_task_is_sent_twice(
+    world, celery_worker_process
+):
+    from tests.conftest import wait_until
+
+    remind_action_leads.delay()
+    remind_action_leads.delay()
+    wait_until(
+        lambda: ActionReminder.objects.filter(sent_at__isnull=False).exists(),
+        message="the worker to send the quarterly reminder",
+    )
+    # Let the second delivery run too, then count: one reminder for the one action.
+    wait_until(
+        lambda: "remind_action_leads" in _worker_log() and _worker_log().count("succeeded") >= 2,
+        message="both deliveries of the task to finish",
+    )
+    reminder = ActionReminder.objects.get()
+    assert reminder.action == world["action"]
+    assert reminder.recipient == world["action"].lead.email
+
+
+def _worker_log():
+    from tests.conftest import worker_log_path
+
+    return worker_log_path().read_text()
