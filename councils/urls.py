@@ -38,3 +38,7 @@ urlpatterns = [
         name="promise-follow-up",
     ),
 ]
+
+from .people_views import people_urlpatterns  # noqa: E402  (municipal administration)
+
+urlpatterns += people_urlpatterns

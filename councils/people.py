@@ -1,0 +1,190 @@
+"""People and organisations of a municipality, managed by its own admins and coordinators.
+
+Plain functions, called by the pages (councils/people_views.py) and usable from the shell.
+A person is a ``User`` (one per e-mail address, across municipalities) with one
+``MunicipalityMembership`` per municipality; a new user is invited with Django's standard
+password-reset link, sent after the transaction commits.
+"""
+
+import logging
+
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from trygghet import access
+
+from .models import MunicipalityMembership, Organisation, User
+
+logger = logging.getLogger(__name__)
+
+
+def user_with_email(email):
+    """The user with this e-mail address (case-insensitively), or None."""
+    return User.objects.filter(email__iexact=email.strip()).order_by("pk").first()
+
+
+def username_for(email):
+    """A free username derived from the e-mail address: the address itself, lower-cased,
+    with a number appended when it is taken."""
+    base = email.strip().lower()[:140]
+    candidate, n = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+@transaction.atomic
+def add_person(
+    municipality,
+    *,
+    first_name,
+    last_name,
+    email,
+    role,
+    organisation=None,
+    title="",
+    domain=None,
+    use_https=True,
+):
+    """Give a person a role in ``municipality``. Returns ``(membership, created)``.
+
+    A person who already has an account (e.g. a police officer working in two municipalities)
+    gets a new membership on that account, never a second user; ``created`` is then False.
+    A new user gets an unusable password and, after commit, an invitation to set one.
+    """
+    if (
+        organisation is not None
+        and not organisation.municipalities.filter(pk=municipality.pk).exists()
+    ):
+        raise ValidationError(
+            {"organisation": _("This organisation does not serve the municipality.")}
+        )
+    user = user_with_email(email)
+    created = user is None
+    if created:
+        user = User(
+            username=username_for(email),
+            email=email.strip(),
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+        )
+        user.set_unusable_password()
+        user.save()
+    elif MunicipalityMembership.objects.filter(user=user, municipality=municipality).exists():
+        raise ValidationError(
+            {
+                "email": _(
+                    "A person with this e-mail address already has a role in the municipality."
+                )
+            }
+        )
+    membership = MunicipalityMembership.objects.create(
+        user=user, municipality=municipality, role=role, organisation=organisation, title=title
+    )
+    if created:
+        language = translation.get_language()
+        transaction.on_commit(
+            lambda: send_invitation(user.pk, municipality, domain, use_https, language)
+        )
+    return membership, created
+
+
+class InvitationForm(PasswordResetForm):
+    """Django's password-reset form, for a person who has never had a password: the standard
+    form only mails users with a usable one."""
+
+    def __init__(self, *args, user, **kwargs):
+        self.invited_user = user
+        super().__init__(*args, data={"email": user.email}, **kwargs)
+
+    def get_users(self, email):
+        if self.invited_user.is_active and self.invited_user.email:
+            yield self.invited_user
+
+
+def send_invitation(user_id, municipality, domain=None, use_https=True, language=None):
+    """Mail the user the standard password-reset link, worded as an invitation."""
+    user = User.objects.get(pk=user_id)
+    form = InvitationForm(user=user)
+    form.is_valid()
+    with translation.override(language or translation.get_language()):
+        form.save(
+            domain_override=domain,
+            use_https=use_https,
+            subject_template_name="councils/email/invitation_subject.txt",
+            email_template_name="councils/email/invitation.txt",
+            extra_email_context={"municipality": municipality, "person": user},
+        )
+    logger.info("invitation sent to user %s", user_id)
+
+
+def admin_count(municipality):
+    return MunicipalityMembership.objects.filter(
+        municipality=municipality, role=access.ADMIN, is_active=True, user__is_active=True
+    ).count()
+
+
+@transaction.atomic
+def change_membership(membership, *, acting, role, organisation, title, is_active):
+    """Change a person's role, organisation, title or active flag in the municipality.
+
+    Rules (a ValidationError, nothing saved): nobody demotes or deactivates themselves, and
+    the last active admin of a municipality stays one. Deactivating keeps the row (history of
+    seats and authorship stays); the person just cannot reach the municipality any more.
+    """
+    # Lock the municipality's admin rows: two admins demoting each other at once must not
+    # leave the municipality without one.
+    list(
+        MunicipalityMembership.objects.select_for_update()
+        .filter(municipality_id=membership.municipality_id, role=access.ADMIN)
+        .values_list("pk", flat=True)
+    )
+    current = MunicipalityMembership.objects.get(pk=membership.pk)
+    loses_admin = (
+        current.role == access.ADMIN
+        and current.is_active
+        and (role != access.ADMIN or not is_active)
+    )
+    if acting.pk is not None and acting.pk == current.pk:
+        if role != current.role:
+            raise ValidationError({"role": _("You cannot change your own role.")})
+        if not is_active:
+            raise ValidationError({"is_active": _("You cannot deactivate yourself.")})
+    if loses_admin and admin_count(current.municipality) <= 1:
+        raise ValidationError(
+            _(
+                "%(person)s is the municipality's only administrator. "
+                "Make someone else administrator first."
+            )
+            % {"person": current.user}
+        )
+    current.role = role
+    current.organisation = organisation
+    current.title = title
+    current.is_active = is_active
+    current.save(update_fields=["role", "organisation", "title", "is_active"])
+    return current
+
+
+@transaction.atomic
+def add_organisation(municipality, *, name, short_name="", kind):
+    """Add an organisation to the municipality. Returns ``(organisation, created)``.
+
+    Names are unique: an organisation of that name (any case) that already serves other
+    municipalities (a rescue service, a police area) is attached to this one, unchanged.
+    """
+    existing = Organisation.objects.filter(name__iexact=name.strip()).first()
+    if existing is not None:
+        if existing.municipalities.filter(pk=municipality.pk).exists():
+            raise ValidationError({"name": _("This organisation already serves the municipality.")})
+        existing.municipalities.add(municipality)
+        return existing, False
+    organisation = Organisation.objects.create(
+        name=name.strip(), short_name=short_name.strip(), kind=kind
+    )
+    organisation.municipalities.add(municipality)
+    return organisation, True

@@ -1,0 +1,129 @@
+"""Forms of the municipal administration pages: people and organisations."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from trygghet import access
+
+from .forms import organisations_of
+from .models import MunicipalityMembership, Organisation
+
+
+def role_choices_for(membership):
+    """Admins give any role; coordinators only member and partner (they may not create or
+    change admins or coordinators: only an admin hands out those roles)."""
+    roles = MunicipalityMembership.Role.choices
+    if membership.role == access.ADMIN:
+        return roles
+    return [(value, label) for value, label in roles if value in (access.MEMBER, access.PARTNER)]
+
+
+def may_change(acting, target):
+    """Whether ``acting`` (a membership) may change the person of membership ``target``."""
+    if acting.role == access.ADMIN:
+        return True
+    return acting.role == access.COORDINATOR and target.role in (access.MEMBER, access.PARTNER)
+
+
+class PersonFilterForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("role"),
+        required=False,
+        choices=[("", _("All"))] + list(MunicipalityMembership.Role.choices),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("organisation"), required=False, queryset=Organisation.objects.none()
+    )
+    active = forms.ChoiceField(
+        label=_("active"),
+        required=False,
+        choices=[("", _("All")), ("yes", _("Active")), ("no", _("Inactive"))],
+    )
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations_of(municipality)
+        self.fields["organisation"].empty_label = _("All")
+
+    def filter(self, qs):
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data.get("role"):
+            qs = qs.filter(role=data["role"])
+        if data.get("organisation"):
+            qs = qs.filter(organisation=data["organisation"])
+        if data.get("active") == "yes":
+            qs = qs.filter(is_active=True)
+        elif data.get("active") == "no":
+            qs = qs.filter(is_active=False)
+        return qs
+
+
+class PersonCreateForm(forms.Form):
+    first_name = forms.CharField(label=_("first name"), max_length=150)
+    last_name = forms.CharField(label=_("last name"), max_length=150)
+    email = forms.EmailField(
+        label=_("e-mail"),
+        help_text=_(
+            "A person who already has an account (e.g. in another municipality) keeps it: "
+            "the role is added to that account."
+        ),
+    )
+    role = forms.ChoiceField(label=_("role"))
+    organisation = forms.ModelChoiceField(
+        label=_("organisation"), queryset=Organisation.objects.none()
+    )
+    title = forms.CharField(label=_("job title"), max_length=120, required=False)
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices_for(membership)
+        self.fields["organisation"].queryset = organisations_of(membership.municipality)
+
+
+class PersonEditForm(forms.ModelForm):
+    class Meta:
+        model = MunicipalityMembership
+        fields = ["role", "organisation", "title", "is_active"]
+        help_texts = {
+            "is_active": pgettext_lazy(
+                "person",
+                "An inactive person can no longer reach the municipality's pages; "
+                "their history is kept.",
+            )
+        }
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices_for(membership)
+        self.fields["organisation"].queryset = organisations_of(membership.municipality)
+        self.fields["organisation"].required = True
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "kind"]
+
+    def __init__(self, *args, attach=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if attach:
+            self.fields["name"].help_text = _(
+                "If an organisation of this name already works in another municipality "
+                "(e.g. a rescue service), it is added to this municipality as it is."
+            )
+
+    def validate_unique(self):
+        # On create an existing name is not an error (the service attaches it); on edit it is.
+        if self.instance.pk is not None:
+            super().validate_unique()
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if self.instance.pk is not None:
+            clash = Organisation.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+            if clash.exists():
+                raise forms.ValidationError(_("Another organisation already has this name."))
+        return name

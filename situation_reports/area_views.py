@@ -1,0 +1,135 @@
+"""Areas (områden) of a municipality: everyone in it reads the list, managers keep it.
+
+An area's centre point places its incidents on the map; it is optional, but latitude and
+longitude come together and lie inside Sweden.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from trygghet.access import EVERYONE, MANAGERS, municipal_view
+
+from .models import SWEDEN_LATITUDE, SWEDEN_LONGITUDE, Area
+
+
+class AreaForm(forms.ModelForm):
+    class Meta:
+        model = Area
+        fields = ["name", "kind", "latitude", "longitude", "is_active"]
+        help_texts = {
+            "latitude": gettext_lazy("Decimal degrees (WGS 84), e.g. 55.6372. Optional."),
+            "longitude": gettext_lazy("Decimal degrees (WGS 84), e.g. 13.0950. Optional."),
+            "is_active": gettext_lazy(
+                "An inactive area is no longer offered for new incidents; old ones keep it."
+            ),
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        self.municipality = municipality
+        super().__init__(*args, **kwargs)
+        # Our own messages below say what is wrong; the model's bare min/max checks would
+        # add a second, vaguer one.
+        for name in ("latitude", "longitude"):
+            self.fields[name].validators = [
+                v for v in self.fields[name].validators if not hasattr(v, "limit_value")
+            ]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = Area.objects.filter(municipality=self.municipality, name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("The municipality already has an area of this name."))
+        return name
+
+    def clean_latitude(self):
+        value = self.cleaned_data.get("latitude")
+        if value is not None and not SWEDEN_LATITUDE[0] <= value <= SWEDEN_LATITUDE[1]:
+            raise forms.ValidationError(
+                _("The latitude must lie in Sweden (between %(min)s and %(max)s).")
+                % {"min": SWEDEN_LATITUDE[0], "max": SWEDEN_LATITUDE[1]}
+            )
+        return value
+
+    def clean_longitude(self):
+        value = self.cleaned_data.get("longitude")
+        if value is not None and not SWEDEN_LONGITUDE[0] <= value <= SWEDEN_LONGITUDE[1]:
+            raise forms.ValidationError(
+                _("The longitude must lie in Sweden (between %(min)s and %(max)s).")
+                % {"min": SWEDEN_LONGITUDE[0], "max": SWEDEN_LONGITUDE[1]}
+            )
+        return value
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = data.get("latitude"), data.get("longitude")
+        if "latitude" in data and "longitude" in data and (lat is None) != (lon is None):
+            raise forms.ValidationError(
+                _("Give both latitude and longitude of the centre point, or neither.")
+            )
+        return data
+
+    def save(self, commit=True):
+        self.instance.municipality = self.municipality
+        return super().save(commit)
+
+
+def _list_url(request):
+    return reverse(
+        "situation_reports:area-list", kwargs={"municipality": request.municipality.slug}
+    )
+
+
+def _form_page(request, form, title):
+    return render(
+        request,
+        "situation_reports/area_form.html",
+        {"form": form, "title": title, "back_url": _list_url(request)},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@municipal_view(roles=EVERYONE)
+def area_list(request):
+    areas = Area.objects.restrict(request.membership).order_by("-is_active", "name")
+    return render(
+        request,
+        "situation_reports/area_list.html",
+        {"areas": areas, "can_manage": request.membership.is_manager},
+    )
+
+
+@municipal_view(roles=MANAGERS)
+@require_http_methods(["GET", "POST"])
+def area_create(request):
+    form = AreaForm(request.POST or None, municipality=request.municipality)
+    if request.method == "POST" and form.is_valid():
+        area = form.save()
+        messages.success(request, _("The area “%(name)s” was added.") % {"name": area.name})
+        return redirect(_list_url(request))
+    return _form_page(request, form, _("New area"))
+
+
+@municipal_view(roles=MANAGERS)
+@require_http_methods(["GET", "POST"])
+def area_edit(request, pk):
+    area = get_object_or_404(Area.objects.restrict(request.membership), pk=pk)
+    form = AreaForm(request.POST or None, instance=area, municipality=request.municipality)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The changes to “%(name)s” were saved.") % {"name": area.name})
+        return redirect(_list_url(request))
+    return _form_page(request, form, _("Change the area “%(name)s”") % {"name": area.name})
+
+
+area_urlpatterns = [
+    path("areas/", area_list, name="area-list"),
+    path("areas/new/", area_create, name="area-create"),
+    path("areas/<int:pk>/edit/", area_edit, name="area-edit"),
+]

@@ -1,0 +1,540 @@
+"""The municipal administration pages: a municipality's own admins and coordinators manage its
+people and organisations (the Django admin is for the installation's operators only)."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from councils import people
+from councils.models import Organisation, User
+from tests.conftest import make_user
+from trygghet import access
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, municipality="burlov", **kwargs):
+    return reverse(f"councils:{name}", kwargs={"municipality": municipality, **kwargs})
+
+
+def new_person(organisation, **extra):
+    return {
+        "first_name": "Sara",
+        "last_name": "Lind",
+        "email": "sara.lind@polisen.se",
+        "role": access.PARTNER,
+        "organisation": organisation.pk,
+        "title": "Kommunpolis",
+        **extra,
+    }
+
+
+# --- Access: the role x page matrix ---------------------------------------------------------
+
+PAGES = ["people-list", "person-create", "organisation-list", "organisation-create"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_it_sends_anonymous_visitors_to_the_login_page(client, burlov, name):
+    response = client.get(url(name))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("admin", 200),
+        ("coordinator", 200),
+        ("member", 403),
+        ("police_partner", 403),
+        ("company_partner", 403),
+        ("outsider", 404),
+    ],
+)
+def test_it_lets_only_managers_of_the_municipality_in(login, users_by_role, name, role, status):
+    client = login(users_by_role[role])
+    assert client.get(url(name)).status_code == status
+
+
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("admin", 200),
+        ("coordinator", 200),
+        ("member", 403),
+        ("police_partner", 403),
+        ("outsider", 404),
+    ],
+)
+def test_it_guards_the_edit_pages_by_role(login, users_by_role, role, status, security_org):
+    target = users_by_role["company_partner"].municipality_memberships.get()
+    client = login(users_by_role[role])
+    assert client.get(url("person-edit", pk=target.pk)).status_code == status
+    assert client.get(url("organisation-edit", pk=security_org.pk)).status_code == status
+
+
+def test_it_answers_404_for_a_person_of_another_municipality(login, admin_user, outsider):
+    other = outsider.municipality_memberships.get()
+    assert login(admin_user).get(url("person-edit", pk=other.pk)).status_code == 404
+
+
+def test_it_answers_404_for_an_organisation_that_does_not_serve_the_municipality(
+    login, admin_user, outsider
+):
+    eslov_org = Organisation.objects.get(name="Eslövs kommun")
+    assert login(admin_user).get(url("organisation-edit", pk=eslov_org.pk)).status_code == 404
+
+
+# --- The list -------------------------------------------------------------------------------
+
+
+def test_it_lists_the_people_of_the_municipality_only(login, users_by_role):
+    response = login(users_by_role["admin"]).get(url("people-list"))
+    content = response.content.decode()
+    assert "burlov.police@example.org" in content
+    assert "Trygghetsbolaget AB" in content
+    assert "eslov.coordinator@example.org" not in content
+
+
+def test_it_filters_by_role_organisation_and_active(login, users_by_role, police_org):
+    police = users_by_role["police_partner"].municipality_memberships.get()
+    police.is_active = False
+    police.save()
+    client = login(users_by_role["admin"])
+
+    def emails(**params):
+        rows = client.get(url("people-list"), params).context["rows"]
+        return {row.user.email for row in rows}
+
+    assert emails(role=access.PARTNER) == {"burlov.police@example.org", "burlov.guard@example.org"}
+    assert emails(organisation=police_org.pk) == {"burlov.police@example.org"}
+    assert emails(active="no") == {"burlov.police@example.org"}
+    assert "burlov.police@example.org" not in emails(active="yes")
+
+
+def test_it_lists_people_with_a_constant_number_of_queries(
+    login, users_by_role, burlov, municipal_admin_org, django_assert_num_queries
+):
+    client = login(users_by_role["admin"])
+
+    def count():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url("people-list"))
+        return len(ctx.captured_queries), len(response.context["rows"])
+
+    small, small_rows = count()
+    for i in range(20):
+        make_user(f"extra{i}", burlov, access.MEMBER, municipal_admin_org)
+    large, large_rows = count()
+    assert large_rows == small_rows + 20
+    assert large == small
+    with django_assert_num_queries(small):
+        client.get(url("people-list"))
+
+
+def test_it_lists_organisations_with_a_constant_number_of_queries(
+    login, users_by_role, burlov, eslov
+):
+    client = login(users_by_role["admin"])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(url("organisation-list"))
+    for i in range(15):
+        org = Organisation.objects.create(name=f"Förening {i}", kind=Organisation.Kind.ASSOCIATION)
+        org.municipalities.add(burlov, eslov)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url("organisation-list"))
+    assert len(response.context["organisations"]) >= 18
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+# --- Adding a person ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_adds_a_new_person_and_invites_them_once_after_commit(
+    client, admin_user, police_org, burlov
+):
+    client.force_login(admin_user)
+    response = client.post(url("person-create"), new_person(police_org), follow=True)
+    assert response.status_code == 200
+    user = User.objects.get(email="sara.lind@polisen.se")
+    assert user.username == "sara.lind@polisen.se"
+    assert not user.has_usable_password()
+    membership = user.municipality_memberships.get()
+    assert (
+        membership.municipality,
+        membership.role,
+        membership.organisation,
+        membership.title,
+    ) == (
+        burlov,
+        access.PARTNER,
+        police_org,
+        "Kommunpolis",
+    )
+    assert "inbjudan" in response.content.decode()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["sara.lind@polisen.se"]
+    assert "Burlöv" in message.subject
+
+    # The link is Django's standard reset link: follow it and choose a password.
+    link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+)", message.body).group(1)
+    client.logout()
+    response = client.get(link, follow=True)
+    assert response.status_code == 200
+    set_password_url = response.redirect_chain[-1][0]
+    response = client.post(
+        set_password_url,
+        {"new_password1": "ett-långt-lösenord-42", "new_password2": "ett-långt-lösenord-42"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("ett-långt-lösenord-42")
+    # The link works once only.
+    assert client.get(link, follow=True).context["validlink"] is False
+
+
+def test_it_sends_the_invitation_only_when_the_transaction_commits(
+    admin_user, police_org, burlov, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        people.add_person(
+            burlov,
+            first_name="Sara",
+            last_name="Lind",
+            email="sara@example.org",
+            role=access.MEMBER,
+            organisation=police_org,
+            domain="testserver",
+        )
+        assert mail.outbox == []  # nothing inside the transaction
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert [m.to for m in mail.outbox] == [["sara@example.org"]]
+
+
+def test_it_attaches_a_role_to_an_existing_account_instead_of_a_duplicate(
+    login, admin_user, outsider, police_org
+):
+    # An Eslöv user (e.g. a police officer in both municipalities), e-mail in another case.
+    response = login(admin_user).post(
+        url("person-create"),
+        new_person(police_org, email="ESLOV.Coordinator@example.org", first_name="X"),
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert User.objects.filter(email__iexact="eslov.coordinator@example.org").count() == 1
+    assert set(outsider.municipality_memberships.values_list("municipality__slug", flat=True)) == {
+        "burlov",
+        "eslov",
+    }
+    outsider.refresh_from_db()
+    assert outsider.first_name == "Coordinator"  # the existing account is not changed
+    assert "fanns redan" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_it_refuses_a_person_who_already_has_a_role_here(login, admin_user, member, police_org):
+    response = login(admin_user).post(
+        url("person-create"), new_person(police_org, email="Burlov.Member@example.org")
+    )
+    assert response.status_code == 400
+    assert "redan en roll i kommunen" in response.content.decode()
+    assert member.municipality_memberships.count() == 1
+
+
+def test_it_refuses_an_organisation_that_does_not_serve_the_municipality(
+    login, admin_user, outsider
+):
+    eslov_org = Organisation.objects.get(name="Eslövs kommun")
+    response = login(admin_user).post(url("person-create"), new_person(eslov_org))
+    assert response.status_code == 400
+    assert "Välj ett giltigt alternativ" in response.content.decode()
+    assert not User.objects.filter(email="sara.lind@polisen.se").exists()
+
+
+@pytest.mark.parametrize(
+    "field, value", [("email", "inte-en-adress"), ("first_name", ""), ("role", "")]
+)
+def test_it_saves_nothing_on_bad_input(login, admin_user, police_org, field, value):
+    response = login(admin_user).post(
+        url("person-create"), new_person(police_org, **{field: value})
+    )
+    assert response.status_code == 400
+    assert "Inget sparades" in response.content.decode()
+    assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", [access.ADMIN, access.COORDINATOR])
+def test_a_coordinator_cannot_create_admins_or_coordinators(login, coordinator, police_org, role):
+    response = login(coordinator).post(url("person-create"), new_person(police_org, role=role))
+    assert response.status_code == 400
+    assert "Välj ett giltigt alternativ" in response.content.decode()
+    assert not User.objects.filter(email="sara.lind@polisen.se").exists()
+
+
+def test_a_coordinator_may_add_a_partner(login, coordinator, police_org):
+    response = login(coordinator).post(url("person-create"), new_person(police_org))
+    assert response.status_code == 302
+    assert User.objects.get(email="sara.lind@polisen.se").municipality_memberships.get().role == (
+        access.PARTNER
+    )
+
+
+def test_usernames_derived_from_the_e_mail_never_clash(burlov, police_org):
+    User.objects.create_user(username="sara@example.org", email="other@example.org")
+    membership, created = people.add_person(
+        burlov,
+        first_name="Sara",
+        last_name="L",
+        email="Sara@Example.org",
+        role=access.MEMBER,
+        organisation=police_org,
+        domain="testserver",
+    )
+    assert created
+    assert membership.user.username == "sara@example.org-2"
+
+
+# --- Changing a person ----------------------------------------------------------------------
+
+
+def edit_data(membership, **extra):
+    return {
+        "role": membership.role,
+        "organisation": membership.organisation_id,
+        "title": membership.title,
+        "is_active": "on" if membership.is_active else "",
+        **extra,
+    }
+
+
+def test_an_admin_changes_role_organisation_and_title(login, admin_user, member, police_org):
+    target = member.municipality_memberships.get()
+    response = login(admin_user).post(
+        url("person-edit", pk=target.pk),
+        edit_data(target, role=access.COORDINATOR, organisation=police_org.pk, title="Samordnare"),
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert (target.role, target.organisation, target.title) == (
+        access.COORDINATOR,
+        police_org,
+        "Samordnare",
+    )
+
+
+def test_deactivating_keeps_the_row_and_closes_the_municipality(login, admin_user, member):
+    target = member.municipality_memberships.get()
+    response = login(admin_user).post(
+        url("person-edit", pk=target.pk), edit_data(target, is_active="")
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.is_active is False
+    assert (
+        login(member).get(reverse("dashboard", kwargs={"municipality": "burlov"})).status_code
+        == 404
+    )
+
+
+def test_a_coordinator_may_change_members_and_partners(login, coordinator, company_partner):
+    target = company_partner.municipality_memberships.get()
+    response = login(coordinator).post(
+        url("person-edit", pk=target.pk), edit_data(target, role=access.MEMBER)
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.role == access.MEMBER
+
+
+def test_a_coordinator_cannot_promote_a_member(login, coordinator, member):
+    target = member.municipality_memberships.get()
+    response = login(coordinator).post(
+        url("person-edit", pk=target.pk), edit_data(target, role=access.ADMIN)
+    )
+    assert response.status_code == 400
+    target.refresh_from_db()
+    assert target.role == access.MEMBER
+
+
+@pytest.mark.parametrize("fixture", ["admin_user", "coordinator"])
+def test_a_coordinator_cannot_change_admins_or_coordinators(request, login, coordinator, fixture):
+    target = request.getfixturevalue(fixture).municipality_memberships.get()
+    if fixture == "coordinator":  # another coordinator
+        target = make_user(
+            "burlov.coordinator2", target.municipality, access.COORDINATOR, target.organisation
+        ).municipality_memberships.get()
+    client = login(coordinator)
+    assert client.get(url("person-edit", pk=target.pk)).status_code == 403
+    assert (
+        client.post(url("person-edit", pk=target.pk), edit_data(target, is_active="")).status_code
+        == 403
+    )
+    target.refresh_from_db()
+    assert target.is_active
+
+
+def test_an_admin_cannot_demote_themselves(login, admin_user, burlov, municipal_admin_org):
+    make_user("burlov.admin2", burlov, access.ADMIN, municipal_admin_org)  # not the last one
+    own = admin_user.municipality_memberships.get()
+    response = login(admin_user).post(
+        url("person-edit", pk=own.pk), edit_data(own, role=access.MEMBER)
+    )
+    assert response.status_code == 400
+    assert "Du kan inte ändra din egen roll" in response.content.decode()
+    own.refresh_from_db()
+    assert own.role == access.ADMIN
+
+
+def test_an_admin_cannot_deactivate_themselves(login, admin_user, burlov, municipal_admin_org):
+    make_user("burlov.admin2", burlov, access.ADMIN, municipal_admin_org)
+    own = admin_user.municipality_memberships.get()
+    response = login(admin_user).post(url("person-edit", pk=own.pk), edit_data(own, is_active=""))
+    assert response.status_code == 400
+    assert "Du kan inte inaktivera dig själv" in response.content.decode()
+    own.refresh_from_db()
+    assert own.is_active
+
+
+def test_an_admin_may_change_their_own_title(login, admin_user):
+    own = admin_user.municipality_memberships.get()
+    response = login(admin_user).post(url("person-edit", pk=own.pk), edit_data(own, title="Chef"))
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.title == "Chef"
+
+
+@pytest.mark.parametrize("change", [{"role": access.COORDINATOR}, {"is_active": ""}])
+def test_the_last_admin_of_a_municipality_cannot_be_removed(client, admin_user, burlov, change):
+    # A superuser (the installation's operator) acts as admin without a membership.
+    operator = User.objects.create_superuser("operator", "op@example.org", "x")
+    client.force_login(operator)
+    target = admin_user.municipality_memberships.get()
+    response = client.post(url("person-edit", pk=target.pk), edit_data(target, **change))
+    assert response.status_code == 400
+    assert "enda administratör" in response.content.decode()
+    target.refresh_from_db()
+    assert (target.role, target.is_active) == (access.ADMIN, True)
+
+
+def test_an_admin_may_be_removed_when_another_remains(
+    login, admin_user, burlov, municipal_admin_org
+):
+    other = make_user("burlov.admin2", burlov, access.ADMIN, municipal_admin_org)
+    target = other.municipality_memberships.get()
+    response = login(admin_user).post(
+        url("person-edit", pk=target.pk), edit_data(target, is_active="")
+    )
+    assert response.status_code == 302
+    assert people.admin_count(burlov) == 1
+
+
+# --- Organisations --------------------------------------------------------------------------
+
+
+def test_it_creates_an_organisation_for_the_municipality(login, coordinator, burlov):
+    response = login(coordinator).post(
+        url("organisation-create"),
+        {
+            "name": "Vaktbolaget AB",
+            "short_name": "Vakt",
+            "kind": Organisation.Kind.SECURITY_COMPANY,
+        },
+    )
+    assert response.status_code == 302
+    org = Organisation.objects.get(name="Vaktbolaget AB")
+    assert list(org.municipalities.all()) == [burlov]
+
+
+def test_it_attaches_an_organisation_of_an_existing_name(login, admin_user, burlov, eslov):
+    rescue = Organisation.objects.create(
+        name="Räddningstjänsten Syd", kind=Organisation.Kind.RESCUE_SERVICE
+    )
+    rescue.municipalities.add(eslov)
+    response = login(admin_user).post(
+        url("organisation-create"),
+        {"name": "räddningstjänsten syd", "short_name": "", "kind": Organisation.Kind.OTHER},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Organisation.objects.filter(name__iexact="Räddningstjänsten Syd").count() == 1
+    rescue.refresh_from_db()
+    assert rescue.kind == Organisation.Kind.RESCUE_SERVICE  # unchanged
+    assert set(rescue.municipalities.all()) == {burlov, eslov}
+    assert "fanns redan" in response.content.decode()
+
+
+def test_it_refuses_an_organisation_already_serving_the_municipality(login, admin_user, police_org):
+    response = login(admin_user).post(
+        url("organisation-create"),
+        {"name": police_org.name.upper(), "short_name": "", "kind": Organisation.Kind.POLICE},
+    )
+    assert response.status_code == 400
+    assert "arbetar redan i kommunen" in response.content.decode()
+
+
+def test_it_refuses_an_organisation_without_name_or_kind(login, admin_user):
+    before = Organisation.objects.count()
+    response = login(admin_user).post(url("organisation-create"), {"name": "", "kind": ""})
+    assert response.status_code == 400
+    assert "Inget sparades" in response.content.decode()
+    assert Organisation.objects.count() == before
+
+
+def test_it_edits_an_organisation_serving_only_this_municipality(login, admin_user, security_org):
+    response = login(admin_user).post(
+        url("organisation-edit", pk=security_org.pk),
+        {"name": "Trygghetsbolaget Syd AB", "short_name": "TB", "kind": security_org.kind},
+    )
+    assert response.status_code == 302
+    security_org.refresh_from_db()
+    assert (security_org.name, security_org.short_name) == ("Trygghetsbolaget Syd AB", "TB")
+
+
+def test_it_refuses_to_rename_an_organisation_to_another_s_name(
+    login, admin_user, security_org, police_org
+):
+    response = login(admin_user).post(
+        url("organisation-edit", pk=security_org.pk),
+        {"name": police_org.name.lower(), "short_name": "", "kind": security_org.kind},
+    )
+    assert response.status_code == 400
+    assert "En annan organisation har redan det namnet" in response.content.decode()
+    security_org.refresh_from_db()
+    assert security_org.name == "Trygghetsbolaget AB"
+
+
+def test_it_explains_why_a_shared_organisation_is_not_editable(login, admin_user, police_org):
+    client = login(admin_user)
+    response = client.get(url("organisation-edit", pk=police_org.pk))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "andra kommuner" in content and "Eslöv" in content
+    assert '<form method="post"' not in content.split("<main")[1]
+    response = client.post(
+        url("organisation-edit", pk=police_org.pk),
+        {"name": "Omdöpt", "short_name": "", "kind": police_org.kind},
+    )
+    assert response.status_code == 403
+    police_org.refresh_from_db()
+    assert police_org.name == "Polisen LPO Kävlinge"
+
+
+def test_the_user_menu_links_managers_to_the_administration_pages(login, users_by_role):
+    dashboard = reverse("dashboard", kwargs={"municipality": "burlov"})
+    content = login(users_by_role["coordinator"]).get(dashboard).content.decode()
+    assert url("people-list") in content and url("organisation-list") in content
+    content = login(users_by_role["member"]).get(dashboard).content.decode()
+    assert url("people-list") not in content
