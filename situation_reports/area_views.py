@@ -35,6 +35,9 @@ class AreaForm(forms.ModelForm):
         # Our own messages below say what is wrong; the model's bare min/max checks would
         # add a second, vaguer one.
         for name in ("latitude", "longitude"):
+            # Accept the decimal comma of Swedish as well as a point (copied from a map).
+            self.fields[name].localize = True
+            self.fields[name].widget.is_localized = True
             self.fields[name].validators = [
                 v for v in self.fields[name].validators if not hasattr(v, "limit_value")
             ]
