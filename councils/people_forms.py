@@ -1,6 +1,7 @@
 """Forms of the municipal administration pages: people and organisations."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -81,6 +82,8 @@ class PersonCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = role_choices_for(membership)
         self.fields["organisation"].queryset = organisations_of(membership.municipality)
+        for field in self.fields.values():
+            field.label = capfirst(field.label)
 
 
 class PersonEditForm(forms.ModelForm):

@@ -36,7 +36,9 @@ class AreaForm(forms.ModelForm):
         # add a second, vaguer one.
         for name in ("latitude", "longitude"):
             # Accept the decimal comma of Swedish as well as a point (copied from a map).
+            # (A text field: a number input could neither show nor take "55,6372".)
             self.fields[name].localize = True
+            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal"})
             self.fields[name].widget.is_localized = True
             self.fields[name].validators = [
                 v for v in self.fields[name].validators if not hasattr(v, "limit_value")

@@ -121,6 +121,11 @@ def test_it_accepts_the_swedish_decimal_comma(login, coordinator):
     assert (area.latitude, area.longitude) == (Decimal("55.6583"), Decimal("13.113"))
 
 
+def test_the_edit_form_shows_the_centre_with_a_decimal_comma(login, coordinator, arlov):
+    content = login(coordinator).get(url("area-edit", pk=arlov.pk)).content.decode()
+    assert 'value="55,63720"' in content and 'value="13,09500"' in content
+
+
 def test_an_area_without_a_centre_is_allowed(login, coordinator):
     response = login(coordinator).post(url("area-create"), area_data(latitude="", longitude=""))
     assert response.status_code == 302
