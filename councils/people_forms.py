@@ -110,8 +110,27 @@ class OrganisationForm(forms.ModelForm):
         model = Organisation
         fields = ["name", "short_name", "kind"]
 
-    def __init__(self, *args, attach=True, **kwargs):
+    def __init__(self, *args, membership, attach=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if membership.role != access.ADMIN:
+            # The kind decides who reads restricted incidents (GDPR art. 10): only an admin
+            # makes an organisation a public authority, or changes a public authority's kind.
+            kind = self.fields["kind"]
+            if self.instance.pk is not None and self.instance.is_public_authority:
+                kind.disabled = True
+                kind.help_text = _(
+                    "Only an administrator can change the kind of a public authority."
+                )
+            else:
+                kind.choices = [
+                    (value, label)
+                    for value, label in kind.choices
+                    if value not in Organisation.PUBLIC_AUTHORITY_KINDS
+                ]
+                kind.help_text = _(
+                    "Public authorities (municipal administration, police, rescue service) may "
+                    "read restricted incidents: only an administrator adds those."
+                )
         if attach:
             self.fields["name"].help_text = _(
                 "If an organisation of this name already works in another municipality "

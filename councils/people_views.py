@@ -175,7 +175,7 @@ def organisation_list(request):
 @municipal_view(roles=MANAGERS)
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(request.POST or None, membership=request.membership)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -225,7 +225,9 @@ def organisation_edit(request, pk):
             "councils/organisation_shared.html",
             {"organisation": organisation, "others": others},
         )
-    form = OrganisationForm(request.POST or None, instance=organisation, attach=False)
+    form = OrganisationForm(
+        request.POST or None, instance=organisation, membership=request.membership, attach=False
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The changes were saved."))

@@ -538,3 +538,65 @@ def test_the_user_menu_links_managers_to_the_administration_pages(login, users_b
     assert url("people-list") in content and url("organisation-list") in content
     content = login(users_by_role["member"]).get(dashboard).content.decode()
     assert url("people-list") not in content
+
+
+def test_a_coordinator_cannot_add_a_public_authority(login, coordinator):
+    response = login(coordinator).post(
+        url("organisation-create"),
+        {"name": "Falska polisen", "short_name": "", "kind": Organisation.Kind.POLICE},
+    )
+    assert response.status_code == 400
+    assert "Välj ett giltigt alternativ" in response.content.decode()
+    assert not Organisation.objects.filter(name="Falska polisen").exists()
+
+
+def test_a_coordinator_cannot_make_a_company_a_public_authority(login, coordinator, security_org):
+    response = login(coordinator).post(
+        url("organisation-edit", pk=security_org.pk),
+        {"name": security_org.name, "short_name": "", "kind": Organisation.Kind.POLICE},
+    )
+    assert response.status_code == 400
+    security_org.refresh_from_db()
+    assert not security_org.is_public_authority
+
+
+def test_a_coordinator_cannot_change_the_kind_of_a_public_authority(
+    login, coordinator, municipal_admin_org
+):
+    response = login(coordinator).post(
+        url("organisation-edit", pk=municipal_admin_org.pk),
+        {"name": "Burlövs kommun KLF", "short_name": "", "kind": Organisation.Kind.OTHER},
+    )
+    assert response.status_code == 302
+    municipal_admin_org.refresh_from_db()
+    assert municipal_admin_org.name == "Burlövs kommun KLF"
+    assert municipal_admin_org.kind == Organisation.Kind.MUNICIPAL_ADMINISTRATION
+
+
+def test_an_admin_may_add_a_public_authority(login, admin_user, burlov):
+    response = login(admin_user).post(
+        url("organisation-create"),
+        {"name": "Polisen LPO Malmö", "short_name": "", "kind": Organisation.Kind.POLICE},
+    )
+    assert response.status_code == 302
+    assert Organisation.objects.get(name="Polisen LPO Malmö").is_public_authority
+
+
+def test_the_invitation_reads_well(
+    admin_user, police_org, burlov, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        people.add_person(
+            burlov,
+            first_name="Sara",
+            last_name="Lind",
+            email="sara@example.org",
+            role=access.MEMBER,
+            organisation=police_org,
+            domain="trygghet.example",
+        )
+    message = mail.outbox[0]
+    assert message.subject == "Välkommen till Trygghet i Burlöv"
+    assert message.body.startswith("Hej Sara Lind!")
+    assert "https://trygghet.example/accounts/reset/" in message.body
+    assert "Ditt användarnamn: sara@example.org" in message.body
