@@ -50,7 +50,8 @@ def add_person(
     domain=None,
     use_https=True,
 ):
-    """Give a person a role in ``municipality``. Returns ``(membership, created)``.
+    """Give a person a role in ``municipality``. Returns ``(membership, created)``; the
+    membership's user is invited (after commit) when it has no usable password.
 
     A person who already has an account (e.g. a police officer working in two municipalities)
     gets a new membership on that account, never a second user; ``created`` is then False.
@@ -78,14 +79,17 @@ def add_person(
         raise ValidationError(
             {
                 "email": _(
-                    "A person with this e-mail address already has a role in the municipality."
+                    "A person with this e-mail address already has a role in the municipality "
+                    "(perhaps inactive): change it in the list of people."
                 )
             }
         )
     membership = MunicipalityMembership.objects.create(
         user=user, municipality=municipality, role=role, organisation=organisation, title=title
     )
-    if created:
+    # An existing account that never had a password (e.g. a council member entered by the
+    # operators, who did not log in until now) is invited too.
+    if created or not user.has_usable_password():
         language = translation.get_language()
         transaction.on_commit(
             lambda: send_invitation(user.pk, municipality, domain, use_https, language)

@@ -88,6 +88,12 @@ def person_create(request):
                     % {"person": membership.user, "email": membership.user.email},
                 )
             else:
+                if not membership.user.has_usable_password():
+                    messages.info(
+                        request,
+                        _("An invitation to choose a password was sent to %(email)s.")
+                        % {"email": membership.user.email},
+                    )
                 messages.success(
                     request,
                     _(

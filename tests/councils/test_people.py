@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from councils import people
-from councils.models import Organisation, User
+from councils.models import MunicipalityMembership, Organisation, User
 from tests.conftest import make_user
 from trygghet import access
 
@@ -250,7 +250,7 @@ def test_it_refuses_a_person_who_already_has_a_role_here(login, admin_user, memb
         url("person-create"), new_person(police_org, email="Burlov.Member@example.org")
     )
     assert response.status_code == 400
-    assert "redan en roll i kommunen" in response.content.decode()
+    assert "redan en roll i kommunen (kanske inaktiv)" in response.content.decode()
     assert member.municipality_memberships.count() == 1
 
 
@@ -600,3 +600,30 @@ def test_the_invitation_reads_well(
     assert message.body.startswith("Hej Sara Lind!")
     assert "https://trygghet.example/accounts/reset/" in message.body
     assert "Ditt användarnamn: sara@example.org" in message.body
+
+
+def test_an_existing_account_without_a_password_is_invited_when_attached(
+    login, admin_user, eslov, police_org
+):
+    # Entered by the operators as a council member in Eslöv, never logged in.
+    user = User.objects.create_user("karin", email="karin@example.org", first_name="Karin")
+    assert not user.has_usable_password()
+    MunicipalityMembership.objects.create(user=user, municipality=eslov, role=access.MEMBER)
+    response = login(admin_user).post(
+        url("person-create"), new_person(police_org, email="karin@example.org"), follow=True
+    )
+    assert response.status_code == 200
+    assert user.municipality_memberships.count() == 2
+    content = response.content.decode()
+    assert "fanns redan" in content and "En inbjudan att välja lösenord skickades" in content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_attached_account_without_a_password_gets_one_invitation(
+    client, admin_user, eslov, police_org
+):
+    user = User.objects.create_user("karin", email="karin@example.org", first_name="Karin")
+    MunicipalityMembership.objects.create(user=user, municipality=eslov, role=access.MEMBER)
+    client.force_login(admin_user)
+    client.post(url("person-create"), new_person(police_org, email="Karin@example.org"))
+    assert [m.to for m in mail.outbox] == [["karin@example.org"]]
