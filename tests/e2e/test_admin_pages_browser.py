@@ -63,6 +63,16 @@ def test_the_admin_adds_a_police_officer_who_appears_in_the_list(
     expect(page.get_by_role("heading", level=1, name="Organisationer")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "admin-organisations")
+    page.get_by_role("link", name="Lägg till en organisation").click()
+    expect(page.get_by_role("heading", level=1, name="Lägg till en organisation")).to_be_visible()
+    assert_accessible(page)
+
+    # The new person's page: role, organisation, title, active.
+    page.goto(f"{base_url}/burlov/people/")
+    page.get_by_role("link", name="Ändra Sara Lind").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sara Lind")
+    assert_accessible(page)
+    screenshot(page, "admin-person-edit")
 
 
 def test_the_coordinator_adds_an_area(page, base_url, login_as, assert_accessible, screenshot):
