@@ -627,3 +627,69 @@ def test_the_attached_account_without_a_password_gets_one_invitation(
     client.force_login(admin_user)
     client.post(url("person-create"), new_person(police_org, email="Karin@example.org"))
     assert [m.to for m in mail.outbox] == [["karin@example.org"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_removed_at_once_still_leave_one(burlov, admin_user, municipal_admin_org):
+    """The check and the change happen under a lock on the municipality's admin rows: while
+    one demotion is in flight, a second one waits, then sees that only one admin is left."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    from tests.conftest import wait_until
+
+    first = admin_user.municipality_memberships.get()
+    second = make_user(
+        "burlov.admin2", burlov, access.ADMIN, municipal_admin_org
+    ).municipality_memberships.get()
+    operator = MunicipalityMembership(municipality=burlov, role=access.ADMIN)  # not saved
+    outcome = {}
+
+    def demote_first():
+        try:
+            people.change_membership(
+                first,
+                acting=operator,
+                role=access.MEMBER,
+                organisation=None,
+                title="",
+                is_active=True,
+            )
+            outcome["result"] = "demoted"
+        except Exception as error:
+            outcome["result"] = error
+        finally:
+            connections.close_all()
+
+    def someone_waits_for_a_lock():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # fresh view inside a transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            return cursor.fetchone()[0] > 0
+
+    with transaction.atomic():
+        # The other demotion, in flight: it holds the admin rows.
+        list(
+            MunicipalityMembership.objects.select_for_update().filter(
+                municipality=burlov, role=access.ADMIN
+            )
+        )
+        thread = threading.Thread(target=demote_first)
+        thread.start()
+        wait_until(
+            lambda: someone_waits_for_a_lock() or outcome,
+            timeout=20,
+            message="the second demotion to wait",
+        )
+        assert not outcome, outcome
+        MunicipalityMembership.objects.filter(pk=second.pk).update(role=access.MEMBER)
+    thread.join(timeout=30)
+
+    assert "enda administratör" in str(outcome["result"])
+    first.refresh_from_db()
+    assert first.role == access.ADMIN
+    assert people.admin_count(burlov) == 1
