@@ -35,7 +35,7 @@ def wait_for(condition, timeout=60):
 @pytest.fixture
 def worker(tmp_path):
     if not settings.CELERY_BROKER_URL.startswith("redis"):
-        pytest.skip("needs Redis as the broker")
+        pytest.fail("a worker test needs Redis as the broker (scripts/test.sh sets it)")
     db = connection.settings_dict
     env = {
         **os.environ,
