@@ -42,6 +42,7 @@ from .models import (
     MeetingSeries,
     ShareLink,
 )
+from .permissions import can_approve_minutes, can_run_meeting
 
 
 def _meeting(request, pk, *, for_update=False):
@@ -49,6 +50,21 @@ def _meeting(request, pk, *, for_update=False):
         "body", "municipality", "series", "area"
     )
     return get_object_or_404(qs, pk=pk)
+
+
+def _meeting_to_run(request, pk):
+    """The meeting (404 if invisible), or 403 unless the person may run it."""
+    meeting = _meeting(request, pk)
+    if not can_run_meeting(request.membership, meeting):
+        raise PermissionDenied
+    return meeting
+
+
+def _meeting_to_approve(request, pk):
+    meeting = _meeting(request, pk)
+    if not can_approve_minutes(request.membership, meeting):
+        raise PermissionDenied
+    return meeting
 
 
 def _error_messages(request, exc):
@@ -136,11 +152,13 @@ def action_status(request, pk):
 def _agenda_context(request, meeting, announcement=""):
     items = list(meeting.agenda_items.order_by("position", "pk"))
     total = sum(i.minutes_allotted or 0 for i in items)
+    can_run = can_run_meeting(request.membership, meeting)
     return {
         "meeting": meeting,
         "items": items,
         "total_minutes": total,
-        "can_edit_agenda": request.membership.is_manager and not meeting.is_locked,
+        "can_run": can_run,
+        "can_edit_agenda": can_run and not meeting.is_locked,
         "announcement": announcement,
     }
 
@@ -232,10 +250,10 @@ def meeting_cancel(request, pk):
     return render(request, "meetings/meeting_cancel.html", {"form": form, "meeting": meeting})
 
 
-@municipal_view(roles=MANAGERS)
+@municipal_view()
 @require_POST
 def meeting_publish(request, pk):
-    meeting = _meeting(request, pk)
+    meeting = _meeting_to_run(request, pk)
     try:
         with transaction.atomic():
             services.publish_agenda(meeting)
@@ -246,10 +264,10 @@ def meeting_publish(request, pk):
     return redirect(meeting)
 
 
-@municipal_view(roles=MANAGERS)
+@municipal_view()
 @require_POST
 def meeting_held(request, pk):
-    meeting = _meeting(request, pk)
+    meeting = _meeting_to_run(request, pk)
     try:
         services.mark_held(meeting)
     except ValidationError as exc:
@@ -259,10 +277,10 @@ def meeting_held(request, pk):
     return redirect(meeting)
 
 
-@municipal_view(roles=MANAGERS)
+@municipal_view()
 @require_POST
 def agenda_fill(request, pk):
-    meeting = _meeting(request, pk)
+    meeting = _meeting_to_run(request, pk)
     try:
         services.fill_agenda(meeting)
     except ValidationError as exc:
@@ -271,9 +289,9 @@ def agenda_fill(request, pk):
     return _agenda_response(request, meeting, _("The agenda is refilled."))
 
 
-@municipal_view(roles=MANAGERS)
+@municipal_view()
 def agenda_item_add(request, pk):
-    meeting = _meeting(request, pk)
+    meeting = _meeting_to_run(request, pk)
     form = AgendaItemForm(request.POST or None)
     form.instance.meeting = meeting
     if request.method == "POST" and form.is_valid():
@@ -290,11 +308,11 @@ def agenda_item_add(request, pk):
 
 
 def _item(request, pk, item_pk):
-    meeting = _meeting(request, pk)
+    meeting = _meeting_to_run(request, pk)
     return meeting, get_object_or_404(meeting.agenda_items, pk=item_pk)
 
 
-@municipal_view(roles=MANAGERS)
+@municipal_view()
 def agenda_item_edit(request, pk, item_pk):
     meeting, item = _item(request, pk, item_pk)
     form = AgendaItemForm(request.POST or None, instance=item)
@@ -311,7 +329,7 @@ def agenda_item_edit(request, pk, item_pk):
     )
 
 
-@municipal_view(roles=MANAGERS)
+@municipal_view()
 @require_POST
 def agenda_item_delete(request, pk, item_pk):
     meeting, item = _item(request, pk, item_pk)
@@ -323,7 +341,7 @@ def agenda_item_delete(request, pk, item_pk):
     return _agenda_response(request, meeting, _("“%(title)s” is removed.") % {"title": item.title})
 
 
-@municipal_view(roles=MANAGERS)
+@municipal_view()
 @require_POST
 def agenda_item_move(request, pk, item_pk):
     meeting, item = _item(request, pk, item_pk)
@@ -342,10 +360,10 @@ def agenda_item_move(request, pk, item_pk):
     )
 
 
-@municipal_view(roles=MANAGERS)
+@municipal_view()
 @require_POST
 def agenda_reorder(request, pk):
-    meeting = _meeting(request, pk)
+    meeting = _meeting_to_run(request, pk)
     ids = [i for i in request.POST.getlist("order") if i.isdigit()]
     try:
         services.renumber(meeting, ids)
@@ -355,7 +373,7 @@ def agenda_reorder(request, pk):
     return _agenda_response(request, meeting, _("The agenda order is saved."))
 
 
-@municipal_view(roles=MANAGERS)
+@municipal_view()
 @require_POST
 def agenda_item_shareable(request, pk, item_pk):
     meeting, item = _item(request, pk, item_pk)
@@ -447,9 +465,9 @@ def share_link_revoke(request, link_pk):
 # --- Attendance -------------------------------------------------------------------------------
 
 
-@municipal_view(roles=MANAGERS)
+@municipal_view()
 def attendance(request, pk):
-    meeting = _meeting(request, pk)
+    meeting = _meeting_to_run(request, pk)
     rows = list(meeting.attendances.select_related("user"))
     guest_form = GuestForm(prefix="guest")
     if request.method == "POST":
@@ -503,12 +521,13 @@ def attendance(request, pk):
 @municipal_view(roles=EVERYONE)
 def minutes(request, pk):
     meeting = _meeting(request, pk)
-    can_edit = request.membership.is_manager and not meeting.is_locked
+    can_run = can_run_meeting(request.membership, meeting)
+    can_edit = can_run and not meeting.is_locked
     items = list(meeting.agenda_items.order_by("position", "pk"))
     forms = [MinutesItemForm(instance=i, prefix=f"item-{i.pk}") for i in items]
     action_form = ActionItemForm(meeting=meeting, prefix="action")
     if request.method == "POST":
-        if not request.membership.is_manager:
+        if not can_run:
             raise PermissionDenied
         if meeting.is_locked:
             messages.error(
@@ -554,6 +573,8 @@ def minutes(request, pk):
                 "owner", "owner_organisation", "agenda_item"
             ),
             "can_edit": can_edit,
+            "can_run": can_run,
+            "can_approve": can_approve_minutes(request.membership, meeting),
             "can_manage": request.membership.is_manager,
             "versions": versions,
             "latest": versions[-1] if versions else None,
@@ -570,10 +591,10 @@ def minutes(request, pk):
     )
 
 
-@municipal_view(roles=MANAGERS)
+@municipal_view()
 @require_POST
 def minutes_approve(request, pk):
-    meeting = _meeting(request, pk)
+    meeting = _meeting_to_approve(request, pk)
     try:
         version = services.approve_minutes(meeting, request.user)
     except ValidationError as exc:
@@ -586,10 +607,10 @@ def minutes_approve(request, pk):
     return redirect("meetings:minutes", municipality=request.municipality.slug, pk=meeting.pk)
 
 
-@municipal_view(roles=MANAGERS)
+@municipal_view()
 @require_POST
 def minutes_reopen(request, pk):
-    meeting = _meeting(request, pk)
+    meeting = _meeting_to_approve(request, pk)
     form = ReopenForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the minutes need a new version."))
