@@ -42,12 +42,15 @@ if ! redis_answers; then
   wait_for redis_answers || { log "Redis does not answer on 127.0.0.1:6379"; exit 1; }
 fi
 
-# Chromium for the browser tests, fonts and Pango for WeasyPrint, gettext for messages.
+# Chromium for the browser tests, fonts and Pango for WeasyPrint, gettext for messages,
+# poppler for reading PDFs back.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+# pdftotext and pdfinfo read the PDFs the tests produce.
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"; apt_install "${missing[@]}" || exit 1
 fi
