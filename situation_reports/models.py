@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from trygghet.limits import MAX_TEXT_LENGTH, range_constraints, validate_in_range
 from trygghet.tenancy import MunicipalModel, MunicipalQuerySet
 
 # Sweden's bounding box (mainland and islands, with a small margin). Positions outside it are
@@ -201,9 +202,11 @@ class Incident(MunicipalModel):
     # When: always a date; a start time (and optional end) when it is known, otherwise only a
     # part of the day. ``part_of_day`` is filled from the start time when that is known, so the
     # situation report can count by part of day for every incident.
-    occurred_on = models.DateField(_("date"), db_index=True)
-    started_at = models.DateTimeField(_("start"), null=True, blank=True)
-    ended_at = models.DateTimeField(_("end"), null=True, blank=True)
+    occurred_on = models.DateField(_("date"), db_index=True, validators=[validate_in_range])
+    started_at = models.DateTimeField(
+        _("start"), null=True, blank=True, validators=[validate_in_range]
+    )
+    ended_at = models.DateTimeField(_("end"), null=True, blank=True, validators=[validate_in_range])
     part_of_day = models.CharField(
         _("part of day"), max_length=16, choices=PartOfDay.choices, blank=True
     )
@@ -228,7 +231,7 @@ class Incident(MunicipalModel):
         related_name="incidents",
         verbose_name=_("category"),
     )
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), max_length=MAX_TEXT_LENGTH)
     severity = models.PositiveSmallIntegerField(
         _("severity"), choices=Severity.choices, default=Severity.MEDIUM
     )
@@ -261,11 +264,17 @@ class Incident(MunicipalModel):
         related_name="logged_incidents",
         verbose_name=_("logged by"),
     )
-    created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = models.DateTimeField(
+        _("logged at"), default=timezone.now, editable=False, validators=[validate_in_range]
+    )
+    updated_at = models.DateTimeField(
+        _("updated at"), auto_now=True, validators=[validate_in_range]
+    )
 
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(
+        _("withdrawn at"), null=True, blank=True, validators=[validate_in_range]
+    )
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -307,6 +316,11 @@ class Incident(MunicipalModel):
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(started_at__lte=models.F("ended_at")),
                 name="incident_end_after_start",
+            ),
+            *range_constraints(
+                "incident",
+                dates=["occurred_on"],
+                moments=["started_at", "ended_at", "created_at", "updated_at", "withdrawn_at"],
             ),
         ]
 
@@ -364,12 +378,15 @@ class IncidentAccessLog(models.Model):
         related_name="+",
         verbose_name=_("user"),
     )
-    accessed_at = models.DateTimeField(_("read at"), default=timezone.now, db_index=True)
+    accessed_at = models.DateTimeField(
+        _("read at"), default=timezone.now, db_index=True, validators=[validate_in_range]
+    )
 
     class Meta:
         verbose_name = _("incident access log entry")
         verbose_name_plural = _("incident access log")
         ordering = ["-accessed_at"]
+        constraints = range_constraints("incident_access", moments=["accessed_at"])
 
     def __str__(self):
         return f"{self.user} – {self.incident_id} – {self.accessed_at:%Y-%m-%d %H:%M}"
@@ -386,8 +403,8 @@ class UpcomingEvent(MunicipalModel):
         OTHER = "other", _("other")
 
     title = models.CharField(_("title"), max_length=200)
-    starts_on = models.DateField(_("first day"))
-    ends_on = models.DateField(_("last day"), null=True, blank=True)
+    starts_on = models.DateField(_("first day"), validators=[validate_in_range])
+    ends_on = models.DateField(_("last day"), null=True, blank=True, validators=[validate_in_range])
     area = models.ForeignKey(
         Area,
         on_delete=models.PROTECT,
@@ -397,7 +414,7 @@ class UpcomingEvent(MunicipalModel):
         verbose_name=_("area"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EVENT)
-    expected_effect = models.TextField(_("expected effect"), blank=True)
+    expected_effect = models.TextField(_("expected effect"), blank=True, max_length=MAX_TEXT_LENGTH)
     # Generated rows (holidays, school breaks) carry a key so that generating again adds nothing.
     generated_key = models.CharField(_("generated key"), max_length=80, blank=True)
     created_by = models.ForeignKey(
@@ -408,7 +425,9 @@ class UpcomingEvent(MunicipalModel):
         related_name="+",
         verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(
+        _("created at"), auto_now_add=True, validators=[validate_in_range]
+    )
 
     class Meta:
         verbose_name = _("upcoming event")
@@ -425,6 +444,7 @@ class UpcomingEvent(MunicipalModel):
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="upcoming_end_after_start",
             ),
+            *range_constraints("upcoming", dates=["starts_on", "ends_on"], moments=["created_at"]),
         ]
 
     def __str__(self):
@@ -454,12 +474,15 @@ class PoliceImportSetting(models.Model):
         default=False,
         help_text=_("Fetch the police's published events for this municipality periodically."),
     )
-    last_fetched_at = models.DateTimeField(_("last fetched"), null=True, blank=True)
+    last_fetched_at = models.DateTimeField(
+        _("last fetched"), null=True, blank=True, validators=[validate_in_range]
+    )
     last_summary = models.JSONField(_("last summary"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("police open-data import")
         verbose_name_plural = _("police open-data imports")
+        constraints = range_constraints("police_import", moments=["last_fetched_at"])
 
     def __str__(self):
         return str(self.municipality)

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 # settings.TIME_ZONE, fixed here: the constraints in the migrations must not move with a setting.
@@ -78,7 +79,7 @@ def range_constraints(prefix, *, dates=(), moments=()):
         models.CheckConstraint(
             condition=models.Q(**{f"{name}__gte": low, f"{name}__lte": high}),
             name=f"{prefix}_{name}_in_range",
-            violation_error_message=out_of_range_message(),
+            violation_error_message=lazy(out_of_range_message, str)(),
         )
         for name, low, high in bounds
     ]
@@ -109,7 +110,7 @@ def validate_text(text):
     """Validator of free text: tabs and line breaks are fine, other control characters not."""
     if isinstance(text, str) and has_control_characters(text):
         raise ValidationError(
-            _("The text contains control characters (such as NUL) that cannot be kept: remove them."),
+            _("The text contains control characters (such as NUL): remove them."),
             code="control_characters",
         )
 
@@ -135,3 +136,37 @@ class CleanTextFormMixin:
             if isinstance(field, forms.CharField):
                 multi_line = isinstance(field.widget, forms.Textarea)
                 field.validators.append(validate_text if multi_line else validate_single_line)
+
+
+def refuse_stored_dates_out_of_range(app_label):
+    """A migration step run before the range constraints of ``app_label`` are added: stops with
+    a list of the rows whose dates lie outside the range (typing errors stored before the
+    constraints existed, to be corrected by hand: no date can be guessed for them) instead of
+    PostgreSQL's bare "check constraint is violated"."""
+
+    def check(apps, schema_editor):
+        problems = []
+        for model in apps.get_app_config(app_label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            for field in model._meta.concrete_fields:
+                if not isinstance(field, models.DateField):
+                    continue
+                if isinstance(field, models.DateTimeField):
+                    low, high = EARLIEST_MOMENT, LATEST_MOMENT
+                else:
+                    low, high = EARLIEST_DATE, LATEST_DATE
+                outside = models.Q(**{f"{field.name}__lt": low}) | models.Q(
+                    **{f"{field.name}__gt": high}
+                )
+                ids = list(model._base_manager.filter(outside).values_list("pk", flat=True)[:20])
+                if ids:
+                    problems.append(f"{model._meta.db_table}.{field.column} (ids {ids})")
+        if problems:
+            raise RuntimeError(
+                f"Dates outside {EARLIEST_DATE} .. {LATEST_DATE} are stored in "
+                + "; ".join(problems)
+                + ". Correct them (or delete the rows) and migrate again."
+            )
+
+    return check

@@ -69,14 +69,10 @@ def test_an_incidents_end_date_out_of_range_is_refused(login, coordinator, categ
     assert not Incident.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "start, end", [("0001-01-01", "0001-12-31"), ("9999-01-01", "9999-12-31")]
-)
+@pytest.mark.parametrize("start, end", [("0001-01-01", "0001-12-31"), ("9999-01-01", "9999-12-31")])
 def test_a_report_of_a_period_out_of_range_is_refused(login, coordinator, burlov, start, end):
     client = in_english(login(coordinator))
-    response = client.post(
-        url("report-create"), {"period": "custom", "start": start, "end": end}
-    )
+    response = client.post(url("report-create"), {"period": "custom", "start": start, "end": end})
     assert response.status_code == 400
     assert "between 2000-01-01 and 2100-12-31" in response.content.decode()
     assert not SituationReport.objects.exists()
