@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from councils.models import Organisation
 from trygghet.limits import CleanTextFormMixin, validate_in_range
 
+from .csv_import import MAX_FILE_SIZE
 from .models import (
     SWEDEN_LATITUDE,
     SWEDEN_LONGITUDE,
@@ -320,7 +321,7 @@ class IncidentImportForm(forms.Form):
         ),
     )
 
-    MAX_SIZE = 5 * 1024 * 1024
+    MAX_SIZE = MAX_FILE_SIZE
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

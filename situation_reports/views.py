@@ -4,12 +4,13 @@ Every query starts from ``Incident.objects.restrict(request.membership)``: a pri
 partner never meets a restricted incident, in a list, the map, an export, a detail or a count.
 """
 
+import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Avg, Q
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +33,8 @@ from .forms import (
     WithdrawForm,
 )
 from .models import Area, Incident, IncidentCategory, PoliceImportSetting, UpcomingEvent
+
+logger = logging.getLogger(__name__)
 
 LOGGERS = (ADMIN, COORDINATOR, PARTNER)
 PAGE_SIZE = 50
@@ -462,12 +465,24 @@ def police_import_switch(request):
 @municipal_view(roles=MANAGERS)
 def incident_import_confirm(request):
     """Step 2: import the valid rows of the previewed file, in one transaction."""
-    stored = request.session.get(IMPORT_SESSION_KEY)
+    # Taken out of the session first: a file whose import fails is never tried again (issue #10:
+    # one bad file made every later confirm fail).
+    stored = request.session.pop(IMPORT_SESSION_KEY, None)
     if not stored or stored.get("municipality") != request.municipality.pk:
         messages.error(request, _("Nothing to import: upload the file again."))
         return redirect(_url("incident-import", request))
-    result = csv_import.import_rows(stored["text"], request.membership)
-    del request.session[IMPORT_SESSION_KEY]
+    try:
+        result = csv_import.import_rows(stored["text"], request.membership)
+    except DatabaseError:
+        logger.exception("CSV import of %s failed in %s", stored["name"], request.municipality)
+        messages.error(
+            request,
+            _(
+                "Nothing was imported: the file could not be saved. Check it and upload it "
+                "again; if this happens again, tell the administrator."
+            ),
+        )
+        return redirect(_url("incident-import", request))
     messages.success(
         request,
         _(
