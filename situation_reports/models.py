@@ -5,6 +5,7 @@ place, ``IncidentQuerySet.restrict``: every list, map, export, detail and count 
 """
 
 import datetime
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,7 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from trygghet.limits import MAX_TEXT_LENGTH, range_constraints, validate_in_range
+from trygghet.limits import (
+    MAX_TEXT_LENGTH,
+    has_control_characters,
+    range_constraints,
+    validate_in_range,
+)
 from trygghet.tenancy import MunicipalModel, MunicipalQuerySet
 
 # Sweden's bounding box (mainland and islands, with a small margin). Positions outside it are
@@ -287,6 +293,7 @@ class Incident(MunicipalModel):
     # Police open data: the police's own id (globally unique), their type and address.
     police_id = models.BigIntegerField(_("police event id"), null=True, blank=True, unique=True)
     police_type = models.CharField(_("police event type"), max_length=120, blank=True)
+    # Only ever an https address on polisen.se (``police_link``; a check constraint too).
     police_url = models.URLField(_("police event address"), max_length=500, blank=True)
     # CSV import: a fingerprint of the source row, so that re-importing a file adds nothing.
     import_key = models.CharField(_("import key"), max_length=64, blank=True, editable=False)
@@ -316,6 +323,12 @@ class Incident(MunicipalModel):
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(started_at__lte=models.F("ended_at")),
                 name="incident_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(police_url="")
+                | Q(police_url__startswith="https://polisen.se/")
+                | Q(police_url__startswith="https://www.polisen.se/"),
+                name="incident_police_url_on_polisen_se",
             ),
             *range_constraints(
                 "incident",
@@ -353,6 +366,44 @@ class Incident(MunicipalModel):
     @property
     def has_position(self):
         return self.latitude is not None and self.longitude is not None
+
+    @property
+    def police_link(self):
+        """The address to link to: checked again, so that no other address is ever a link."""
+        return police_link(self.police_url)
+
+
+POLICE_SITE = "https://polisen.se"
+POLICE_HOSTS = ("polisen.se", "www.polisen.se")
+POLICE_URL_MAX_LENGTH = 500
+
+
+def police_link(url):
+    """An event's address as a link to keep: https on polisen.se (a relative address is made
+    absolute there), or "" for anything else (``javascript:``, other hosts, http, ports,
+    user names, backslashes, white space and control characters)."""
+    if not isinstance(url, str) or not url or len(url) > POLICE_URL_MAX_LENGTH:
+        return ""
+    if (
+        "\\" in url
+        or has_control_characters(url, single_line=True)
+        or any(c.isspace() for c in url)
+    ):
+        return ""
+    if url.startswith("/") and not url.startswith("//"):
+        url = POLICE_SITE + url
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return ""
+    host = (parts.hostname or "").lower()
+    if parts.scheme.lower() != "https" or host not in POLICE_HOSTS:
+        return ""
+    if port is not None or parts.username is not None or parts.password is not None:
+        return ""
+    link = urlunsplit(("https", host, parts.path or "/", parts.query, parts.fragment))
+    return link if len(link) <= POLICE_URL_MAX_LENGTH else ""
 
 
 def part_of_day_for(time):
@@ -478,11 +529,20 @@ class PoliceImportSetting(models.Model):
         _("last fetched"), null=True, blank=True, validators=[validate_in_range]
     )
     last_summary = models.JSONField(_("last summary"), default=dict, blank=True)
+    # Fetches that failed since the last one that worked (the API down, an answer that is not
+    # events): shown on the import page, so a silent stop is noticed.
+    failed_fetches = models.PositiveIntegerField(_("failed fetches in a row"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    last_failed_at = models.DateTimeField(
+        _("last failed"), null=True, blank=True, validators=[validate_in_range]
+    )
 
     class Meta:
         verbose_name = _("police open-data import")
         verbose_name_plural = _("police open-data imports")
-        constraints = range_constraints("police_import", moments=["last_fetched_at"])
+        constraints = range_constraints(
+            "police_import", moments=["last_fetched_at", "last_failed_at"]
+        )
 
     def __str__(self):
         return str(self.municipality)
