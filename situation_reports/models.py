@@ -22,7 +22,12 @@ from trygghet.limits import (
     range_constraints,
     validate_in_range,
 )
-from trygghet.tenancy import MunicipalModel, MunicipalQuerySet
+from trygghet.tenancy import (
+    MunicipalModel,
+    MunicipalQuerySet,
+    scoped_manager,
+    shared_or_scoped_manager,
+)
 
 # Sweden's bounding box (mainland and islands, with a small margin). Positions outside it are
 # refused: they are typing errors (swapped latitude/longitude) or not in a Swedish municipality.
@@ -128,7 +133,7 @@ class IncidentCategory(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects = IncidentCategoryQuerySet.as_manager()
+    objects = shared_or_scoped_manager(IncidentCategoryQuerySet)
 
     class Meta:
         verbose_name = _("incident category")
@@ -300,7 +305,7 @@ class Incident(MunicipalModel):
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
-    objects = IncidentQuerySet.as_manager()
+    objects = scoped_manager(IncidentQuerySet)
 
     class Meta:
         verbose_name = _("incident")
@@ -433,6 +438,8 @@ class IncidentAccessLog(models.Model):
         _("read at"), default=timezone.now, db_index=True, validators=[validate_in_range]
     )
 
+    objects = scoped_manager(path="incident__municipality")
+
     class Meta:
         verbose_name = _("incident access log entry")
         verbose_name_plural = _("incident access log")
@@ -536,6 +543,8 @@ class PoliceImportSetting(models.Model):
     last_failed_at = models.DateTimeField(
         _("last failed"), null=True, blank=True, validators=[validate_in_range]
     )
+
+    objects = scoped_manager(path="municipality")
 
     class Meta:
         verbose_name = _("police open-data import")

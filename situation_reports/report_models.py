@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trygghet.limits import range_constraints, validate_in_range
-from trygghet.tenancy import MunicipalModel, MunicipalQuerySet
+from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, scoped_manager
 
 __all__ = ["ReportComment", "ReportLocked", "ReportSection", "SituationReport"]
 
@@ -150,7 +150,7 @@ class SituationReport(MunicipalModel):
         _("created"), default=timezone.now, editable=False, validators=[validate_in_range]
     )
 
-    objects = SituationReportQuerySet.as_manager()
+    objects = scoped_manager(SituationReportQuerySet)
 
     class Meta:
         verbose_name = _("situation report")
@@ -253,6 +253,8 @@ class ReportSection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = scoped_manager(path="report__municipality")
+
     class Meta:
         verbose_name = _("report section")
         verbose_name_plural = _("report sections")
@@ -288,6 +290,8 @@ class ReportComment(models.Model):
     created_at = models.DateTimeField(
         _("written"), default=timezone.now, editable=False, validators=[validate_in_range]
     )
+
+    objects = scoped_manager(path="report__municipality")
 
     class Meta:
         verbose_name = _("report comment")

@@ -8,6 +8,9 @@ from celery import shared_task
 from django.db.models import F
 from django.utils import timezone
 
+from councils.models import Municipality
+from trygghet.tenancy import municipality_scope
+
 from . import police
 from .models import PoliceImportSetting
 
@@ -36,13 +39,13 @@ def fetch_police_events(self, url=None):
     event already imported is counted, never added twice. A failed fetch is recorded on the
     settings, logged and retried; after the last retry the task fails (never a success).
     """
-    settings = list(PoliceImportSetting.objects.filter(enabled=True).select_related("municipality"))
-    if not settings:
+    municipalities = list(Municipality.objects.filter(police_import_setting__enabled=True))
+    if not municipalities:
         return {"skipped": "no municipality has switched the import on"}
     try:
         events = police.fetch_api(url)
     except FETCH_ERRORS as error:
-        record_failure(settings, error)
+        record_failure(municipalities, error)
         logger.warning(
             "Police open data: the fetch failed (%s), attempt %s of %s",
             error,
@@ -55,23 +58,23 @@ def fetch_police_events(self, url=None):
             # A retry is owed a fetch: wait for the throttle rather than end as a success.
             raise self.retry(countdown=math.ceil(max(1, police.wait_before_next_call())))
         return {"skipped": "the police API was called less than 10 seconds ago"}
-    summary = police.import_events(events, municipalities=[s.municipality for s in settings])
-    now = timezone.now()
-    for setting in settings:
-        setting.last_fetched_at = now
-        setting.last_summary = summary.as_dict()
-        setting.failed_fetches = 0
-        setting.last_error = ""
-        setting.save(
-            update_fields=["last_fetched_at", "last_summary", "failed_fetches", "last_error"]
+    # One feed for every municipality that switched it on: their scope, together.
+    with municipality_scope(municipalities):
+        summary = police.import_events(events, municipalities=municipalities)
+        PoliceImportSetting.objects.update(
+            last_fetched_at=timezone.now(),
+            last_summary=summary.as_dict(),
+            failed_fetches=0,
+            last_error="",
         )
     logger.info("Police open data: %s", summary.as_dict())
     return summary.as_dict()
 
 
-def record_failure(settings, error):
-    PoliceImportSetting.objects.filter(pk__in=[s.pk for s in settings]).update(
-        failed_fetches=F("failed_fetches") + 1,
-        last_error=str(error)[:300],
-        last_failed_at=timezone.now(),
-    )
+def record_failure(municipalities, error):
+    with municipality_scope(municipalities):
+        PoliceImportSetting.objects.update(
+            failed_fetches=F("failed_fetches") + 1,
+            last_error=str(error)[:300],
+            last_failed_at=timezone.now(),
+        )

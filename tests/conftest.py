@@ -7,6 +7,7 @@ well as the roles that may: see ``tests/trygghet/test_access.py`` for the patter
 import os
 
 import pytest
+from django_scopes import scopes_disabled
 
 from councils.models import Municipality, MunicipalityMembership, Organisation, User
 from trygghet import access
@@ -16,9 +17,29 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _test_code_reads_every_municipality():
+    """Test code arranges and inspects rows of several municipalities: it runs unscoped (the
+    explicit bypass of ``trygghet.tenancy``). What it exercises is scoped as in production:
+    every request starts a fresh scope (``ScopeMiddleware``), every task too (``ScopedTask``)."""
+    with scopes_disabled():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in the thread (LocaleMiddleware does not
+    reset it): the next test starts in the default language again, whatever ran before."""
+    yield
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from councils.models import Municipality
 from situation_reports.upcoming import FIRST_YEAR, LAST_YEAR, generate_calendar
+from trygghet.tenancy import municipality_scope
 
 
 class Command(BaseCommand):
@@ -21,5 +22,6 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown municipality: {municipality}") from None
         if not FIRST_YEAR <= year <= LAST_YEAR:
             raise CommandError(f"The year must be between {FIRST_YEAR} and {LAST_YEAR}.")
-        created = generate_calendar(target, year)
+        with municipality_scope(target):
+            created = generate_calendar(target, year)
         self.stdout.write(f"{created} upcoming events added for {target} {year}.")
