@@ -131,10 +131,17 @@ class CleanTextFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from django import forms
+        from django.core.validators import ProhibitNullCharactersValidator
 
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 multi_line = isinstance(field.widget, forms.Textarea)
+                # Ours names NUL too: Django's own would only repeat it.
+                field.validators = [
+                    v
+                    for v in field.validators
+                    if not isinstance(v, ProhibitNullCharactersValidator)
+                ]
                 field.validators.append(validate_text if multi_line else validate_single_line)
 
 
