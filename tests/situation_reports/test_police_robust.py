@@ -20,6 +20,8 @@ from trygghet import limits
 
 pytestmark = pytest.mark.django_db
 
+THROTTLE_KEY = "situation_reports:police-api-call"  # police.THROTTLE_KEY, as the cache knows it
+
 
 def good(**fields):
     return {
@@ -203,10 +205,10 @@ def failing_api():
     server = http.server.HTTPServer(("127.0.0.1", 0), FailingHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    cache.delete(police.THROTTLE_KEY)
+    cache.delete(THROTTLE_KEY)
     yield f"http://127.0.0.1:{server.server_port}/api/events"
     server.shutdown()
-    cache.delete(police.THROTTLE_KEY)
+    cache.delete(THROTTLE_KEY)
 
 
 @pytest.fixture
@@ -260,7 +262,7 @@ def test_a_retry_that_meets_the_throttle_waits_again_and_is_not_a_success(failin
 
 
 def test_the_periodic_run_within_the_throttle_is_skipped_quietly(failing_api, switched_on):
-    cache.set(police.THROTTLE_KEY, time.time(), police.MIN_SECONDS_BETWEEN_CALLS)  # just now
+    cache.set(THROTTLE_KEY, time.time(), police.MIN_SECONDS_BETWEEN_CALLS)  # just now
     outcome = run_task(failing_api)
     assert outcome.state == "SUCCESS" and "skipped" in outcome.result
     assert outcome.countdown is None
@@ -274,12 +276,12 @@ def test_a_success_after_failures_resets_the_count(switched_on, police_fixture_p
     FixtureHandler.body = police_fixture_path.read_bytes()
     server = http.server.HTTPServer(("127.0.0.1", 0), FixtureHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    cache.delete(police.THROTTLE_KEY)
+    cache.delete(THROTTLE_KEY)
     try:
         outcome = run_task(f"http://127.0.0.1:{server.server_port}/api/events")
     finally:
         server.shutdown()
-        cache.delete(police.THROTTLE_KEY)
+        cache.delete(THROTTLE_KEY)
     assert outcome.state == "SUCCESS"
     switched_on.refresh_from_db()
     assert (switched_on.failed_fetches, switched_on.last_error) == (0, "")
@@ -298,7 +300,7 @@ def test_the_import_page_says_the_last_fetch_failed(login, coordinator, switched
 
 def test_a_whole_answer_that_is_not_events_is_a_failure(switched_on, monkeypatch):
     monkeypatch.setattr(police, "load_events", mock.Mock(side_effect=police.PoliceDataError("x")))
-    cache.delete(police.THROTTLE_KEY)
+    cache.delete(THROTTLE_KEY)
     outcome = run_task("http://127.0.0.1:9/api/events")
     assert outcome.state == "RETRY" and outcome.countdown >= police.MIN_SECONDS_BETWEEN_CALLS
     switched_on.refresh_from_db()
