@@ -19,6 +19,8 @@ def generate_meetings(weeks=services.DEFAULT_HORIZON_WEEKS):
     return len(created)
 
 
+# Publishing queues its mails itself (services.publish_agenda); this task is kept for messages
+# sent before the outbox existed, and queues (once) and sends what is unsent.
 @shared_task(**RETRY)
 def send_agenda_email(meeting_id):
     return services.send_agenda_email(meeting_id)
