@@ -41,6 +41,14 @@ MAX_ATTEMPTS = 24
 FIRST_PAUSE = datetime.timedelta(minutes=1)
 LONGEST_PAUSE = datetime.timedelta(hours=1)
 SWEEP_BATCH = 500
+# Failures of one recipient or message; any other error (the server unreachable, refusing our
+# login or sender, a time limit) is the server's or ours, and the run stops until the sweep.
+PER_MESSAGE_ERRORS = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPDataError,
+    smtplib.SMTPNotSupportedError,  # e.g. a non-ASCII address the server cannot take
+    ValueError,  # the message cannot be built (an address Django cannot encode, ...)
+)
 SUBJECT_LENGTH = 998  # RFC 5322's longest line
 
 
@@ -189,9 +197,7 @@ def _message(row):
 def _record_failure(row, exc, now):
     """Record a failed attempt; returns "failed", or "unreachable" when no other row could be
     sent now either (the server, not this recipient or message, is the problem)."""
-    per_message = isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError) or (
-        not isinstance(exc, OSError)  # the message could not even be built
-    )
+    per_message = isinstance(exc, PER_MESSAGE_ERRORS)
     code = _smtp_code(exc)
     refused_for_good = per_message and (code is None or code >= 500)
     limit = PERMANENT_ATTEMPTS if refused_for_good else MAX_ATTEMPTS

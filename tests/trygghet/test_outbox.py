@@ -120,6 +120,21 @@ def test_the_same_mail_is_never_queued_twice_for_a_recipient(coordinator):
     assert len(mail.outbox) == 1
 
 
+def test_a_mail_that_cannot_be_built_does_not_stop_the_others(coordinator):
+    ids = outbox.queue(
+        "test:1",
+        [
+            outbox.Mail("broken@example.org\nBcc: everyone@example.org", "Ämne", "Text"),
+            outbox.Mail(coordinator.email, "Ämne", "Text"),
+        ],
+    )
+    assert outbox.deliver(ids) == 1
+    assert [m.to for m in mail.outbox] == [[coordinator.email]]
+    broken = OutgoingEmail.objects.get(pk=ids[0])
+    assert (broken.status, broken.attempts) == (OutgoingEmail.Status.PENDING, 1)
+    assert broken.last_error.startswith("BadHeaderError")
+
+
 # --- A real SMTP server ------------------------------------------------------------------------
 
 
