@@ -11,12 +11,16 @@ from .models import Area, Incident, IncidentAccessLog
 DUPLICATE_WINDOW = datetime.timedelta(hours=2)
 
 
-def possible_duplicates(incident, queryset=None):
+def possible_duplicates(incident, membership):
     """Incidents of the same category and area within two hours of this one (not itself, not
-    withdrawn). Without a start time, the same date and part of day count as "within"."""
-    qs = queryset if queryset is not None else Incident.objects.all()
+    withdrawn). Without a start time, the same date and part of day count as "within".
+
+    Only among the incidents ``membership`` may read: the warning lists date, place and text,
+    so a partner logging what matches a restricted incident must learn nothing of it (issue 9;
+    sweeping category × area × day would otherwise disclose every restricted incident)."""
     qs = (
-        qs.filter(
+        Incident.objects.restrict(membership)
+        .filter(
             municipality_id=incident.municipality_id,
             category_id=incident.category_id,
             area_id=incident.area_id,
