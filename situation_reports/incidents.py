@@ -103,14 +103,28 @@ def log_bulk_access(queryset, user):
     )
 
 
-def history_entries(incident):
-    """The incident's history, newest first: who, when, what changed (field, old, new)."""
+def history_entries(incident, membership):
+    """The incident's history as ``membership`` may see it, newest first: who, when, what
+    changed (field, old, new).
+
+    Whoever may not read restricted data sees only the records saved while the incident was
+    open (issue 9): an incident logged as restricted and opened after redaction keeps its
+    original text and place in the restricted records. The first open record after restricted
+    ones is shown as "opened", without a comparison (its old side is restricted) and without
+    its reason (which explains that comparison).
+    """
     records = list(incident.history.select_related("history_user").order_by("history_date"))
+    sees_all = membership.can_read_restricted
     entries = []
     previous = None
+    after_restricted = False
     for record in records:
+        if not sees_all and record.confidentiality == Incident.Confidentiality.RESTRICTED:
+            after_restricted = True
+            continue
+        opened, after_restricted = after_restricted, False
         changes = []
-        if previous is not None:
+        if previous is not None and not opened:
             delta = record.diff_against(previous)
             for change in delta.changes:
                 field = Incident._meta.get_field(change.field)
@@ -126,8 +140,9 @@ def history_entries(incident):
                 "date": record.history_date,
                 "user": record.history_user,
                 "type": record.history_type,
-                "reason": record.history_change_reason,
+                "reason": "" if opened else record.history_change_reason,
                 "changes": changes,
+                "opened": opened,
             }
         )
         previous = record

@@ -283,7 +283,7 @@ def incident_detail(request, pk):
         "situation_reports/incident_detail.html",
         {
             "incident": incident,
-            "history": incidents.history_entries(incident),
+            "history": incidents.history_entries(incident, request.membership),
             "can_edit": _can_edit(membership, incident),
             "can_withdraw": membership.is_manager and not incident.is_withdrawn,
             "withdraw_form": WithdrawForm(),
@@ -397,7 +397,7 @@ def incident_withdraw(request, pk):
         "situation_reports/incident_detail.html",
         {
             "incident": incident,
-            "history": incidents.history_entries(incident),
+            "history": incidents.history_entries(incident, request.membership),
             "can_edit": _can_edit(request.membership, incident),
             "can_withdraw": True,
             "withdraw_form": form,
