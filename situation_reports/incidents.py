@@ -50,12 +50,10 @@ def last_area_used(membership):
     """The area of the last incident this user logged in the municipality (a form default)."""
     if membership.pk is None:
         return None
+    # Among what the member may read: not the place of a restricted incident they logged.
     area_id = (
-        Incident.objects.filter(
-            municipality=membership.municipality,
-            created_by=membership.user,
-            area__isnull=False,
-        )
+        Incident.objects.restrict(membership)
+        .filter(created_by=membership.user, area__isnull=False)
         .order_by("-created_at")
         .values_list("area_id", flat=True)
         .first()

@@ -1,7 +1,8 @@
 """What happened (``Incident``) and what is coming (``UpcomingEvent``) in a municipality.
 
 The situation report (lägesbild) models build on these. Confidentiality is enforced in one
-place, ``IncidentQuerySet.restrict``: every list, map, export, detail and count starts there.
+place, ``IncidentQuerySet.restrict``: every list, map, export, detail and count starts there
+(counts through ``IncidentQuerySet.counted``, the count rule of ``trygghet.tenancy``).
 """
 
 import datetime
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from trygghet.tenancy import MunicipalModel, MunicipalQuerySet
+from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, sees_restricted
 
 # Sweden's bounding box (mainland and islands, with a small margin). Positions outside it are
 # refused: they are typing errors (swapped latitude/longitude) or not in a Swedish municipality.
@@ -153,9 +154,18 @@ class IncidentQuerySet(MunicipalQuerySet):
         """Rows of the membership's municipality; restricted incidents only for public
         authorities (GDPR art. 10: never private companies)."""
         qs = super().restrict(membership, action)
-        if not membership.can_read_restricted:
-            qs = qs.filter(confidentiality=Incident.Confidentiality.OPEN)
+        if not sees_restricted(membership):
+            qs = qs.open()
         return qs
+
+    def counted(self, membership):
+        """The incidents every live figure shown to ``membership`` is computed from (the
+        count rule, ``trygghet.tenancy.sees_restricted``): what they may read, not withdrawn.
+        A partner sees exactly as many as they can list."""
+        return self.restrict(membership).active()
+
+    def open(self):
+        return self.filter(confidentiality=Incident.Confidentiality.OPEN)
 
     def active(self):
         """Not withdrawn: what counts in lists, maps and statistics by default."""

@@ -1,7 +1,9 @@
 """Pages of incidents and upcoming events.
 
 Every query starts from ``Incident.objects.restrict(request.membership)``: a private company's
-partner never meets a restricted incident, in a list, the map, an export, a detail or a count.
+partner never meets a restricted incident, in a list, the map, an export, a detail, a history,
+a duplicate warning or a count (every figure follows the count rule of
+``trygghet.tenancy.sees_restricted``: what they can list, no more).
 """
 
 from urllib.parse import urlencode

@@ -28,6 +28,8 @@ from .tenancy import (  # noqa: F401  (re-exported: views import everything from
     PARTNER,
     MunicipalModel,
     MunicipalQuerySet,
+    pick_for,
+    sees_restricted,
 )
 
 

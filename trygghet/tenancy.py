@@ -15,6 +15,23 @@ MANAGERS = (ADMIN, COORDINATOR)
 EVERYONE = (ADMIN, COORDINATOR, MEMBER, PARTNER)
 
 
+def sees_restricted(viewer):
+    """THE COUNT RULE's one question (issue 9; README "Who sees what: restricted incidents"):
+    may what is shown to ``viewer`` come from restricted incidents? Only for public
+    authorities. ``viewer`` is a membership, or None for a share-link guest (never).
+
+    Every figure shown to someone else is computed only from the incidents they may read
+    (``Incident.objects.counted(membership)``), so it is exactly what they can list, and no
+    small-cell suppression is needed: nothing restricted is in it to protect."""
+    return viewer is not None and viewer.can_read_restricted
+
+
+def pick_for(viewer, *, with_restricted, open_only):
+    """Of a stored artefact's two figures (a compiled lägesbild, an agenda item), the one
+    ``viewer`` sees under the count rule."""
+    return with_restricted if sees_restricted(viewer) else open_only
+
+
 class MunicipalQuerySet(models.QuerySet):
     """Queryset of rows that belong to one municipality through a ``municipality`` field."""
 
