@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, sees_restricted
+from trygghet.tenancy import (
+    MunicipalModel,
+    MunicipalQuerySet,
+    scoped_manager,
+    sees_restricted,
+    shared_or_scoped_manager,
+)
 
 # Sweden's bounding box (mainland and islands, with a small margin). Positions outside it are
 # refused: they are typing errors (swapped latitude/longitude) or not in a Swedish municipality.
@@ -122,7 +128,7 @@ class IncidentCategory(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects = IncidentCategoryQuerySet.as_manager()
+    objects = shared_or_scoped_manager(IncidentCategoryQuerySet)
 
     class Meta:
         verbose_name = _("incident category")
@@ -294,7 +300,7 @@ class Incident(MunicipalModel):
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
-    objects = IncidentQuerySet.as_manager()
+    objects = scoped_manager(IncidentQuerySet)
 
     class Meta:
         verbose_name = _("incident")
@@ -375,6 +381,8 @@ class IncidentAccessLog(models.Model):
         verbose_name=_("user"),
     )
     accessed_at = models.DateTimeField(_("read at"), default=timezone.now, db_index=True)
+
+    objects = scoped_manager(path="incident__municipality")
 
     class Meta:
         verbose_name = _("incident access log entry")
@@ -466,6 +474,8 @@ class PoliceImportSetting(models.Model):
     )
     last_fetched_at = models.DateTimeField(_("last fetched"), null=True, blank=True)
     last_summary = models.JSONField(_("last summary"), default=dict, blank=True)
+
+    objects = scoped_manager(path="municipality")
 
     class Meta:
         verbose_name = _("police open-data import")
