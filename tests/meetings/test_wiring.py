@@ -255,3 +255,23 @@ def test_the_start_page_runs_a_bounded_number_of_queries(
     client.force_login(coordinator)
     with django_assert_max_num_queries(25):
         client.get("/burlov/")
+
+
+def test_items_filled_before_the_count_rule_keep_their_counts_for_authorities(counted_meeting):
+    """Migration 0002: an old automatic item's text may count restricted incidents, so it
+    becomes the public-authority text and everyone else reads none until it is refilled."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "meetings.migrations.0002_agendaitem_restricted_description"
+    )
+    item = auto_item(counted_meeting, "incidents")
+    AgendaItem.objects.filter(pk=item.pk).update(
+        description="3 händelser", restricted_description=""
+    )
+    migration.keep_old_counts_for_authorities(apps, None)
+    item.refresh_from_db()
+    assert (item.description, item.restricted_description) == ("", "3 händelser")
+    assert item.description_for(None) == ""
