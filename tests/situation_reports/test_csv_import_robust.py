@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError
 from django.urls import reverse
+from django.utils import translation
 
 from situation_reports import csv_import
 from situation_reports.models import Incident
@@ -140,7 +141,8 @@ def test_a_cell_the_csv_reader_itself_refuses_is_a_message_naming_the_row(coordi
 
     membership = MunicipalityMembership.objects.get(user=coordinator)
     text = HEADER + GOOD + "2026-05-04;;Klotter;;;" + "x" * (csv.field_size_limit() + 1) + ";;\n"
-    result = csv_import.preview(text, membership)
+    with translation.override("en"):
+        result = csv_import.preview(text, membership)
     assert "Row 3" in result.fatal
 
 
