@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from trygghet.tenancy import MunicipalModel, MunicipalQuerySet
+from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, pick_for, scoped_manager
 
 
 def hash_token(token):
@@ -133,7 +133,7 @@ class MeetingSeries(MunicipalModel):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = MeetingSeriesQuerySet.as_manager()
+    objects = scoped_manager(MeetingSeriesQuerySet)
 
     class Meta:
         verbose_name = _("meeting series")
@@ -257,7 +257,7 @@ class Meeting(MunicipalModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = MeetingQuerySet.as_manager()
+    objects = scoped_manager(MeetingQuerySet)
 
     class Meta:
         verbose_name = _("meeting")
@@ -335,6 +335,13 @@ class AgendaItem(LockedWithMeetingMixin, models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # The count rule (issue 9): an automatic item whose figures include restricted incidents
+    # keeps two texts. ``description`` is built from open incidents only (what every member
+    # and a share-link page shows); this one, with restricted incidents, is for public
+    # authorities (``description_for``). Empty when the two are the same.
+    restricted_description = models.TextField(
+        _("description for public authorities"), blank=True, editable=False
+    )
     presenter = models.CharField(_("presenter"), max_length=200, blank=True)
     minutes_allotted = models.PositiveIntegerField(
         _("time (minutes)"), null=True, blank=True, validators=[MaxValueValidator(600)]
@@ -354,6 +361,8 @@ class AgendaItem(LockedWithMeetingMixin, models.Model):
     notes = models.TextField(_("notes"), blank=True)
     decisions = models.TextField(_("decisions"), blank=True)
 
+    objects = scoped_manager(path="meeting__municipality")
+
     class Meta:
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
@@ -372,6 +381,14 @@ class AgendaItem(LockedWithMeetingMixin, models.Model):
     @property
     def is_automatic(self):
         return bool(self.source_key)
+
+    def description_for(self, viewer):
+        """The description ``viewer`` (a membership; None on a share-link page) may read."""
+        return pick_for(
+            viewer,
+            with_restricted=self.restricted_description or self.description,
+            open_only=self.description,
+        )
 
 
 class Attendance(LockedWithMeetingMixin, models.Model):
@@ -408,6 +425,8 @@ class Attendance(LockedWithMeetingMixin, models.Model):
         "ShareLink", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
     )
     responded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = scoped_manager(path="meeting__municipality")
 
     class Meta:
         verbose_name = _("attendance")
@@ -497,7 +516,7 @@ class ActionItem(MunicipalModel):
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ActionItemQuerySet.as_manager()
+    objects = scoped_manager(ActionItemQuerySet)
 
     class Meta:
         verbose_name = _("action item")
@@ -532,6 +551,8 @@ class MinutesVersion(models.Model):
     )
     reason = models.CharField(_("reason for the new version"), max_length=300, blank=True)
 
+    objects = scoped_manager(path="meeting__municipality")
+
     class Meta:
         verbose_name = _("approved minutes")
         verbose_name_plural = _("approved minutes")
@@ -553,7 +574,8 @@ class MinutesVersion(models.Model):
 
 
 class MeetingNotice(models.Model):
-    """One row per meeting and kind of e-mail: makes sending idempotent."""
+    """One row per meeting and kind of e-mail: makes queuing it idempotent. The mails are
+    ``trygghet.models.OutgoingEmail`` rows (key ``<kind>:<meeting id>``), written with it."""
 
     class Kind(models.TextChoices):
         AGENDA = "agenda", _("agenda published")
@@ -563,6 +585,8 @@ class MeetingNotice(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     sent_at = models.DateTimeField(default=timezone.now)
     recipients = models.PositiveIntegerField(default=0)
+
+    objects = scoped_manager(path="meeting__municipality")
 
     class Meta:
         constraints = [
@@ -605,7 +629,7 @@ class ShareLink(MunicipalModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ShareLinkQuerySet.as_manager()
+    objects = scoped_manager(ShareLinkQuerySet)
 
     class Meta:
         verbose_name = _("share link")
@@ -647,6 +671,8 @@ class ShareLinkOpening(models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
     outcome = models.CharField(max_length=12)  # shown / expired / revoked / rsvp
     user_agent = models.CharField(max_length=300, blank=True)
+
+    objects = scoped_manager(path="link__municipality")
 
     class Meta:
         ordering = ["-opened_at"]
@@ -751,7 +777,7 @@ class Observation(MunicipalModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ObservationQuerySet.as_manager()
+    objects = scoped_manager(ObservationQuerySet)
 
     class Meta:
         verbose_name = _("observation")
