@@ -559,6 +559,8 @@ class Crawler:
                 hops += 1
                 # The visitor's own input may come back on the page the form leads to.
                 result = self._fetch("get", url, submitted=True, values=values, echo=result[0].sent)
+            if form.method == "get" and result is not None:
+                self._follow_results(result, data)
             transaction.set_rollback(True)
         self.submissions.append((form, data, status))
         # The session row was rolled back with the rest: put the cookies back as they were
@@ -566,6 +568,21 @@ class Crawler:
         self.client.cookies.clear()
         for key, value in saved.items():
             self.client.cookies[key] = value
+
+    def _follow_results(self, result, data):
+        """From the answer to a GET form (a search, a filter): every link that carries the same
+        search, one per address: the exports, the map's data, the next page of these results."""
+        exchange, texts = result
+        wanted = {(k, str(v)) for k, v in _pairs(data) if v not in ("", None)}
+        wanted -= {(k, v) for k, v in wanted if k in ("page", "sort")}
+        paths = set()
+        for link in self._links(exchange, texts):
+            parts = urlsplit(link)
+            if parts.path in paths or not wanted <= set(parse_qsl(parts.query)):
+                continue
+            paths.add(parts.path)
+            self._fetch("get", link, submitted=True, values=exchange.submitted_values)
+            self.counts["links"] += 1
 
     def _csrf_header(self):
         cookie = self.client.cookies.get(settings.CSRF_COOKIE_NAME)
