@@ -1,5 +1,6 @@
 """The canary test: a restricted incident never reaches a private company or another
-municipality, whatever the page, link, file, form or e-mail (issue 9, part C).
+municipality, whatever the page, link, file, form or e-mail (issue 9, part C). A new page is
+covered without any change here: the test reads the URLconf, the links and the forms.
 
 What it does, in order:
 
@@ -7,56 +8,75 @@ What it does, in order:
    police's open data, meetings, minutes and situation reports) and adds three people of Burlöv
    whose organisation is a private company: an admin and a member from Trygghetsbolaget Syd AB
    (security company) and a coordinator from Burlövs Bostäder AB (housing company), each with a
-   seat in every body of Burlöv.
-2. Plants the canary (``canary_world.plant``): a Burlöv category and area of its own, and a
-   restricted incident of high severity logged by the police through the incident form (within
-   the period of the situation group's next meeting), then corrected once by the coordinator
-   through the edit form (description, place and a reason for the change), so its history holds
-   both versions. Every text field carries a unique string (``CANARY7f3a…``); its position is
-   unique too. Then everything that aggregates incidents is brought up to date: the next
-   meeting's situation report is compiled again and put on the agenda, a lägesbild of the default
-   period is compiled, every agenda of the coming 60 days is filled and the next meeting's agenda
-   is published (e-mails go out). Share links are made for that meeting and its series.
-3. Checks the test can see the canary at all: a public authority (the coordinator of Burlöv)
-   finds its strings on its page, in both exports (CSV, XLSX), on the map, in the lägesbild and
-   its PDF, and on the agenda. The same readers of HTML, PDF (pdftotext), XLSX (openpyxl),
-   CSV and ICS are used for the search below.
+   seat in every body of Burlöv (``canary_world.plant``).
+2. Plants two canaries, through the incident forms as people do:
+   - the canary: a restricted incident of high severity in a Burlöv category and a Burlöv area
+     of its own, logged by the police within the period of the situation group's next meeting,
+     then corrected once by the coordinator (description, place, a reason for the change), so
+     its history holds both versions; its position is unique too;
+   - the opened canary: logged as restricted by the police, then redacted and opened by the
+     coordinator; every Burlöv person may read it now, but not what it said while restricted.
+   Every text carries a unique string (``CANARY7f3a…``, ``canary_world.incident_tokens``).
+   Then everything that aggregates incidents is brought up to date: the next meeting's
+   situation report is compiled again and put on its agenda, a lägesbild of the default period
+   is compiled (both must list the canary among the notable incidents), every agenda of the
+   coming 60 days is filled and the next meeting's agenda is published (its e-mails go out).
+   Share links are made for that meeting and for its series.
+3. Checks that the canary can be seen at all (``a_public_authority_finds_the_canary``): the
+   coordinator of Burlöv (a public authority) finds its strings on its page and in its history,
+   in both exports (CSV, XLSX), on the map, in both lägesbilder and their PDFs, and on the
+   agenda, with the same readers of HTML, PDF (pdftotext and pdfinfo), XLSX (openpyxl), CSV and
+   ICS that search for it below.
 4. Visits as each of: the partner of Burlövs Bostäder, the three private people of Burlöv, the
    admin, coordinator, member and partner of Eslöv, and an anonymous guest holding the share
-   links. For each (``canary_crawler.Crawler``, the Django test client with CSRF checks on):
+   links (``canary_world.roles``). Each visit (``canary_crawler.Crawler``: the Django test
+   client with CSRF checks on, a fresh one per person):
 
    - opens every URL pattern of the URLconf (``get_resolver()`` walked recursively, the Django
      admin included), each parameter filled from the database (``canary_world.addresses``):
-     the canary's own objects first (the incident, its reports, the meeting and its agenda
-     items, the share links, the area), then the first and the last row of the person's own
-     municipality; in the other municipality only the canary's objects (a 404 at the door);
-   - follows every link found (``href``, ``src``, ``hx-get``, ``data-*``, ``Location``, GET
-     form actions, addresses in scripts, JSON and calendar files) within the site,
-     breadth-first, at most ``links_per_view`` new addresses per view and
-     ``links_per_shape`` per view and set of query parameters;
+     the canary's own objects first (both incidents, the reports, the meeting and its
+     automatic agenda items, the share links, the category and the area), then the newest row
+     of the person's own municipality; in the other municipality, the canary's objects only;
+     share links and private calendar addresses (made for the person) fill the token patterns;
+   - follows every link found (``href``, ``src``, ``hx-get``, ``data-*``, redirects, GET form
+     actions, addresses in scripts, JSON and calendar files) within the site, breadth-first,
+     at most ``Limits.links_per_view`` new addresses per view (one per view answering a file)
+     and ``links_per_shape`` per view and set of query parameters; people outside Burlöv do
+     not follow links to their own municipality's files;
    - reads every file reached (PDF, XLSX, CSV, ICS, JSON);
-   - then submits every form met (at most ``forms_per_view`` per view of the action), as a
-     browser would: the fields' own values, the CSRF token of the form (htmx forms: the
-     ``X-CSRFToken`` header of the page), the canary's category, area, date, time, place and
-     high severity wherever a field takes them, the common prefix of its strings in free-text
-     searches, a CSV row copied from the canary in file uploads, and a neutral text in other
-     required fields; redirects are followed. Each submission runs in a savepoint that is
-     rolled back (and the cookies are put back), so each starts from the same world.
-     ``transaction.on_commit`` callbacks run (Celery eager), so e-mails are sent.
+   - submits every form met (``Limits.forms_per_view`` per view of its action, every named
+     submit button), as a browser does: the fields' own values and the form's CSRF token
+     (htmx forms: the ``X-CSRFToken`` of the page); the canary's category, area, date, time,
+     place and high severity wherever a field takes them, so logging an incident like it meets
+     the duplicate check; the common prefix of its strings in free-text searches; a CSV row
+     copied from the canary in file uploads; a neutral text in other required fields.
+     Redirects are followed, and so is every link of a search's result that carries the same
+     search (its exports, the map's data, the next page);
+   - posts, with a valid CSRF token and nothing else, to every address that refused a GET
+     (405), as an attacker would (withdrawing the canary by its id, say).
 
-   Every response is searched, headers and body, with the rules of ``canary_world.Checker``:
-   the incident's strings never appear; its category appears to people of Burlöv only as a
-   choice, on the category and area pages, or in the answer to their own submission of it; its
-   area (one of Burlöv's, like any other) never appears outside Burlöv. A string the visitor
-   sent in the very request is not looked for in its answer (the echo rule).
-5. Searches every e-mail sent during the test (``mail.outbox``) the same way, unless all its
-   recipients are public authorities of Burlöv.
-6. Prints, per person, how many addresses of the URLconf, links, files (by kind) and forms it
-   tried, and fails with every leak found (person, string, address, context), with every
-   request that crashed, and unless the visit reached what it must: every URL pattern opened,
-   the canary's address answered 404 (the guest: a redirect to the login page), the duplicate
-   check and the free-text search tried with the canary's values, files of each kind read,
-   and at least a minimum of forms submitted.
+   Each submission runs in a savepoint that is rolled back, and the cookies are put back
+   (a submitted logout or language form does not end the visit), so every form starts from the
+   same world and so does the next person. ``transaction.on_commit`` callbacks run, with Celery
+   eager, so the e-mails a submission causes are sent.
+
+   Every response, headers and body, is searched with the rules of ``canary_world.Checker``:
+   the incidents' strings (and the canary's address, ``/burlov/incidents/<id>/``) never
+   appear; its category's name appears to people of Burlöv only as a choice (``<option>``), on
+   the category and area pages, or in the answer to their own submission of it; its area, one
+   of Burlöv's like any other, never appears outside Burlöv. A string the visitor sent in the
+   very request (or the form that led to it) is not looked for in the answer (the echo rule):
+   searches use the common prefix only, so they never carry a whole canary string.
+5. Searches every e-mail sent during the test (``mail.outbox``: the setup's and the
+   submissions') the same way, unless all its recipients are public authorities of Burlöv.
+6. Prints, per person, how many addresses of the URLconf, links, files (by kind), forms (POST,
+   GET) and blind posts it tried, with the time taken, and fails with every leak found (person,
+   string, address, context), every request that crashed, and unless each visit reached what it
+   must: every URL pattern opened; the canary's address answered 404 (the guest: a redirect to
+   the login page) and the opened canary's 200 in Burlöv and 404 elsewhere; for people of
+   Burlöv, a file of each kind read, the free-text search and (for those who log incidents)
+   the duplicate check tried with the canary's values; the guest's share links opened and
+   answered; at least ``Role.min_forms`` forms submitted; the request limit not reached.
 """
 
 import time
