@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from trygghet.spreadsheets import clean_text
+
 from .models import (
     SWEDEN_LATITUDE,
     SWEDEN_LONGITUDE,
@@ -154,8 +156,10 @@ def preview(text, membership):
         if len(result.rows) >= MAX_ROWS:
             result.fatal = _("The file has more than %(max)s rows: split it.") % {"max": MAX_ROWS}
             return result
+        # Control characters go first, then the trimming: "\x01 =x" is kept as "=x", which
+        # every export then neutralises (trygghet.spreadsheets).
         values = {
-            name: (raw[index].strip() if index < len(raw) else "")
+            name: (clean_text(raw[index]).strip() if index < len(raw) else "")
             for name, index in columns.items()
         }
         row = Row(number=number, values=values)
