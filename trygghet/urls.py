@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import login, views
 
 # Top-level words here are reserved: a municipality slug may not take them
 # (councils.models.RESERVED_SLUGS).
@@ -13,7 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        login.LoginView.as_view(),
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
