@@ -5,6 +5,7 @@ start-up with ``ImproperlyConfigured`` naming the variable, instead of guessing.
 """
 
 import ipaddress
+import re
 import sys
 from pathlib import Path
 
@@ -37,6 +38,14 @@ def env_int(name, default):
         return env.int(name, default=default)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a whole number: {exc}") from None
+
+
+def env_rate(name, default):
+    """A rate as django-ratelimit writes it: a count per second, minute, hour or day (``10/h``)."""
+    value = env.str(name, default=default).strip()
+    if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate such as 10/h or 100/d.")
+    return value
 
 
 def env_networks(name):
@@ -199,6 +208,9 @@ LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 50)
 LOGIN_USERNAMES_PER_ADDRESS = env_int("LOGIN_USERNAMES_PER_ADDRESS", 20)
 # django-ratelimit (counters in the cache: Redis when configured) sees the same client address.
 RATELIMIT_IP_META_KEY = "trygghet.client_ip.client_ip"
+# Answers through one share link, and from one client address, before a pause (meetings).
+SHARE_LINK_REPLIES_PER_LINK = env_rate("SHARE_LINK_REPLIES_PER_LINK", "30/h")
+SHARE_LINK_REPLIES_PER_ADDRESS = env_rate("SHARE_LINK_REPLIES_PER_ADDRESS", "10/h")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "sv"
