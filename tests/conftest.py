@@ -8,6 +8,7 @@ import os
 import uuid
 
 import pytest
+from django_scopes import scopes_disabled
 
 from councils.models import Municipality, MunicipalityMembership, Organisation, User
 from trygghet import access
@@ -15,6 +16,15 @@ from trygghet import access
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_code_reads_every_municipality():
+    """Test code arranges and inspects rows of several municipalities: it runs unscoped (the
+    explicit bypass of ``trygghet.tenancy``). What it exercises is scoped as in production:
+    every request starts a fresh scope (``ScopeMiddleware``), every task too (``ScopedTask``)."""
+    with scopes_disabled():
+        yield
 
 
 @pytest.fixture(autouse=True)
