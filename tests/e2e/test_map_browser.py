@@ -49,7 +49,11 @@ def test_markup_in_names_is_shown_literally_on_the_map(page, base_url, login_as)
 
     login_as(page, coordinator.username, PASSWORD)
     page.goto(f"{base_url}/burlov/incidents/map/")
-    expect(page.locator("#incident-map[data-loaded='true']")).to_be_attached()
+    # Both layers (incidents, safety-walk observations) have been drawn: the status line, above
+    # the map, no longer grows and moves it.
+    status = page.locator("#map-status")
+    expect(status).to_contain_text("1 av 1 händelser på kartan")
+    expect(status).to_contain_text("Otrygga platser från trygghetsvandringar: 0.")
 
     # No tiles are configured, so the areas' names are permanent tooltips.
     tooltips = page.locator(".leaflet-tooltip")
