@@ -25,7 +25,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
 from django.dispatch import receiver
 from django.shortcuts import render
@@ -35,7 +34,9 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
+from . import outbox
 from .client_ip import client_ip
+from .models import OutgoingEmail
 
 WINDOW_SECONDS = 3600
 FAILURES_GROUP = "login-failures-per-address"
@@ -158,52 +159,43 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
 
-def _notify_locked_out(request, username):
-    from .tasks import send_lockout_notice
+def notify_locked_out_person(request, username):
+    """Queue the e-mail to the person whose account was just locked (trygghet/outbox.py).
 
+    Every refused attempt during the lock signals again; the outbox queues a (cause,
+    recipient) pair once, ever, and the cause names this lock, so the person gets one mail.
+    """
+    User = get_user_model()
     user = (
-        get_user_model()
-        .objects.filter(**{get_user_model().USERNAME_FIELD: username}, is_active=True)
+        User.objects.filter(**{User.USERNAME_FIELD: username}, is_active=True)
         .exclude(email="")
         .first()
     )
     if user is None:
-        return
-    until = locked_until(username).isoformat()
-    # Every refused attempt during the lock signals again: queue one notice per lock.
-    if not cache.add(f"lockout-notice-queued:{user.pk}:{until}", 1, timeout=86400):
-        return
-    address = client_ip(request)
-    transaction.on_commit(lambda: send_lockout_notice.delay(user.pk, until, address))
+        return []
+    until = locked_until(username)
+    key = f"lockout:{user.pk}:{until.isoformat()}"
+    if OutgoingEmail.objects.filter(key=key).exists():
+        return []  # told already: do not enqueue a task per refused attempt
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "registration/email/locked_out.txt",
+            {
+                "user": user,
+                "until": formats.date_format(timezone.localtime(until), "DATETIME_FORMAT"),
+                "address": client_ip(request),
+                "failure_limit": settings.AXES_FAILURE_LIMIT,
+                "reset_url": settings.SITE_URL + reverse("password_reset"),
+            },
+        )
+        mail = outbox.Mail(user.email, _("Your Trygghet account is locked for a while"), body)
+    with transaction.atomic():
+        ids = outbox.queue(key, [mail])
+        outbox.send_after_commit(ids)
+    return ids
 
 
 @receiver(user_locked_out, dispatch_uid="trygghet.login.notify_locked_out")
 def notify_locked_out(sender, request=None, username=None, **kwargs):
     if request is not None and username:
-        _notify_locked_out(request, username)
-
-
-def mail_lockout_notice(user_id, locked_until_iso, address):
-    """The e-mail to a person whose account was just locked; sent once per lock."""
-    if not cache.add(f"lockout-notice-sent:{user_id}:{locked_until_iso}", 1, timeout=86400):
-        return 0
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).exclude(email="").first()
-    if user is None:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        until = formats.date_format(
-            timezone.localtime(datetime.datetime.fromisoformat(locked_until_iso)),
-            "DATETIME_FORMAT",
-        )
-        body = render_to_string(
-            "registration/email/locked_out.txt",
-            {
-                "user": user,
-                "until": until,
-                "address": address,
-                "failure_limit": settings.AXES_FAILURE_LIMIT,
-                "reset_url": settings.SITE_URL + reverse("password_reset"),
-            },
-        )
-        send_mail(_("Your Trygghet account is locked for a while"), body, None, [user.email])
-    return 1
+        notify_locked_out_person(request, username)

@@ -2,6 +2,8 @@ from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from . import outbox
+
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_jitter=True, max_retries=5)
 def clear_expired_sessions():
@@ -10,9 +12,18 @@ def clear_expired_sessions():
     return deleted
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_jitter=True, max_retries=5)
-def send_lockout_notice(user_id, locked_until, address):
-    """Tell a person that their account is locked (once per lock, however often it is asked)."""
-    from .login import mail_lockout_notice
+# No Celery retries for mail: a failed row keeps its own back-off (next_attempt_at) and the
+# sweep sends it when that has passed, so the retry survives a broker or worker restart.
 
-    return mail_lockout_notice(user_id, locked_until, address)
+
+@shared_task
+def send_emails(ids):
+    """Send these outbox rows, those still pending and due. Safe to run twice, or at once."""
+    return outbox.deliver(ids)
+
+
+@shared_task
+def send_unsent_emails():
+    """Beat, every minute: send every pending row that is due (queued while the broker was
+    down, or waiting after a failed attempt)."""
+    return outbox.send_due()

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from . import login, views
+from .forms import PasswordResetForm
 
 # Top-level words here are reserved: a municipality slug may not take them
 # (councils.models.RESERVED_SLUGS).
@@ -14,6 +16,12 @@ urlpatterns = [
         "accounts/login/",
         login.LoginView.as_view(),
         name="login",
+    ),
+    # The reset mail goes through the outbox (trygghet/outbox.py) like every other mail.
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

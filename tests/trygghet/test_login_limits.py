@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import PASSWORD
-from trygghet.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 
@@ -33,14 +32,6 @@ def post_login(client, username, password, address=ATTACKER, forwarded=None):
 
 def logged_in(client):
     return "_auth_user_id" in client.session
-
-
-@pytest.fixture
-def eager_celery():
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 def lock_ends(username, settings):
