@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .tenancy import MunicipalModel, MunicipalQuerySet
+from .tenancy import MunicipalModel, MunicipalQuerySet, scoped_manager
 
 
 class AuditEventImmutable(ValidationError):
@@ -95,7 +95,7 @@ class AuditEvent(MunicipalModel):
     new = models.JSONField(_("after"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
 
-    objects = AuditEventQuerySet.as_manager()
+    objects = scoped_manager(AuditEventQuerySet)
 
     class Meta:
         verbose_name = _("audit event")
