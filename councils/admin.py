@@ -26,17 +26,20 @@ from .models import (
 
 def save_audited_formset(formset, record_saved, record_removed):
     """Save an inline formset, recording each new, changed and deleted row:
-    ``record_saved(stored, row)`` gets the row as it was stored before (None when new)."""
+    ``record_saved(stored, row)`` gets the row as it was stored before (None when new),
+    ``record_removed(stored)`` the deleted row as it was."""
     stored = formset.model.objects.in_bulk(
         [form.instance.pk for form in formset.initial_forms if form.instance.pk]
     )
+    # Read before saving: a deleted instance has lost its id afterwards.
+    deleted = [stored[f.instance.pk] for f in formset.deleted_forms if f.instance.pk in stored]
     formset.save()
     for row in formset.new_objects:
         record_saved(None, row)
     for row, _fields in formset.changed_objects:
         record_saved(stored[row.pk], row)
-    for row in formset.deleted_objects:
-        record_removed(stored.get(row.pk, row))
+    for row in deleted:
+        record_removed(row)
 
 
 class MunicipalityMembershipInline(admin.TabularInline):

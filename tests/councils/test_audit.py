@@ -315,3 +315,17 @@ def test_an_operator_ending_a_seat_in_the_admin_is_recorded(client, operator, wo
     event = only_event()
     assert (event.action, event.actor) == (Action.SEAT_ENDED, operator)
     assert event.new == {"end_date": days(0).isoformat()}
+
+
+def test_an_operator_removing_a_seat_in_the_admin_is_recorded(client, operator, working_group):
+    seat = Membership.objects.get(body=working_group)
+    client.force_login(operator)
+    page = reverse("admin:councils_body_change", args=[working_group.pk])
+    data = admin_form_data(client.get(page))
+    data["memberships-0-DELETE"] = "on"
+    response = client.post(page, data)
+    assert response.status_code == 302, response.context["errors"]
+    event = only_event()
+    assert (event.action, event.actor, event.person) == (Action.SEAT_REMOVED, operator, seat.user)
+    assert (event.object_type, event.object_id) == ("councils.membership", str(seat.pk))
+    assert event.old["seat_role"] == "chair"
