@@ -75,6 +75,7 @@ def person_create(request):
                 title=data["title"],
                 domain=request.get_host(),
                 use_https=request.is_secure(),
+                acting=request.membership,
                 request=request,
             )
         except ValidationError as error:
@@ -193,6 +194,7 @@ def organisation_create(request):
                 name=data["name"],
                 short_name=data["short_name"],
                 kind=data["kind"],
+                acting=request.membership,
                 request=request,
             )
         except ValidationError as error:

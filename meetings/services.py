@@ -194,6 +194,7 @@ def fill_agenda(meeting):
                 item.shareable = False
             item.title = spec.title[:200]
             item.description = spec.description
+            item.restricted_description = spec.restricted_description
             item.link = spec.link
             if spec.obj is not None:
                 from django.contrib.contenttypes.models import ContentType

@@ -69,7 +69,8 @@ def detail_level(membership):
 
     ``all``: public authorities (restricted incidents too); ``open``: others inside the
     municipality (details of open incidents only); ``aggregates``: private companies' partners
-    see numbers only (GDPR art. 10 and the partnership's terms).
+    see numbers only (GDPR art. 10 and the partnership's terms). Whoever is not ``all`` gets
+    the figures of open incidents only (``report_compile.figures_for``, the count rule).
     """
     if membership.can_read_restricted:
         return "all"
