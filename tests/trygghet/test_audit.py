@@ -60,7 +60,7 @@ def test_the_queryset_refuses_updates_and_deletes(event):
 
 
 def test_the_database_refuses_raw_updates_and_deletes(event):
-    """Even SQL that never passes the model: the trigger of migration trygghet 0001."""
+    """Even SQL that never passes the model: the trigger of migration trygghet 0002."""
     assert connection.vendor == "postgresql"
     refused = pytest.raises(DatabaseError, match="never changed or deleted")
     with refused, transaction.atomic(), connection.cursor() as cursor:
