@@ -17,6 +17,7 @@ RESERVED_SLUGS = {
     "admin",
     "accounts",
     "healthz",
+    "readyz",
     "static",
     "media",
     "i18n",

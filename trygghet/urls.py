@@ -9,6 +9,7 @@ from . import views
 # (councils.models.RESERVED_SLUGS).
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("admin/", admin.site.urls),
     path(
