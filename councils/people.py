@@ -175,18 +175,32 @@ def change_membership(membership, *, acting, role, organisation, title, is_activ
 
 
 @transaction.atomic
-def add_organisation(municipality, *, name, short_name="", kind):
+def add_organisation(municipality, *, name, short_name="", kind, may_add_public_authority):
     """Add an organisation to the municipality. Returns ``(organisation, created)``.
 
     Names are unique: an organisation of that name (any case) that already serves other
     municipalities (a rescue service, a police area) is attached to this one, unchanged.
+    Only someone who ``may_add_public_authority`` (an admin) adds a public authority, new or
+    existing: its people read restricted incidents.
     """
     existing = Organisation.objects.filter(name__iexact=name.strip()).first()
     if existing is not None:
         if existing.municipalities.filter(pk=municipality.pk).exists():
             raise ValidationError({"name": _("This organisation already serves the municipality.")})
+        if existing.is_public_authority and not may_add_public_authority:
+            raise ValidationError(
+                {
+                    "name": _(
+                        "“%(name)s” is a public authority: only an administrator can add it to "
+                        "the municipality."
+                    )
+                    % {"name": existing.name}
+                }
+            )
         existing.municipalities.add(municipality)
         return existing, False
+    if kind in Organisation.PUBLIC_AUTHORITY_KINDS and not may_add_public_authority:
+        raise ValidationError({"kind": _("Only an administrator can add a public authority.")})
     organisation = Organisation.objects.create(
         name=name.strip(), short_name=short_name.strip(), kind=kind
     )
