@@ -161,13 +161,13 @@ class Processes:
                 preexec_fn=_die_with_the_test,
             )
 
-    def run(self, name, *command, timeout=STARTUP_TIMEOUT):
+    def run(self, name, *command, timeout=STARTUP_TIMEOUT, env=None):
         """Run a one-off command (collectstatic, seed_demo) to its end; fail with its output."""
         try:
             result = subprocess.run(
                 command,
                 cwd=self.cwd,
-                env=self.env,
+                env=self.env if env is None else env,
                 stdin=subprocess.DEVNULL,
                 capture_output=True,
                 text=True,
@@ -515,6 +515,23 @@ def test_debug_is_off(production):
     missing = browser.get("/no-such-page/at-all/")
     assert missing.status == 404
     assert "URLconf" not in missing.text and "Traceback" not in missing.text
+
+
+def test_the_deploy_checks_pass_with_the_https_defaults(production):
+    # As the README says: behind a TLS proxy, with the *_SECURE variables at their defaults.
+    processes = production.processes
+    env = {k: v for k, v in processes.env.items() if not k.endswith(("_SECURE", "_REDIRECT"))}
+    output = processes.run(
+        "check-deploy",
+        "python",
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=env,
+    )
+    assert "no issues" in output
 
 
 def test_a_lagesbild_compiled_on_demand_is_compiled_by_the_worker(production):
