@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from trygghet.tenancy import MunicipalModel, MunicipalQuerySet
+from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, scoped_manager
 
 
 def hash_token(token):
@@ -133,7 +133,7 @@ class MeetingSeries(MunicipalModel):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = MeetingSeriesQuerySet.as_manager()
+    objects = scoped_manager(MeetingSeriesQuerySet)
 
     class Meta:
         verbose_name = _("meeting series")
@@ -257,7 +257,7 @@ class Meeting(MunicipalModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = MeetingQuerySet.as_manager()
+    objects = scoped_manager(MeetingQuerySet)
 
     class Meta:
         verbose_name = _("meeting")
@@ -354,6 +354,8 @@ class AgendaItem(LockedWithMeetingMixin, models.Model):
     notes = models.TextField(_("notes"), blank=True)
     decisions = models.TextField(_("decisions"), blank=True)
 
+    objects = scoped_manager(path="meeting__municipality")
+
     class Meta:
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
@@ -408,6 +410,8 @@ class Attendance(LockedWithMeetingMixin, models.Model):
         "ShareLink", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
     )
     responded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = scoped_manager(path="meeting__municipality")
 
     class Meta:
         verbose_name = _("attendance")
@@ -497,7 +501,7 @@ class ActionItem(MunicipalModel):
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ActionItemQuerySet.as_manager()
+    objects = scoped_manager(ActionItemQuerySet)
 
     class Meta:
         verbose_name = _("action item")
@@ -532,6 +536,8 @@ class MinutesVersion(models.Model):
     )
     reason = models.CharField(_("reason for the new version"), max_length=300, blank=True)
 
+    objects = scoped_manager(path="meeting__municipality")
+
     class Meta:
         verbose_name = _("approved minutes")
         verbose_name_plural = _("approved minutes")
@@ -563,6 +569,8 @@ class MeetingNotice(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     sent_at = models.DateTimeField(default=timezone.now)
     recipients = models.PositiveIntegerField(default=0)
+
+    objects = scoped_manager(path="meeting__municipality")
 
     class Meta:
         constraints = [
@@ -605,7 +613,7 @@ class ShareLink(MunicipalModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ShareLinkQuerySet.as_manager()
+    objects = scoped_manager(ShareLinkQuerySet)
 
     class Meta:
         verbose_name = _("share link")
@@ -647,6 +655,8 @@ class ShareLinkOpening(models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
     outcome = models.CharField(max_length=12)  # shown / expired / revoked / rsvp
     user_agent = models.CharField(max_length=300, blank=True)
+
+    objects = scoped_manager(path="link__municipality")
 
     class Meta:
         ordering = ["-opened_at"]
@@ -751,7 +761,7 @@ class Observation(MunicipalModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ObservationQuerySet.as_manager()
+    objects = scoped_manager(ObservationQuerySet)
 
     class Meta:
         verbose_name = _("observation")

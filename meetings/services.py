@@ -288,7 +288,7 @@ def publish_agenda(meeting, notify=True):
     if first and notify:
         from .tasks import send_agenda_email
 
-        transaction.on_commit(lambda: send_agenda_email.delay(meeting.pk))
+        transaction.on_commit(lambda: send_agenda_email.delay(meeting.municipality_id, meeting.pk))
     return meeting
 
 

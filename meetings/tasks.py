@@ -2,6 +2,9 @@
 
 from celery import shared_task
 
+from trygghet.celery import municipal_task
+from trygghet.tenancy import each_municipality
+
 from . import services
 
 RETRY = {
@@ -14,24 +17,28 @@ RETRY = {
 
 @shared_task(**RETRY)
 def generate_meetings(weeks=services.DEFAULT_HORIZON_WEEKS):
-    created = services.generate_meetings(weeks=weeks)
-    services.refresh_upcoming_agendas()
-    return len(created)
+    created = 0
+    for _municipality in each_municipality():
+        created += len(services.generate_meetings(weeks=weeks))
+        services.refresh_upcoming_agendas()
+    return created
 
 
-@shared_task(**RETRY)
-def send_agenda_email(meeting_id):
+@municipal_task(**RETRY)
+def send_agenda_email(municipality_id, meeting_id):
     return services.send_agenda_email(meeting_id)
 
 
-@shared_task(**RETRY)
-def send_reminder(meeting_id):
+@municipal_task(**RETRY)
+def send_reminder(municipality_id, meeting_id):
     return services.send_reminder(meeting_id)
 
 
 @shared_task(**RETRY)
 def send_due_reminders():
-    ids = list(services.meetings_due_for_reminder())
-    for meeting_id in ids:
-        send_reminder.delay(meeting_id)
-    return len(ids)
+    sent = 0
+    for municipality in each_municipality():
+        for meeting_id in list(services.meetings_due_for_reminder()):
+            send_reminder.delay(municipality.pk, meeting_id)
+            sent += 1
+    return sent

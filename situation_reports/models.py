@@ -15,7 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from trygghet.tenancy import MunicipalModel, MunicipalQuerySet
+from trygghet.tenancy import (
+    MunicipalModel,
+    MunicipalQuerySet,
+    scoped_manager,
+    shared_or_scoped_manager,
+)
 
 # Sweden's bounding box (mainland and islands, with a small margin). Positions outside it are
 # refused: they are typing errors (swapped latitude/longitude) or not in a Swedish municipality.
@@ -121,7 +126,7 @@ class IncidentCategory(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects = IncidentCategoryQuerySet.as_manager()
+    objects = shared_or_scoped_manager(IncidentCategoryQuerySet)
 
     class Meta:
         verbose_name = _("incident category")
@@ -284,7 +289,7 @@ class Incident(MunicipalModel):
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
-    objects = IncidentQuerySet.as_manager()
+    objects = scoped_manager(IncidentQuerySet)
 
     class Meta:
         verbose_name = _("incident")
@@ -365,6 +370,8 @@ class IncidentAccessLog(models.Model):
         verbose_name=_("user"),
     )
     accessed_at = models.DateTimeField(_("read at"), default=timezone.now, db_index=True)
+
+    objects = scoped_manager(path="incident__municipality")
 
     class Meta:
         verbose_name = _("incident access log entry")
@@ -456,6 +463,8 @@ class PoliceImportSetting(models.Model):
     )
     last_fetched_at = models.DateTimeField(_("last fetched"), null=True, blank=True)
     last_summary = models.JSONField(_("last summary"), default=dict, blank=True)
+
+    objects = scoped_manager(path="municipality")
 
     class Meta:
         verbose_name = _("police open-data import")

@@ -312,7 +312,7 @@ def report_create(request):
     else:
         start, end = report_compile.default_period(municipality, days=int(period))
     report = report_compile.create_report(municipality, start, end, user=request.user, body=body)
-    report_workflow.enqueue_compile(report.pk)
+    report_workflow.enqueue_compile(report)
     messages.info(request, _("The report is being compiled. This page updates by itself."))
     return redirect(report.get_absolute_url())
 

@@ -11,6 +11,7 @@ from councils import people
 from councils.models import MunicipalityMembership, Organisation, User
 from tests.conftest import make_user
 from trygghet import access
+from trygghet.tenancy import municipality_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -699,14 +700,15 @@ def test_two_admins_removed_at_once_still_leave_one(burlov, admin_user, municipa
 
     def demote_first():
         try:
-            people.change_membership(
-                first,
-                acting=operator,
-                role=access.MEMBER,
-                organisation=None,
-                title="",
-                is_active=True,
-            )
+            with municipality_scope(burlov):  # a thread starts unscoped: as its request
+                people.change_membership(
+                    first,
+                    acting=operator,
+                    role=access.MEMBER,
+                    organisation=None,
+                    title="",
+                    is_active=True,
+                )
             outcome["result"] = "demoted"
         except Exception as error:
             outcome["result"] = error

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from meetings import services
+from trygghet.tenancy import each_municipality
 
 
 class Command(BaseCommand):
@@ -17,5 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, weeks, **options):
         if weeks < 1 or weeks > 104:
             raise CommandError("--weeks must be between 1 and 104.")
-        created = services.generate_meetings(weeks=weeks)
-        self.stdout.write(f"{len(created)} meetings created for {weeks} weeks ahead.")
+        created = 0
+        for _municipality in each_municipality():
+            created += len(services.generate_meetings(weeks=weeks))
+        self.stdout.write(f"{created} meetings created for {weeks} weeks ahead.")
