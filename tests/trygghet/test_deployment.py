@@ -72,3 +72,14 @@ def test_the_scripts_are_executable(script):
     path = ROOT / script
     assert path.is_file() and os.access(path, os.X_OK), script
     assert path.read_text().startswith("#!/usr/bin/env bash\n")
+
+
+@pytest.mark.django_db
+def test_migrate_s_post_migrate_handlers_need_no_municipality_in_scope():
+    # `manage.py migrate` on a fresh database runs them with no scope active (the tests' own
+    # database is migrated under the session's scopes_disabled, which hid this).
+    from django.core.management.sql import emit_post_migrate_signal
+    from django_scopes import scope
+
+    with scope():
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
