@@ -3,18 +3,17 @@
 Plain functions, called by the pages (councils/people_views.py) and usable from the shell.
 A person is a ``User`` (one per e-mail address, across municipalities) with one
 ``MunicipalityMembership`` per municipality; a new user is invited with Django's standard
-password-reset link, sent after the transaction commits.
+password-reset link, queued in the outbox with the new membership and sent after commit.
 """
 
 import logging
 
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from trygghet import access
+from trygghet.forms import PasswordResetForm
 
 from .models import MunicipalityMembership, Organisation, User
 
@@ -37,6 +36,36 @@ def username_for(email):
     return candidate
 
 
+def is_public_authority(organisation):
+    return organisation is not None and organisation.is_public_authority
+
+
+def may_set_organisation(acting, current, new):
+    """Whether ``acting`` (a membership; None for the operators' shell and the demo) may give a
+    person the organisation ``new`` in place of ``current`` (None for a new person).
+
+    A person's organisation decides whether they read restricted incidents: only an admin puts
+    a person into a public authority or takes them out of one, as only an admin sets an
+    organisation's kind (issue 9: a coordinator could move a partner into the police)."""
+    if acting is None or acting.role == access.ADMIN:
+        return True
+    if current is not None and new is not None and current.pk == new.pk:
+        return True
+    return not is_public_authority(current) and not is_public_authority(new)
+
+
+def check_organisation_change(acting, current, new):
+    if not may_set_organisation(acting, current, new):
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "Only an administrator puts a person into a public authority (municipal "
+                    "administration, police, rescue service) or takes them out of one."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def add_person(
     municipality,
@@ -49,6 +78,7 @@ def add_person(
     title="",
     domain=None,
     use_https=True,
+    acting=None,
 ):
     """Give a person a role in ``municipality``. Returns ``(membership, created)``; the
     membership's user is invited (after commit) when it has no usable password.
@@ -56,7 +86,9 @@ def add_person(
     A person who already has an account (e.g. a police officer working in two municipalities)
     gets a new membership on that account, never a second user; ``created`` is then False.
     A new user gets an unusable password and, after commit, an invitation to set one.
+    ``acting`` is the membership doing it (see ``may_set_organisation``).
     """
+    check_organisation_change(acting, None, organisation)
     if (
         organisation is not None
         and not organisation.municipalities.filter(pk=municipality.pk).exists()
@@ -90,10 +122,7 @@ def add_person(
     # An existing account that never had a password (e.g. a council member entered by the
     # operators, who did not log in until now) is invited too.
     if created or not user.has_usable_password():
-        language = translation.get_language()
-        transaction.on_commit(
-            lambda: send_invitation(user.pk, municipality, domain, use_https, language)
-        )
+        queue_invitation(user, municipality, domain, use_https)
     return membership, created
 
 
@@ -109,21 +138,23 @@ class InvitationForm(PasswordResetForm):
         if self.invited_user.is_active and self.invited_user.email:
             yield self.invited_user
 
+    def outbox_key(self, context):
+        return f"invitation:{context['user'].pk}:{context['municipality'].pk}"
 
-def send_invitation(user_id, municipality, domain=None, use_https=True, language=None):
-    """Mail the user the standard password-reset link, worded as an invitation."""
-    user = User.objects.get(pk=user_id)
+
+def queue_invitation(user, municipality, domain=None, use_https=True):
+    """Queue the standard password-reset link to the user, worded as an invitation, in the
+    current language; it is sent after the transaction commits."""
     form = InvitationForm(user=user)
     form.is_valid()
-    with translation.override(language or translation.get_language()):
-        form.save(
-            domain_override=domain,
-            use_https=use_https,
-            subject_template_name="councils/email/invitation_subject.txt",
-            email_template_name="councils/email/invitation.txt",
-            extra_email_context={"municipality": municipality, "person": user},
-        )
-    logger.info("invitation sent to user %s", user_id)
+    form.save(
+        domain_override=domain,
+        use_https=use_https,
+        subject_template_name="councils/email/invitation_subject.txt",
+        email_template_name="councils/email/invitation.txt",
+        extra_email_context={"municipality": municipality, "person": user},
+    )
+    logger.info("invitation to user %s queued", user.pk)
 
 
 def admin_count(municipality):
@@ -158,6 +189,7 @@ def change_membership(membership, *, acting, role, organisation, title, is_activ
             raise ValidationError({"role": _("You cannot change your own role.")})
         if not is_active:
             raise ValidationError({"is_active": _("You cannot deactivate yourself.")})
+    check_organisation_change(acting, current.organisation, organisation)
     if loses_admin and admin_count(current.municipality) <= 1:
         raise ValidationError(
             _(
@@ -175,32 +207,28 @@ def change_membership(membership, *, acting, role, organisation, title, is_activ
 
 
 @transaction.atomic
-def add_organisation(municipality, *, name, short_name="", kind, may_add_public_authority):
+def add_organisation(municipality, *, name, short_name="", kind, acting=None):
     """Add an organisation to the municipality. Returns ``(organisation, created)``.
 
     Names are unique: an organisation of that name (any case) that already serves other
-    municipalities (a rescue service, a police area) is attached to this one, unchanged.
-    Only someone who ``may_add_public_authority`` (an admin) adds a public authority, new or
-    existing: its people read restricted incidents.
+    municipalities (a rescue service, a police area) is attached to this one, unchanged; only
+    an admin attaches a public authority (``acting`` None: the operators' shell, the demo).
     """
     existing = Organisation.objects.filter(name__iexact=name.strip()).first()
     if existing is not None:
         if existing.municipalities.filter(pk=municipality.pk).exists():
             raise ValidationError({"name": _("This organisation already serves the municipality.")})
-        if existing.is_public_authority and not may_add_public_authority:
+        if existing.is_public_authority and acting is not None and acting.role != access.ADMIN:
             raise ValidationError(
                 {
                     "name": _(
-                        "“%(name)s” is a public authority: only an administrator can add it to "
-                        "the municipality."
+                        "An organisation of this name is a public authority: only an "
+                        "administrator adds it to the municipality."
                     )
-                    % {"name": existing.name}
                 }
             )
         existing.municipalities.add(municipality)
         return existing, False
-    if kind in Organisation.PUBLIC_AUTHORITY_KINDS and not may_add_public_authority:
-        raise ValidationError({"kind": _("Only an administrator can add a public authority.")})
     organisation = Organisation.objects.create(
         name=name.strip(), short_name=short_name.strip(), kind=kind
     )

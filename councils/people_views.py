@@ -14,7 +14,6 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from trygghet import access
 from trygghet.access import MANAGERS, municipal_view
 
 from . import people
@@ -75,6 +74,7 @@ def person_create(request):
                 title=data["title"],
                 domain=request.get_host(),
                 use_https=request.is_secure(),
+                acting=request.membership,
             )
         except ValidationError as error:
             _add_form_errors(form, error)
@@ -191,7 +191,7 @@ def organisation_create(request):
                 name=data["name"],
                 short_name=data["short_name"],
                 kind=data["kind"],
-                may_add_public_authority=request.membership.role == access.ADMIN,
+                acting=request.membership,
             )
         except ValidationError as error:
             _add_form_errors(form, error)

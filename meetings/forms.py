@@ -132,6 +132,12 @@ class AgendaItemForm(forms.ModelForm):
             )
         return data
 
+    def save(self, commit=True):
+        if "description" in self.changed_data:
+            # The text written here is what everyone reads, public authorities too.
+            self.instance.restricted_description = ""
+        return super().save(commit)
+
 
 class ShareLinkForm(forms.Form):
     label = forms.CharField(

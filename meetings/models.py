@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, scoped_manager
+from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, pick_for, scoped_manager
 
 
 def hash_token(token):
@@ -335,6 +335,13 @@ class AgendaItem(LockedWithMeetingMixin, models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # The count rule (issue 9): an automatic item whose figures include restricted incidents
+    # keeps two texts. ``description`` is built from open incidents only (what every member
+    # and a share-link page shows); this one, with restricted incidents, is for public
+    # authorities (``description_for``). Empty when the two are the same.
+    restricted_description = models.TextField(
+        _("description for public authorities"), blank=True, editable=False
+    )
     presenter = models.CharField(_("presenter"), max_length=200, blank=True)
     minutes_allotted = models.PositiveIntegerField(
         _("time (minutes)"), null=True, blank=True, validators=[MaxValueValidator(600)]
@@ -374,6 +381,14 @@ class AgendaItem(LockedWithMeetingMixin, models.Model):
     @property
     def is_automatic(self):
         return bool(self.source_key)
+
+    def description_for(self, viewer):
+        """The description ``viewer`` (a membership; None on a share-link page) may read."""
+        return pick_for(
+            viewer,
+            with_restricted=self.restricted_description or self.description,
+            open_only=self.description,
+        )
 
 
 class Attendance(LockedWithMeetingMixin, models.Model):
@@ -559,7 +574,8 @@ class MinutesVersion(models.Model):
 
 
 class MeetingNotice(models.Model):
-    """One row per meeting and kind of e-mail: makes sending idempotent."""
+    """One row per meeting and kind of e-mail: makes queuing it idempotent. The mails are
+    ``trygghet.models.OutgoingEmail`` rows (key ``<kind>:<meeting id>``), written with it."""
 
     class Kind(models.TextChoices):
         AGENDA = "agenda", _("agenda published")

@@ -152,8 +152,18 @@ def action_status(request, pk):
 # --- Meeting detail and agenda ------------------------------------------------------------------
 
 
+def with_descriptions(items, viewer):
+    """Each item with ``shown_description``: its description as ``viewer`` (a membership; None
+    on a share-link page) may read it (the count rule, ``AgendaItem.description_for``)."""
+    for item in items:
+        item.shown_description = item.description_for(viewer)
+    return items
+
+
 def _agenda_context(request, meeting, announcement=""):
-    items = list(meeting.agenda_items.order_by("position", "pk"))
+    items = with_descriptions(
+        list(meeting.agenda_items.order_by("position", "pk")), request.membership
+    )
     total = sum(i.minutes_allotted or 0 for i in items)
     can_run = can_run_meeting(request.membership, meeting)
     return {
@@ -526,7 +536,9 @@ def minutes(request, pk):
     meeting = _meeting(request, pk)
     can_run = can_run_meeting(request.membership, meeting)
     can_edit = can_run and not meeting.is_locked
-    items = list(meeting.agenda_items.order_by("position", "pk"))
+    items = with_descriptions(
+        list(meeting.agenda_items.order_by("position", "pk")), request.membership
+    )
     forms = [MinutesItemForm(instance=i, prefix=f"item-{i.pk}") for i in items]
     action_form = ActionItemForm(meeting=meeting, prefix="action")
     if request.method == "POST":
@@ -933,7 +945,9 @@ def shared_agenda(request, token):
     items = []
     upcoming = []
     if meeting is not None:
-        items = list(meeting.agenda_items.filter(shareable=True).order_by("position", "pk"))
+        items = with_descriptions(
+            list(meeting.agenda_items.filter(shareable=True).order_by("position", "pk")), None
+        )
         if link.series_id:
             upcoming = list(
                 link.series.meetings.filter(start__gt=meeting.start).order_by("start")[:6]

@@ -1,7 +1,8 @@
 """What happened (``Incident``) and what is coming (``UpcomingEvent``) in a municipality.
 
 The situation report (lägesbild) models build on these. Confidentiality is enforced in one
-place, ``IncidentQuerySet.restrict``: every list, map, export, detail and count starts there.
+place, ``IncidentQuerySet.restrict``: every list, map, export, detail and count starts there
+(counts through ``IncidentQuerySet.counted``, the count rule of ``trygghet.tenancy``).
 """
 
 import datetime
@@ -19,6 +20,7 @@ from trygghet.tenancy import (
     MunicipalModel,
     MunicipalQuerySet,
     scoped_manager,
+    sees_restricted,
     shared_or_scoped_manager,
 )
 
@@ -158,9 +160,18 @@ class IncidentQuerySet(MunicipalQuerySet):
         """Rows of the membership's municipality; restricted incidents only for public
         authorities (GDPR art. 10: never private companies)."""
         qs = super().restrict(membership, action)
-        if not membership.can_read_restricted:
-            qs = qs.filter(confidentiality=Incident.Confidentiality.OPEN)
+        if not sees_restricted(membership):
+            qs = qs.open()
         return qs
+
+    def counted(self, membership):
+        """The incidents every live figure shown to ``membership`` is computed from (the
+        count rule, ``trygghet.tenancy.sees_restricted``): what they may read, not withdrawn.
+        A partner sees exactly as many as they can list."""
+        return self.restrict(membership).active()
+
+    def open(self):
+        return self.filter(confidentiality=Incident.Confidentiality.OPEN)
 
     def active(self):
         """Not withdrawn: what counts in lists, maps and statistics by default."""

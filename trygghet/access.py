@@ -32,6 +32,8 @@ from .tenancy import (  # noqa: F401  (re-exported: views import everything from
     MunicipalModel,
     MunicipalQuerySet,
     municipality_scope,
+    pick_for,
+    sees_restricted,
 )
 
 

@@ -37,9 +37,11 @@ __all__ = [
     "MunicipalModel",
     "MunicipalQuerySet",
     "each_municipality",
+    "pick_for",
     "scope",
     "scoped_manager",
     "scopes_disabled",
+    "sees_restricted",
 ]
 
 ADMIN = "admin"
@@ -51,6 +53,23 @@ EVERYONE = (ADMIN, COORDINATOR, MEMBER, PARTNER)
 
 # The one dimension of scoping.
 DIMENSION = "municipality"
+
+
+def sees_restricted(viewer):
+    """THE COUNT RULE's one question (issue 9; README "Who sees what: restricted incidents"):
+    may what is shown to ``viewer`` come from restricted incidents? Only for public
+    authorities. ``viewer`` is a membership, or None for a share-link guest (never).
+
+    Every figure shown to someone else is computed only from the incidents they may read
+    (``Incident.objects.counted(membership)``), so it is exactly what they can list, and no
+    small-cell suppression is needed: nothing restricted is in it to protect."""
+    return viewer is not None and viewer.can_read_restricted
+
+
+def pick_for(viewer, *, with_restricted, open_only):
+    """Of a stored artefact's two figures (a compiled lägesbild, an agenda item), the one
+    ``viewer`` sees under the count rule."""
+    return with_restricted if sees_restricted(viewer) else open_only
 
 
 class MunicipalQuerySet(models.QuerySet):
