@@ -10,6 +10,7 @@ from .forms import PasswordResetForm
 # (councils.models.RESERVED_SLUGS).
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("admin/", admin.site.urls),
     path(
