@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("meetings.urls_public")),
     path("", views.home, name="home"),
     path("<slug:municipality>/", views.dashboard, name="dashboard"),
+    path("<slug:municipality>/audit/", views.audit_trail, name="audit-trail"),
     path("<slug:municipality>/", include("councils.urls")),
     path("<slug:municipality>/", include("situation_reports.urls")),
     path("<slug:municipality>/", include("meetings.urls")),

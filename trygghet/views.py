@@ -1,6 +1,8 @@
 import logging
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -9,8 +11,11 @@ from django.views.decorators.http import require_GET
 
 from councils.models import Municipality
 
-from .access import municipal_view
+from . import audit
+from .access import ADMIN, municipal_view
 from .celery import app as celery_app
+from .forms import AuditFilterForm
+from .models import AuditEvent
 
 logger = logging.getLogger(__name__)
 
@@ -106,3 +111,25 @@ def dashboard_sections(request):
     ]
     # A section with nothing to say (no report yet) is left out.
     return [section for section in sections if section]
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@municipal_view(roles=(ADMIN,))
+@require_GET
+def audit_trail(request):
+    """What decided access in the municipality, newest first: read only, for its admins."""
+    events = AuditEvent.objects.restrict(request.membership)
+    form = AuditFilterForm(request.GET or None, events=events, municipality=request.municipality)
+    shown = form.filter(events).select_related("actor", "person").order_by("-at", "-pk")
+    page = Paginator(shown, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page:
+        event.changes = audit.changes(event)
+        event.type_label = audit.object_type_label(event)
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    return render(
+        request,
+        "trygghet/audit_trail.html",
+        {"page_obj": page, "filter_form": form, "filtered": bool(query), "page_query": query},
+    )
