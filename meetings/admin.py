@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from trygghet import audit
+
+from . import services
 from .models import (
     ActionItem,
     AgendaItem,
@@ -72,6 +75,21 @@ class ActionItemAdmin(admin.ModelAdmin):
 class ShareLinkAdmin(admin.ModelAdmin):
     list_display = ["label", "meeting", "series", "expires_at", "revoked_at"]
     readonly_fields = ["token_hash"]
+
+    def save_model(self, request, obj, form, change):
+        # The audit trail (trygghet.audit): revoking here, or giving a link more time or
+        # taking back a revocation, decides who reads the agenda as much as the pages do.
+        super().save_model(request, obj, form, change)
+        if not change:
+            return
+        changed = [k for k in ("expires_at", "revoked_at") if k in form.changed_data]
+        if not changed:
+            return
+        old = {k: form.initial.get(k) for k in changed}
+        new = {k: getattr(obj, k) for k in changed}
+        revoked = old.get("revoked_at", True) is None and new["revoked_at"] is not None
+        action = audit.Action.SHARE_LINK_REVOKED if revoked else audit.Action.SHARE_LINK_CHANGED
+        services.record_share_link(obj, action, old=old, new=new, request=request)
 
 
 admin.site.register([Attendance, Observation, ShareLinkOpening])

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from trygghet import outbox
+from trygghet import audit, outbox
 from trygghet.models import OutgoingEmail
 
 from . import agenda_sources
@@ -406,7 +406,8 @@ def meetings_due_for_reminder(now=None):
 # --- Share links ------------------------------------------------------------------------------
 
 
-def create_share_link(*, created_by, label, expires_at, meeting=None, series=None):
+@transaction.atomic
+def create_share_link(*, created_by, label, expires_at, meeting=None, series=None, request=None):
     """Make a share link; returns (link, token). The token is only ever in this return value."""
     if expires_at <= timezone.now():
         raise ValidationError({"expires_at": _("The expiry must be in the future.")})
@@ -421,14 +422,35 @@ def create_share_link(*, created_by, label, expires_at, meeting=None, series=Non
         created_by=created_by,
         token_hash=hash_token(token),
     )
+    record_share_link(
+        link,
+        audit.Action.SHARE_LINK_CREATED,
+        new={"label": label, "shows": str(target), "expires_at": expires_at},
+        actor=created_by,
+        request=request,
+    )
     return link, token
 
 
-def revoke_share_link(link):
+@transaction.atomic
+def revoke_share_link(link, *, request=None):
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
+        record_share_link(
+            link,
+            audit.Action.SHARE_LINK_REVOKED,
+            old={"revoked_at": None},
+            new={"revoked_at": link.revoked_at},
+            request=request,
+        )
     return link
+
+
+def record_share_link(link, action, **kwargs):
+    """An audit event about the link, named by whom it is for and what it shows."""
+    target = link.meeting if link.meeting_id else link.series
+    audit.record(link.municipality_id, action, link, label=f"{link.label} – {target}", **kwargs)
 
 
 def find_share_link(token):
@@ -439,10 +461,14 @@ def find_share_link(token):
     )
 
 
+@transaction.atomic
 def log_opening(link, outcome, request):
-    ShareLinkOpening.objects.create(
-        link=link, outcome=outcome, user_agent=request.headers.get("User-Agent", "")[:300]
-    )
+    user_agent = request.headers.get("User-Agent", "")[:300]
+    ShareLinkOpening.objects.create(link=link, outcome=outcome, user_agent=user_agent)
+    if outcome == "shown":  # an opening (an answer is logged as "rsvp"; invalid links, never)
+        record_share_link(
+            link, audit.Action.SHARE_LINK_OPENED, new={"user_agent": user_agent}, request=request
+        )
 
 
 def shared_meeting(link, now=None):

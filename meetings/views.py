@@ -420,6 +420,7 @@ def _share_links_page(request, *, meeting=None, series=None):
             expires_at=form.expires_at(),
             meeting=meeting,
             series=series,
+            request=request,
         )
         new_url = request.build_absolute_uri(
             reverse("meetings_public:share", kwargs={"token": token})
@@ -465,7 +466,7 @@ def series_share_links(request, pk):
 @require_POST
 def share_link_revoke(request, link_pk):
     link = get_object_or_404(ShareLink.objects.restrict(request.membership), pk=link_pk)
-    services.revoke_share_link(link)
+    services.revoke_share_link(link, request=request)
     messages.success(request, _("The share link is revoked: it stops working at once."))
     if link.meeting_id:
         return redirect(

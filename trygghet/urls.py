@@ -10,6 +10,7 @@ from .forms import PasswordResetForm
 # (councils.models.RESERVED_SLUGS).
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("admin/", admin.site.urls),
     path(
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", include("meetings.urls_public")),
     path("", views.home, name="home"),
     path("<slug:municipality>/", views.dashboard, name="dashboard"),
+    path("<slug:municipality>/audit/", views.audit_trail, name="audit-trail"),
     path("<slug:municipality>/", include("councils.urls")),
     path("<slug:municipality>/", include("situation_reports.urls")),
     path("<slug:municipality>/", include("meetings.urls")),
