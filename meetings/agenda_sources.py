@@ -24,8 +24,10 @@ A source is a function ``source(meeting, previous)`` registered under a short ke
 - ``meeting`` is the ``Meeting`` being filled; ``previous`` is the body's last meeting before it
   that was not cancelled (or ``None``).
 - The function returns a list of ``AgendaItemSpec``; an empty list means "nothing to say".
-- It must only read. It runs when a meeting is created by its series, when a coordinator presses
-  "Refill agenda" and when the agenda is published.
+- It must only read. It runs when a meeting is created by hand, every night for the planned
+  meetings of the coming 14 days (a series' meetings are planned weeks ahead, when most sources
+  would have nothing current to say; they start with their series' default items), when a
+  coordinator presses "Refill agenda" and when the agenda is published.
 - ``shareable=False`` is mandatory when the text is built from restricted data: share-link pages
   show only shareable items. Refilling never turns an item shareable that a coordinator (or the
   source) has made non-shareable.
@@ -63,6 +65,9 @@ class _Source:
 
 
 _REGISTRY: dict[str, _Source] = {}
+
+# The source of a series' default items; generation adds them in bulk under this key.
+SERIES_SOURCE = "series"
 
 
 def register_agenda_source(key, func, order=50):
@@ -155,6 +160,6 @@ def walk_observations(meeting, previous):
 
 
 def register_builtin_sources():
-    register_agenda_source("series", series_defaults, order=0)
+    register_agenda_source(SERIES_SOURCE, series_defaults, order=0)
     register_agenda_source("actions", open_action_items, order=10)
     register_agenda_source("walks", walk_observations, order=40)

@@ -8,13 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from councils.models import Body, Organisation, User
 
 from .models import ActionItem, AgendaItem, Attendance, Meeting, MeetingSeries, Observation
+from .validators import FIRST_DAY, LAST_DAY, validate_in_range
 
 
 class DateInput(forms.DateInput):
+    """A date picker limited to the dates the app accepts (the server checks them too)."""
+
     input_type = "date"
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    def __init__(self, attrs=None, **kwargs):
+        attrs = {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat(), **(attrs or {})}
+        super().__init__(attrs=attrs, format="%Y-%m-%d", **kwargs)
 
 
 class TimeInput(forms.TimeInput):
@@ -27,8 +31,13 @@ class TimeInput(forms.TimeInput):
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+    def __init__(self, attrs=None, **kwargs):
+        attrs = {
+            "min": f"{FIRST_DAY.isoformat()}T00:00",
+            "max": f"{LAST_DAY.isoformat()}T23:59",
+            **(attrs or {}),
+        }
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def people_of(municipality):
@@ -123,14 +132,7 @@ class AgendaItemForm(forms.ModelForm):
         model = AgendaItem
         fields = ["title", "description", "presenter", "minutes_allotted", "shareable"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
-
-    def clean(self):
-        data = super().clean()
-        if self.instance.meeting_id and self.instance.meeting.is_locked:
-            raise ValidationError(
-                _("The minutes are approved: the agenda of this meeting cannot change.")
-            )
-        return data
+        # The model refuses an item of approved minutes (MinutesLocked) with its reason.
 
 
 class ShareLinkForm(forms.Form):
@@ -241,7 +243,9 @@ class ObservationActionForm(forms.Form):
     owner_organisation = forms.ModelChoiceField(
         label=_("Responsible organisation"), queryset=Organisation.objects.none()
     )
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=DateInput(), validators=[validate_in_range]
+    )
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,8 +1,11 @@
 """Thin Celery tasks: take ids, call a service. All are idempotent."""
 
 from celery import shared_task
+from django.db import transaction
+from django_scopes import scope, scopes_disabled
 
 from . import services
+from .models import Meeting, MeetingSeries
 
 RETRY = {
     "autoretry_for": (ConnectionError, TimeoutError, OSError),
@@ -14,8 +17,38 @@ RETRY = {
 
 @shared_task(**RETRY)
 def generate_meetings(weeks=services.DEFAULT_HORIZON_WEEKS):
-    created = services.generate_meetings(weeks=weeks)
-    services.refresh_upcoming_agendas()
+    """Nightly: one task per active series, so that one large or broken series delays no other
+    and the work spreads over the workers (issue 10, finding 4); then the agendas of the coming
+    meetings that belong to no series. Returns the number of series enqueued."""
+    with scopes_disabled():  # deliberately every municipality
+        series_ids = list(
+            MeetingSeries.objects.active().order_by("pk").values_list("pk", flat=True)
+        )
+    for series_id in series_ids:
+        transaction.on_commit(
+            lambda series_id=series_id: generate_series_meetings.delay(series_id, weeks=weeks)
+        )
+    with scopes_disabled():
+        services.refresh_upcoming_agendas(meetings=Meeting.objects.filter(series__isnull=True))
+    return len(series_ids)
+
+
+@shared_task(**RETRY)
+def generate_series_meetings(series_id, weeks=services.DEFAULT_HORIZON_WEEKS):
+    """Plan one series' meetings and refresh the agendas of its coming ones. Returns the number
+    of meetings created (0 for a series deleted or switched off since it was enqueued)."""
+    with scopes_disabled():
+        series = (
+            MeetingSeries.objects.active()
+            .select_related("body", "municipality")
+            .filter(pk=series_id)
+            .first()
+        )
+    if series is None:
+        return 0
+    with scope(municipality=series.municipality):
+        created = services.generate_series_meetings(series, weeks=weeks)
+        services.refresh_upcoming_agendas(meetings=series.meetings.all())
     return len(created)
 
 

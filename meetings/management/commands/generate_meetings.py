@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django_scopes import scopes_disabled
 
 from meetings import services
 
@@ -17,5 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, weeks, **options):
         if weeks < 1 or weeks > 104:
             raise CommandError("--weeks must be between 1 and 104.")
-        created = services.generate_meetings(weeks=weeks)
+        with scopes_disabled():  # every municipality's series
+            created = services.generate_meetings(weeks=weeks)
+            services.refresh_upcoming_agendas()
         self.stdout.write(f"{len(created)} meetings created for {weeks} weeks ahead.")
