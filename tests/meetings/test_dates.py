@@ -175,3 +175,44 @@ def test_the_database_refuses_dates_outside_2000_to_2100(
             f'UPDATE {table} SET "{column}" = %s{extra} WHERE id = %s', [*params, row_id]
         )
     assert ActionItem.objects.filter(pk=action.pk).exists()
+
+
+def test_rows_stored_before_the_bounds_are_brought_into_range_by_the_migration(
+    make_series, coordinator
+):
+    """Migration 0002 runs before the constraints: an installation that stored such dates
+    (the old forms let them through) must still migrate."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("meetings.migrations.0002_dates_into_range")
+    series = make_series()
+    services.generate_meetings(weeks=4, now=datetime.datetime(2026, 1, 1, tzinfo=STOCKHOLM))
+    bad, good = series.meetings.order_by("start")
+    action = services.add_action_item(good, what="Ring", owner=coordinator)
+    with connection.cursor() as cursor:  # as the old forms stored them
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # so the tables can be altered
+        for table, constraint in [
+            ("meetings_meeting", "meeting_start_in_range"),
+            ("meetings_meetingseries", "series_end_date_in_range"),
+            ("meetings_actionitem", "action_item_due_date_in_range"),
+        ]:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {constraint}")
+        cursor.execute(
+            "UPDATE meetings_meeting SET start = '0001-01-01 00:30+01' WHERE id = %s", [bad.pk]
+        )
+        cursor.execute(
+            "UPDATE meetings_meetingseries SET end_date = '2999-01-01' WHERE id = %s", [series.pk]
+        )
+        cursor.execute(
+            "UPDATE meetings_actionitem SET due_date = '0001-01-01' WHERE id = %s", [action.pk]
+        )
+
+    migration.bring_dates_into_range(apps, None)
+
+    assert list(Meeting.objects.filter(series=series)) == [good]
+    series.refresh_from_db()
+    action.refresh_from_db()
+    assert series.end_date is None and not series.is_active
+    assert action.due_date is None
