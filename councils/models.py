@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trygghet import tenancy as access
-from trygghet.tenancy import MunicipalModel, MunicipalQuerySet
+from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, scoped_manager
 
 # Top-level URL words that a municipality slug may not take (see trygghet/urls.py).
 RESERVED_SLUGS = {
@@ -169,6 +169,8 @@ class MunicipalityMembership(models.Model):
     title = models.CharField(_("job title"), max_length=120, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = scoped_manager(path="municipality")
+
     class Meta:
         verbose_name = _("municipal role")
         verbose_name_plural = _("municipal roles")
@@ -245,7 +247,7 @@ class Body(MunicipalModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects = BodyQuerySet.as_manager()
+    objects = scoped_manager(BodyQuerySet)
 
     class Meta:
         verbose_name = _("body")
@@ -353,7 +355,7 @@ class Membership(models.Model):
     start_date = models.DateField(_("from"), null=True, blank=True)
     end_date = models.DateField(_("to"), null=True, blank=True)
 
-    objects = MembershipQuerySet.as_manager()
+    objects = scoped_manager(MembershipQuerySet)
 
     class Meta:
         verbose_name = _("body membership")
@@ -496,7 +498,7 @@ class Agreement(MunicipalModel):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = AgreementQuerySet.as_manager()
+    objects = scoped_manager(AgreementQuerySet)
 
     class Meta:
         verbose_name = _("agreement")
@@ -585,7 +587,7 @@ class FocusArea(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = FocusAreaQuerySet.as_manager()
+    objects = scoped_manager(FocusAreaQuerySet)
 
     class Meta:
         verbose_name = _("focus area")
@@ -642,7 +644,7 @@ class Goal(models.Model):
     )
     source = models.CharField(_("source"), max_length=200, blank=True)
 
-    objects = GoalQuerySet.as_manager()
+    objects = scoped_manager(GoalQuerySet)
 
     class Meta:
         verbose_name = _("goal")
@@ -685,6 +687,8 @@ class GoalMeasurement(models.Model):
     measured_on = models.DateField(_("date"))
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = scoped_manager(path="goal__focus_area__agreement__municipality")
 
     class Meta:
         verbose_name = _("goal measurement")
@@ -786,7 +790,7 @@ class Action(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = ActionQuerySet.as_manager()
+    objects = scoped_manager(ActionQuerySet)
 
     class Meta:
         verbose_name = _("action")
@@ -879,6 +883,8 @@ class ActionUpdate(models.Model):
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
+    objects = scoped_manager(path="action__focus_area__agreement__municipality")
+
     class Meta:
         verbose_name = _("action update")
         verbose_name_plural = _("action updates")
@@ -909,6 +915,8 @@ class ActionReminder(models.Model):
     recipient = models.EmailField(_("recipient"), blank=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    objects = scoped_manager(path="action__focus_area__agreement__municipality")
 
     class Meta:
         verbose_name = _("action reminder")
@@ -945,6 +953,8 @@ class CitizenPromise(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
 
+    objects = scoped_manager(path="agreement__municipality")
+
     class Meta:
         verbose_name = _("citizen promise")
         verbose_name_plural = _("citizen promises")
@@ -968,6 +978,8 @@ class CitizenPromiseUpdate(models.Model):
     status = models.CharField(
         _("status after this follow-up"), max_length=10, choices=CitizenPromise.Status.choices
     )
+
+    objects = scoped_manager(path="promise__agreement__municipality")
 
     class Meta:
         verbose_name = _("citizen promise follow-up")

@@ -37,6 +37,36 @@ def username_for(email):
     return candidate
 
 
+def is_public_authority(organisation):
+    return organisation is not None and organisation.is_public_authority
+
+
+def may_set_organisation(acting, current, new):
+    """Whether ``acting`` (a membership; None for the operators' shell and the demo) may give a
+    person the organisation ``new`` in place of ``current`` (None for a new person).
+
+    A person's organisation decides whether they read restricted incidents: only an admin puts
+    a person into a public authority or takes them out of one, as only an admin sets an
+    organisation's kind (issue 9: a coordinator could move a partner into the police)."""
+    if acting is None or acting.role == access.ADMIN:
+        return True
+    if current is not None and new is not None and current.pk == new.pk:
+        return True
+    return not is_public_authority(current) and not is_public_authority(new)
+
+
+def check_organisation_change(acting, current, new):
+    if not may_set_organisation(acting, current, new):
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "Only an administrator puts a person into a public authority (municipal "
+                    "administration, police, rescue service) or takes them out of one."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def add_person(
     municipality,
@@ -49,6 +79,7 @@ def add_person(
     title="",
     domain=None,
     use_https=True,
+    acting=None,
 ):
     """Give a person a role in ``municipality``. Returns ``(membership, created)``; the
     membership's user is invited (after commit) when it has no usable password.
@@ -56,7 +87,9 @@ def add_person(
     A person who already has an account (e.g. a police officer working in two municipalities)
     gets a new membership on that account, never a second user; ``created`` is then False.
     A new user gets an unusable password and, after commit, an invitation to set one.
+    ``acting`` is the membership doing it (see ``may_set_organisation``).
     """
+    check_organisation_change(acting, None, organisation)
     if (
         organisation is not None
         and not organisation.municipalities.filter(pk=municipality.pk).exists()
@@ -158,6 +191,7 @@ def change_membership(membership, *, acting, role, organisation, title, is_activ
             raise ValidationError({"role": _("You cannot change your own role.")})
         if not is_active:
             raise ValidationError({"is_active": _("You cannot deactivate yourself.")})
+    check_organisation_change(acting, current.organisation, organisation)
     if loses_admin and admin_count(current.municipality) <= 1:
         raise ValidationError(
             _(
@@ -175,16 +209,26 @@ def change_membership(membership, *, acting, role, organisation, title, is_activ
 
 
 @transaction.atomic
-def add_organisation(municipality, *, name, short_name="", kind):
+def add_organisation(municipality, *, name, short_name="", kind, acting=None):
     """Add an organisation to the municipality. Returns ``(organisation, created)``.
 
     Names are unique: an organisation of that name (any case) that already serves other
-    municipalities (a rescue service, a police area) is attached to this one, unchanged.
+    municipalities (a rescue service, a police area) is attached to this one, unchanged; only
+    an admin attaches a public authority (``acting`` None: the operators' shell, the demo).
     """
     existing = Organisation.objects.filter(name__iexact=name.strip()).first()
     if existing is not None:
         if existing.municipalities.filter(pk=municipality.pk).exists():
             raise ValidationError({"name": _("This organisation already serves the municipality.")})
+        if existing.is_public_authority and acting is not None and acting.role != access.ADMIN:
+            raise ValidationError(
+                {
+                    "name": _(
+                        "An organisation of this name is a public authority: only an "
+                        "administrator adds it to the municipality."
+                    )
+                }
+            )
         existing.municipalities.add(municipality)
         return existing, False
     organisation = Organisation.objects.create(

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from trygghet import access
 
+from . import people
 from .forms import organisations_of
 from .models import MunicipalityMembership, Organisation
 
@@ -18,6 +19,25 @@ def role_choices_for(membership):
     if membership.role == access.ADMIN:
         return roles
     return [(value, label) for value, label in roles if value in (access.MEMBER, access.PARTNER)]
+
+
+def organisation_field_for(field, acting, current=None):
+    """Limit a person's organisation field to what ``acting`` may choose (see
+    ``people.may_set_organisation``): a coordinator is not offered public authorities, and
+    cannot change the organisation of a person who belongs to one (a disabled field ignores
+    whatever is posted)."""
+    field.queryset = organisations_of(acting.municipality)
+    if acting.role == access.ADMIN:
+        return
+    if people.is_public_authority(current):
+        field.disabled = True
+        field.help_text = _("Only an administrator moves a person out of a public authority.")
+        return
+    field.queryset = field.queryset.exclude(kind__in=Organisation.PUBLIC_AUTHORITY_KINDS)
+    field.help_text = _(
+        "Public authorities (municipal administration, police, rescue service) read restricted "
+        "incidents: only an administrator puts a person into one."
+    )
 
 
 def may_change(acting, target):
@@ -81,7 +101,7 @@ class PersonCreateForm(forms.Form):
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = role_choices_for(membership)
-        self.fields["organisation"].queryset = organisations_of(membership.municipality)
+        organisation_field_for(self.fields["organisation"], membership)
         for field in self.fields.values():
             field.label = capfirst(field.label)
 
@@ -101,7 +121,7 @@ class PersonEditForm(forms.ModelForm):
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = role_choices_for(membership)
-        self.fields["organisation"].queryset = organisations_of(membership.municipality)
+        organisation_field_for(self.fields["organisation"], membership, self.instance.organisation)
         self.fields["organisation"].required = True
 
 

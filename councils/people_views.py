@@ -74,6 +74,7 @@ def person_create(request):
                 title=data["title"],
                 domain=request.get_host(),
                 use_https=request.is_secure(),
+                acting=request.membership,
             )
         except ValidationError as error:
             _add_form_errors(form, error)
@@ -190,6 +191,7 @@ def organisation_create(request):
                 name=data["name"],
                 short_name=data["short_name"],
                 kind=data["kind"],
+                acting=request.membership,
             )
         except ValidationError as error:
             _add_form_errors(form, error)

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from trygghet.tenancy import each_municipality
+
 from . import services
 
 
@@ -12,6 +14,7 @@ from . import services
     max_retries=5,
 )
 def remind_action_leads():
-    """Quarterly: remind each lead whose action has no follow-up this quarter. Idempotent (one
-    reminder per action and quarter, see ``services.remind_action_leads``)."""
-    return services.remind_action_leads()
+    """Quarterly: remind each lead whose action has no follow-up this quarter, municipality by
+    municipality. Idempotent (one reminder per action and quarter, see
+    ``services.remind_action_leads``)."""
+    return sum(services.remind_action_leads() for _municipality in each_municipality())

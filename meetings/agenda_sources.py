@@ -16,7 +16,7 @@ A source is a function ``source(meeting, previous)`` registered under a short ke
             title="Nya händelser sedan förra mötet",
             description="\\n".join(f"{c}: {n}" for c, n in counts),
             link=f"/{meeting.municipality.slug}/incidents/?since={since:%Y-%m-%d}",
-            shareable=not any_restricted,           # False when built from restricted data
+            restricted_description=...,             # the same with restricted incidents
         )]
 
     register_agenda_source("incidents", new_incidents, order=20)  # in AppConfig.ready()
@@ -28,9 +28,12 @@ A source is a function ``source(meeting, previous)`` registered under a short ke
   meetings of the coming 14 days (a series' meetings are planned weeks ahead, when most sources
   would have nothing current to say; they start with their series' default items), when a
   coordinator presses "Refill agenda" and when the agenda is published.
-- ``shareable=False`` is mandatory when the text is built from restricted data: share-link pages
-  show only shareable items. Refilling never turns an item shareable that a coordinator (or the
-  source) has made non-shareable.
+- The count rule (issue 9; README "Who sees what: restricted incidents"): ``description`` is
+  what every member and a share-link page reads, so it is built from open data only. Figures
+  that include restricted incidents go into ``restricted_description`` (empty when the same),
+  shown to public authorities only (``AgendaItem.description_for``). ``shareable=False`` keeps
+  an item off share-link pages altogether; refilling never turns an item shareable that a
+  coordinator (or the source) has made non-shareable.
 
 Filling is idempotent: each automatic item is stored with ``source_key = "<source>:<spec.key>"``;
 a refill updates the item (title, description, link) instead of adding a second one, removes an
@@ -49,7 +52,8 @@ from django.utils.translation import gettext as _
 class AgendaItemSpec:
     key: str
     title: str
-    description: str = ""
+    description: str = ""  # built from open data only: every reader sees it
+    restricted_description: str = ""  # with restricted data, for public authorities only
     link: str = ""
     shareable: bool = True
     presenter: str = ""

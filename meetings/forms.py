@@ -134,6 +134,12 @@ class AgendaItemForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         # The model refuses an item of approved minutes (MinutesLocked) with its reason.
 
+    def save(self, commit=True):
+        if "description" in self.changed_data:
+            # The text written here is what everyone reads, public authorities too.
+            self.instance.restricted_description = ""
+        return super().save(commit)
+
 
 class ShareLinkForm(forms.Form):
     label = forms.CharField(

@@ -6,7 +6,7 @@ their notes and decisions), its attendance, its action items and its observation
 (but for how action items and observations are followed up, see ``LockedWithMeetingMixin``), and
 an approved ``MinutesVersion`` never changes. The models refuse it (``MinutesLocked``), as do the
 forms and the admin, and PostgreSQL triggers refuse it for every other path (queryset updates,
-SQL; migration 0003). A new version is made with ``services.reopen_minutes``, which keeps every
+SQL; migration 0005). A new version is made with ``services.reopen_minutes``, which keeps every
 approved ``MinutesVersion``.
 """
 
@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from trygghet.tenancy import MunicipalModel, MunicipalQuerySet
+from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, pick_for, scoped_manager
 
 from .validators import in_range_constraints, validate_in_range
 
@@ -141,7 +141,7 @@ class MeetingSeries(MunicipalModel):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = MeetingSeriesQuerySet.as_manager()
+    objects = scoped_manager(MeetingSeriesQuerySet)
 
     class Meta:
         verbose_name = _("meeting series")
@@ -268,7 +268,7 @@ class Meeting(MunicipalModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = MeetingQuerySet.as_manager()
+    objects = scoped_manager(MeetingQuerySet)
 
     class Meta:
         verbose_name = _("meeting")
@@ -347,7 +347,7 @@ class LockedWithMeetingMixin:
     agenda source lists it) until it is done, so its status changes; an observation is resolved
     when its action item is done. The approved ``MinutesVersion`` keeps their state at approval.
 
-    The same rule is a PostgreSQL trigger (migration 0003), for the paths that bypass ``save()``:
+    The same rule is a PostgreSQL trigger (migration 0005), for the paths that bypass ``save()``:
     queryset ``update()``/``delete()``, bulk inserts, SQL. Here it gives a clear message.
     """
 
@@ -402,6 +402,13 @@ class AgendaItem(LockedWithMeetingMixin, models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # The count rule (issue 9): an automatic item whose figures include restricted incidents
+    # keeps two texts. ``description`` is built from open incidents only (what every member
+    # and a share-link page shows); this one, with restricted incidents, is for public
+    # authorities (``description_for``). Empty when the two are the same.
+    restricted_description = models.TextField(
+        _("description for public authorities"), blank=True, editable=False
+    )
     presenter = models.CharField(_("presenter"), max_length=200, blank=True)
     minutes_allotted = models.PositiveIntegerField(
         _("time (minutes)"), null=True, blank=True, validators=[MaxValueValidator(600)]
@@ -421,6 +428,8 @@ class AgendaItem(LockedWithMeetingMixin, models.Model):
     notes = models.TextField(_("notes"), blank=True)
     decisions = models.TextField(_("decisions"), blank=True)
 
+    objects = scoped_manager(path="meeting__municipality")
+
     class Meta:
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
@@ -439,6 +448,14 @@ class AgendaItem(LockedWithMeetingMixin, models.Model):
     @property
     def is_automatic(self):
         return bool(self.source_key)
+
+    def description_for(self, viewer):
+        """The description ``viewer`` (a membership; None on a share-link page) may read."""
+        return pick_for(
+            viewer,
+            with_restricted=self.restricted_description or self.description,
+            open_only=self.description,
+        )
 
 
 class Attendance(LockedWithMeetingMixin, models.Model):
@@ -475,6 +492,8 @@ class Attendance(LockedWithMeetingMixin, models.Model):
         "ShareLink", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
     )
     responded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = scoped_manager(path="meeting__municipality")
 
     class Meta:
         verbose_name = _("attendance")
@@ -567,7 +586,7 @@ class ActionItem(LockedWithMeetingMixin, MunicipalModel):
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ActionItemQuerySet.as_manager()
+    objects = scoped_manager(ActionItemQuerySet)
 
     # Followed up at later meetings until done (see LockedWithMeetingMixin).
     follow_up_fields = ("status", "closed_at")
@@ -608,6 +627,8 @@ class MinutesVersion(models.Model):
     )
     reason = models.CharField(_("reason for the new version"), max_length=300, blank=True)
 
+    objects = scoped_manager(path="meeting__municipality")
+
     class Meta:
         verbose_name = _("approved minutes")
         verbose_name_plural = _("approved minutes")
@@ -640,6 +661,8 @@ class MeetingNotice(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     sent_at = models.DateTimeField(default=timezone.now)
     recipients = models.PositiveIntegerField(default=0)
+
+    objects = scoped_manager(path="meeting__municipality")
 
     class Meta:
         constraints = [
@@ -682,7 +705,7 @@ class ShareLink(MunicipalModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ShareLinkQuerySet.as_manager()
+    objects = scoped_manager(ShareLinkQuerySet)
 
     class Meta:
         verbose_name = _("share link")
@@ -725,6 +748,8 @@ class ShareLinkOpening(models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
     outcome = models.CharField(max_length=12)  # shown / expired / revoked / rsvp
     user_agent = models.CharField(max_length=300, blank=True)
+
+    objects = scoped_manager(path="link__municipality")
 
     class Meta:
         ordering = ["-opened_at"]
@@ -833,7 +858,7 @@ class Observation(LockedWithMeetingMixin, MunicipalModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ObservationQuerySet.as_manager()
+    objects = scoped_manager(ObservationQuerySet)
 
     # Resolved when its action item is done (see LockedWithMeetingMixin).
     follow_up_fields = ("status",)

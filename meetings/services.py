@@ -251,6 +251,7 @@ def agenda_item_from_spec(meeting, key, spec, position):
 def _apply_spec(item, spec):
     item.title = spec.title[:200]
     item.description = spec.description
+    item.restricted_description = spec.restricted_description
     item.link = spec.link
     if spec.obj is not None:
         from django.contrib.contenttypes.models import ContentType
@@ -263,6 +264,7 @@ def _spec_fields(item):
     return (
         item.title,
         item.description,
+        item.restricted_description,
         item.link,
         item.shareable,
         item.content_type_id,
@@ -390,7 +392,7 @@ def publish_agenda(meeting, notify=True):
     if first and notify:
         from .tasks import send_agenda_email
 
-        transaction.on_commit(lambda: send_agenda_email.delay(meeting.pk))
+        transaction.on_commit(lambda: send_agenda_email.delay(meeting.municipality_id, meeting.pk))
     return meeting
 
 

@@ -2,7 +2,9 @@
 
 from celery import shared_task
 from django.db import transaction
-from django_scopes import scope, scopes_disabled
+
+from trygghet.celery import municipal_task
+from trygghet.tenancy import each_municipality
 
 from . import services
 from .models import Meeting, MeetingSeries
@@ -18,53 +20,56 @@ RETRY = {
 @shared_task(**RETRY)
 def generate_meetings(weeks=services.DEFAULT_HORIZON_WEEKS):
     """Nightly: one task per active series, so that one large or broken series delays no other
-    and the work spreads over the workers (issue 10, finding 4); then the agendas of the coming
-    meetings that belong to no series. Returns the number of series enqueued."""
-    with scopes_disabled():  # deliberately every municipality
+    and the work spreads over the workers (issue 10, finding 4); then, per municipality, the
+    agendas of the coming meetings that belong to no series. Returns the series enqueued."""
+    enqueued = 0
+    for municipality in each_municipality():
         series_ids = list(
             MeetingSeries.objects.active().order_by("pk").values_list("pk", flat=True)
         )
-    for series_id in series_ids:
-        transaction.on_commit(
-            lambda series_id=series_id: generate_series_meetings.delay(series_id, weeks=weeks)
-        )
-    with scopes_disabled():
+        for series_id in series_ids:
+            transaction.on_commit(
+                lambda m=municipality.pk, s=series_id: generate_series_meetings.delay(
+                    m, s, weeks=weeks
+                )
+            )
+        enqueued += len(series_ids)
         services.refresh_upcoming_agendas(meetings=Meeting.objects.filter(series__isnull=True))
-    return len(series_ids)
+    return enqueued
 
 
-@shared_task(**RETRY)
-def generate_series_meetings(series_id, weeks=services.DEFAULT_HORIZON_WEEKS):
+@municipal_task(**RETRY)
+def generate_series_meetings(municipality_id, series_id, weeks=services.DEFAULT_HORIZON_WEEKS):
     """Plan one series' meetings and refresh the agendas of its coming ones. Returns the number
     of meetings created (0 for a series deleted or switched off since it was enqueued)."""
-    with scopes_disabled():
-        series = (
-            MeetingSeries.objects.active()
-            .select_related("body", "municipality")
-            .filter(pk=series_id)
-            .first()
-        )
+    series = (
+        MeetingSeries.objects.active()
+        .select_related("body", "municipality")
+        .filter(pk=series_id)
+        .first()
+    )
     if series is None:
         return 0
-    with scope(municipality=series.municipality):
-        created = services.generate_series_meetings(series, weeks=weeks)
-        services.refresh_upcoming_agendas(meetings=series.meetings.all())
+    created = services.generate_series_meetings(series, weeks=weeks)
+    services.refresh_upcoming_agendas(meetings=series.meetings.all())
     return len(created)
 
 
-@shared_task(**RETRY)
-def send_agenda_email(meeting_id):
+@municipal_task(**RETRY)
+def send_agenda_email(municipality_id, meeting_id):
     return services.send_agenda_email(meeting_id)
 
 
-@shared_task(**RETRY)
-def send_reminder(meeting_id):
+@municipal_task(**RETRY)
+def send_reminder(municipality_id, meeting_id):
     return services.send_reminder(meeting_id)
 
 
 @shared_task(**RETRY)
 def send_due_reminders():
-    ids = list(services.meetings_due_for_reminder())
-    for meeting_id in ids:
-        send_reminder.delay(meeting_id)
-    return len(ids)
+    sent = 0
+    for municipality in each_municipality():
+        for meeting_id in list(services.meetings_due_for_reminder()):
+            send_reminder.delay(municipality.pk, meeting_id)
+            sent += 1
+    return sent

@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,9 +16,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_scopes import scopes_disabled
 
 from councils.models import Body, Membership
 from trygghet.access import EVERYONE, MANAGERS, municipal_view
+from trygghet.tenancy import each_municipality, municipality_scope
 
 from . import ical, selectors, services
 from .forms import (
@@ -150,8 +153,18 @@ def action_status(request, pk):
 # --- Meeting detail and agenda ------------------------------------------------------------------
 
 
+def with_descriptions(items, viewer):
+    """Each item with ``shown_description``: its description as ``viewer`` (a membership; None
+    on a share-link page) may read it (the count rule, ``AgendaItem.description_for``)."""
+    for item in items:
+        item.shown_description = item.description_for(viewer)
+    return items
+
+
 def _agenda_context(request, meeting, announcement=""):
-    items = list(meeting.agenda_items.order_by("position", "pk"))
+    items = with_descriptions(
+        list(meeting.agenda_items.order_by("position", "pk")), request.membership
+    )
     total = sum(i.minutes_allotted or 0 for i in items)
     can_run = can_run_meeting(request.membership, meeting)
     return {
@@ -526,7 +539,9 @@ def minutes(request, pk):
     meeting = _meeting(request, pk)
     can_run = can_run_meeting(request.membership, meeting)
     can_edit = can_run and not meeting.is_locked
-    items = list(meeting.agenda_items.order_by("position", "pk"))
+    items = with_descriptions(
+        list(meeting.agenda_items.order_by("position", "pk")), request.membership
+    )
     forms = [MinutesItemForm(instance=i, prefix=f"item-{i.pk}") for i in items]
     action_form = ActionItemForm(meeting=meeting, prefix="action")
     if request.method == "POST":
@@ -905,6 +920,26 @@ def _no_index(response):
     return response
 
 
+def _scoped_by_share_link(view):
+    """Run a share-link page inside the scope of the link's municipality. The token is the
+    only key and it says nothing of its municipality, so finding which one is a deliberate
+    read across municipalities; an unknown token gets a scope that finds nothing."""
+
+    @wraps(view)
+    def wrapper(request, token, *args, **kwargs):
+        with scopes_disabled():
+            municipality_id = (
+                ShareLink.objects.filter(token_hash=services.hash_token(token))
+                .values_list("municipality_id", flat=True)
+                .first()
+            )
+        with municipality_scope([municipality_id] if municipality_id else []):
+            return view(request, token, *args, **kwargs)
+
+    return wrapper
+
+
+@_scoped_by_share_link
 def shared_agenda(request, token):
     """The read-only agenda behind a share link: shareable items only."""
     from .forms import GuestResponseForm
@@ -941,7 +976,9 @@ def shared_agenda(request, token):
     items = []
     upcoming = []
     if meeting is not None:
-        items = list(meeting.agenda_items.filter(shareable=True).order_by("position", "pk"))
+        items = with_descriptions(
+            list(meeting.agenda_items.filter(shareable=True).order_by("position", "pk")), None
+        )
         if link.series_id:
             upcoming = list(
                 link.series.meetings.filter(start__gt=meeting.start).order_by("start")[:6]
@@ -964,7 +1001,7 @@ def shared_agenda(request, token):
 
 def personal_feed(request, token):
     """A person's private feed: their meetings in every municipality, or one body's."""
-    from councils.models import MunicipalityMembership
+    from councils.models import Municipality, MunicipalityMembership
 
     if token.endswith(".ics"):
         token = token[:-4]
@@ -972,13 +1009,19 @@ def personal_feed(request, token):
     if calendar_token is None:
         raise Http404
     user = calendar_token.user
-    memberships = MunicipalityMembership.objects.filter(user=user, is_active=True).select_related(
-        "municipality", "organisation", "user"
-    )
+    municipalities = Municipality.objects.for_user(user)
     if calendar_token.body_id:
-        memberships = memberships.filter(municipality_id=calendar_token.body.municipality_id)
+        municipalities = municipalities.filter(pk=calendar_token.body.municipality_id)
+    municipalities = list(municipalities)
     ids = set()
-    for membership in memberships:
+    for _municipality in each_municipality(municipalities):
+        membership = (
+            MunicipalityMembership.objects.filter(user=user, is_active=True)
+            .select_related("municipality", "organisation", "user")
+            .first()
+        )
+        if membership is None:
+            continue
         qs = Meeting.objects.restrict(membership)
         if calendar_token.body_id:
             qs = qs.filter(body_id=calendar_token.body_id)
@@ -989,10 +1032,11 @@ def personal_feed(request, token):
                 | Q(body__memberships__in=Membership.objects.current().filter(user=user))
             )
         ids.update(qs.filter(start__gte=_feed_window()).values_list("pk", flat=True))
-    meetings = Meeting.objects.filter(pk__in=ids).select_related("municipality").order_by("start")
     CalendarToken.objects.filter(pk=calendar_token.pk).update(last_used_at=timezone.now())
     name = calendar_token.body.name if calendar_token.body_id else _("My meetings")
-    return _ics_response(ical.build_calendar(meetings, name), "trygghet.ics")
+    with municipality_scope(municipalities):
+        meetings = Meeting.objects.filter(pk__in=ids).select_related("municipality")
+        return _ics_response(ical.build_calendar(meetings.order_by("start"), name), "trygghet.ics")
 
 
 @municipal_view(roles=EVERYONE)

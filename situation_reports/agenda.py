@@ -6,9 +6,10 @@
   events), the horizon scanning of a situation-group meeting.
 
 Both serve the bodies that follow the situation (every kind but working groups) and not
-safety walks. Counts include restricted incidents (a count names nobody, as in the lägesbild),
-but an item whose count includes a restricted incident is not shareable: share-link pages show
-nothing derived from restricted data.
+safety walks. The count rule (issue 9; README "Who sees what: restricted incidents"): the
+incident item keeps two texts, its ``description`` counted from open incidents only (what
+members outside public authorities and share-link pages read) and, when restricted incidents
+change the figures, a ``restricted_description`` with them, shown to public authorities only.
 """
 
 import datetime
@@ -42,10 +43,29 @@ def incident_period(meeting, previous):
     return start, max(start, end)
 
 
+def incident_counts_text(counts, period):
+    """ "N incidents <period>." and a line per category, from ``(category, count)`` pairs."""
+    counts = sorted(((name, n) for name, n in counts if n), key=lambda c: (-c[1], c[0]))
+    total = sum(n for _name, n in counts)
+    if not total:
+        return _("No incidents were logged %(period)s.") % {"period": period}
+    return (
+        ngettext(
+            "%(count)s incident %(period)s.",
+            "%(count)s incidents %(period)s.",
+            total,
+        )
+        % {"count": total, "period": period}
+        + "\n"
+        + "\n".join(f"{name}: {n}" for name, n in counts)
+    )
+
+
 def new_incidents(meeting, previous):
     if not follows_the_situation(meeting):
         return []
     start, end = incident_period(meeting, previous)
+    # A stored artefact: both figures are kept, and each reader is shown theirs.
     rows = list(
         Incident.objects.in_municipality(meeting.municipality)
         .active()
@@ -53,26 +73,17 @@ def new_incidents(meeting, previous):
         .values("category__name")
         .annotate(
             count=Count("id"),
-            restricted=Count("id", filter=Q(confidentiality=Incident.Confidentiality.RESTRICTED)),
+            open=Count("id", filter=Q(confidentiality=Incident.Confidentiality.OPEN)),
         )
-        .order_by("-count", "category__name")
+        .order_by()
     )
-    total = sum(r["count"] for r in rows)
     period = f"{formats.date_format(start, 'j b')}–{formats.date_format(end, 'j b Y')}"
-    if total:
-        lines = [f"{r['category__name']}: {r['count']}" for r in rows]
-        description = (
-            ngettext(
-                "%(count)s incident %(period)s.",
-                "%(count)s incidents %(period)s.",
-                total,
-            )
-            % {"count": total, "period": period}
-            + "\n"
-            + "\n".join(lines)
+    description = incident_counts_text([(r["category__name"], r["open"]) for r in rows], period)
+    restricted_description = ""
+    if any(r["count"] != r["open"] for r in rows):
+        restricted_description = incident_counts_text(
+            [(r["category__name"], r["count"]) for r in rows], period
         )
-    else:
-        description = _("No incidents were logged %(period)s.") % {"period": period}
     link = reverse(
         "situation_reports:incident-list", kwargs={"municipality": meeting.municipality.slug}
     )
@@ -81,8 +92,8 @@ def new_incidents(meeting, previous):
             key="since-last-meeting",
             title=_("New incidents since the last meeting"),
             description=description,
+            restricted_description=restricted_description,
             link=f"{link}?date_from={start.isoformat()}&date_to={end.isoformat()}",
-            shareable=not any(r["restricted"] for r in rows),
             minutes_allotted=10,
         )
     ]

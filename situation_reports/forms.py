@@ -267,7 +267,7 @@ class IncidentForm(forms.ModelForm):
 
             incident.part_of_day = part_of_day_for(timezone.localtime(incident.started_at).time())
         incident.municipality = self.municipality
-        return list(possible_duplicates(incident)[:5])
+        return list(possible_duplicates(incident, self.membership)[:5])
 
 
 def _rounded(value):

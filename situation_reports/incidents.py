@@ -11,12 +11,16 @@ from .models import Area, Incident, IncidentAccessLog
 DUPLICATE_WINDOW = datetime.timedelta(hours=2)
 
 
-def possible_duplicates(incident, queryset=None):
+def possible_duplicates(incident, membership):
     """Incidents of the same category and area within two hours of this one (not itself, not
-    withdrawn). Without a start time, the same date and part of day count as "within"."""
-    qs = queryset if queryset is not None else Incident.objects.all()
+    withdrawn). Without a start time, the same date and part of day count as "within".
+
+    Only among the incidents ``membership`` may read: the warning lists date, place and text,
+    so a partner logging what matches a restricted incident must learn nothing of it (issue 9;
+    sweeping category × area × day would otherwise disclose every restricted incident)."""
     qs = (
-        qs.filter(
+        Incident.objects.restrict(membership)
+        .filter(
             municipality_id=incident.municipality_id,
             category_id=incident.category_id,
             area_id=incident.area_id,
@@ -46,12 +50,10 @@ def last_area_used(membership):
     """The area of the last incident this user logged in the municipality (a form default)."""
     if membership.pk is None:
         return None
+    # Among what the member may read: not the place of a restricted incident they logged.
     area_id = (
-        Incident.objects.filter(
-            municipality=membership.municipality,
-            created_by=membership.user,
-            area__isnull=False,
-        )
+        Incident.objects.restrict(membership)
+        .filter(created_by=membership.user, area__isnull=False)
         .order_by("-created_at")
         .values_list("area_id", flat=True)
         .first()
@@ -99,14 +101,28 @@ def log_bulk_access(queryset, user):
     )
 
 
-def history_entries(incident):
-    """The incident's history, newest first: who, when, what changed (field, old, new)."""
+def history_entries(incident, membership):
+    """The incident's history as ``membership`` may see it, newest first: who, when, what
+    changed (field, old, new).
+
+    Whoever may not read restricted data sees only the records saved while the incident was
+    open (issue 9): an incident logged as restricted and opened after redaction keeps its
+    original text and place in the restricted records. The first open record after restricted
+    ones is shown as "opened", without a comparison (its old side is restricted) and without
+    its reason (which explains that comparison).
+    """
     records = list(incident.history.select_related("history_user").order_by("history_date"))
+    sees_all = membership.can_read_restricted
     entries = []
     previous = None
+    after_restricted = False
     for record in records:
+        if not sees_all and record.confidentiality == Incident.Confidentiality.RESTRICTED:
+            after_restricted = True
+            continue
+        opened, after_restricted = after_restricted, False
         changes = []
-        if previous is not None:
+        if previous is not None and not opened:
             delta = record.diff_against(previous)
             for change in delta.changes:
                 field = Incident._meta.get_field(change.field)
@@ -122,8 +138,9 @@ def history_entries(incident):
                 "date": record.history_date,
                 "user": record.history_user,
                 "type": record.history_type,
-                "reason": record.history_change_reason,
+                "reason": "" if opened else record.history_change_reason,
                 "changes": changes,
+                "opened": opened,
             }
         )
         previous = record

@@ -1,7 +1,8 @@
 """What happened (``Incident``) and what is coming (``UpcomingEvent``) in a municipality.
 
 The situation report (lägesbild) models build on these. Confidentiality is enforced in one
-place, ``IncidentQuerySet.restrict``: every list, map, export, detail and count starts there.
+place, ``IncidentQuerySet.restrict``: every list, map, export, detail and count starts there
+(counts through ``IncidentQuerySet.counted``, the count rule of ``trygghet.tenancy``).
 """
 
 import datetime
@@ -15,7 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from trygghet.tenancy import MunicipalModel, MunicipalQuerySet
+from trygghet.tenancy import (
+    MunicipalModel,
+    MunicipalQuerySet,
+    scoped_manager,
+    sees_restricted,
+    shared_or_scoped_manager,
+)
 
 # Sweden's bounding box (mainland and islands, with a small margin). Positions outside it are
 # refused: they are typing errors (swapped latitude/longitude) or not in a Swedish municipality.
@@ -121,7 +128,7 @@ class IncidentCategory(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects = IncidentCategoryQuerySet.as_manager()
+    objects = shared_or_scoped_manager(IncidentCategoryQuerySet)
 
     class Meta:
         verbose_name = _("incident category")
@@ -153,9 +160,18 @@ class IncidentQuerySet(MunicipalQuerySet):
         """Rows of the membership's municipality; restricted incidents only for public
         authorities (GDPR art. 10: never private companies)."""
         qs = super().restrict(membership, action)
-        if not membership.can_read_restricted:
-            qs = qs.filter(confidentiality=Incident.Confidentiality.OPEN)
+        if not sees_restricted(membership):
+            qs = qs.open()
         return qs
+
+    def counted(self, membership):
+        """The incidents every live figure shown to ``membership`` is computed from (the
+        count rule, ``trygghet.tenancy.sees_restricted``): what they may read, not withdrawn.
+        A partner sees exactly as many as they can list."""
+        return self.restrict(membership).active()
+
+    def open(self):
+        return self.filter(confidentiality=Incident.Confidentiality.OPEN)
 
     def active(self):
         """Not withdrawn: what counts in lists, maps and statistics by default."""
@@ -284,7 +300,7 @@ class Incident(MunicipalModel):
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
-    objects = IncidentQuerySet.as_manager()
+    objects = scoped_manager(IncidentQuerySet)
 
     class Meta:
         verbose_name = _("incident")
@@ -365,6 +381,8 @@ class IncidentAccessLog(models.Model):
         verbose_name=_("user"),
     )
     accessed_at = models.DateTimeField(_("read at"), default=timezone.now, db_index=True)
+
+    objects = scoped_manager(path="incident__municipality")
 
     class Meta:
         verbose_name = _("incident access log entry")
@@ -456,6 +474,8 @@ class PoliceImportSetting(models.Model):
     )
     last_fetched_at = models.DateTimeField(_("last fetched"), null=True, blank=True)
     last_summary = models.JSONField(_("last summary"), default=dict, blank=True)
+
+    objects = scoped_manager(path="municipality")
 
     class Meta:
         verbose_name = _("police open-data import")

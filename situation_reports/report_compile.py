@@ -14,6 +14,9 @@ incidents:
 5. notable incidents (high severity, capped); 6. open safety-walk observations; 7. upcoming
    events; 8. the agreement's actions (late, due soon) when the councils app has them.
 
+Queries 1–5 run twice: with restricted incidents, and over open incidents only (the count rule:
+see ``figures_for``).
+
 The numbers never come from a row per incident: every query returns a bounded number of
 grouped rows, whatever the number of incidents.
 
@@ -32,6 +35,8 @@ from django.db.models import Count, Min, Q, Value
 from django.db.models.functions import Coalesce, ExtractIsoWeekDay, Lower, Trim
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+
+from trygghet.tenancy import pick_for
 
 from .models import Area, Incident, UpcomingEvent
 from .report_models import SituationReport
@@ -147,23 +152,60 @@ def _in_period(start, end):
     return Q(occurred_on__gte=start, occurred_on__lte=end)
 
 
+# What of a report is derived from incidents: kept twice, with restricted incidents (for
+# public authorities) and from open incidents only (``data["open"]``, for everyone else).
+INCIDENT_FIGURES = (
+    "totals",
+    "categories",
+    "areas",
+    "when",
+    "places",
+    "recurring_places",
+    "sources",
+    "notable",
+)
+
+
 def compute(municipality, start, end, *, today=None):
     """Everything a situation report for ``municipality`` and [start, end] (dates) holds: the
     numbers (``figures``) and the lists (notable incidents, observations, what is coming, the
-    agreement's actions)."""
+    agreement's actions).
+
+    The count rule (issue 9): the figures and the notable incidents are computed twice, with
+    restricted incidents and, under ``"open"``, from open incidents only; ``figures_for``
+    picks per reader, so a private company sees exactly what it can list."""
     today = today or timezone.localdate()
+    cur_q = _in_period(start, end)
     data = figures(municipality, start, end)
     base = Incident.objects.filter(municipality=municipality).active()
-    data["notable"] = _notable(base, _in_period(start, end), data["totals"]["high"])
+    data["notable"] = _notable(base, cur_q, data["totals"]["high"])
+    open_data = figures(municipality, start, end, open_only=True)
+    open_data["notable"] = _notable(base.open(), cur_q, open_data["totals"]["high"])
+    data["open"] = {key: open_data[key] for key in INCIDENT_FIGURES}
     data["observations"] = _observations(municipality, end)
     data["upcoming"] = _upcoming(municipality, end, (end - start).days + 1)
     data["actions"] = _actions(municipality, today)
     return data
 
 
-def figures(municipality, start, end):
+def figures_for(data, viewer):
+    """A compiled report's ``data`` as ``viewer`` (a membership; None for a guest) may see it:
+    public authorities the figures with restricted incidents, everyone else those of open
+    incidents only (``trygghet.tenancy.pick_for``). None when the report was compiled before
+    both were kept: its figures are then for public authorities only."""
+    if not data:
+        return data
+    open_only = None
+    if "open" in data:
+        open_only = {key: value for key, value in data.items() if key != "open"}
+        open_only.update(data["open"])
+    return pick_for(viewer, with_restricted=data, open_only=open_only)
+
+
+def figures(municipality, start, end, *, open_only=False):
     """The numbers: totals, categories, areas (three periods), weekday × part of day, sources
-    and places. Four queries, whatever the number of incidents."""
+    and places. Four queries, whatever the number of incidents. ``open_only``: from open
+    incidents alone (what is shown to readers who are not public authorities)."""
     (p_start, p_end), (y_start, y_end) = comparison_periods(start, end)
     cur_q, prev_q, ly_q = (
         _in_period(start, end),
@@ -171,6 +213,8 @@ def figures(municipality, start, end):
         _in_period(y_start, y_end),
     )
     base = Incident.objects.filter(municipality=municipality).active()
+    if open_only:
+        base = base.open()
 
     # 1. Category × area, three periods at once (at most categories × areas rows).
     by_category_area = (
@@ -237,7 +281,7 @@ def figures(municipality, start, end):
             area_rows.append(_row(area_id, name, 0, 0, 0))
 
     data = {
-        "schema": 1,
+        "schema": 2,  # 2: with the open-only figures under "open" (issue 9)
         "municipality": municipality.name,
         "period": {
             "start": start.isoformat(),

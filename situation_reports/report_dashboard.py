@@ -4,6 +4,7 @@ from situation_reports.report_dashboard import dashboard_section
 sections = [s for s in [dashboard_section(request), ...] if s]
 """
 
+from . import report_compile
 from .report_models import SituationReport
 from .report_views import change_text
 
@@ -19,7 +20,10 @@ def dashboard_section(request):
     )
     if report is None:
         return None
-    totals = report.data.get("totals", {})
+    # The figures this member may see (the count rule); none of a report compiled before
+    # open-only figures were kept, for a reader outside public authorities.
+    shown = report_compile.figures_for(report.data, request.membership) or {}
+    totals = shown.get("totals", {})
     return {
         "template": "situation_reports/report_dashboard.html",
         "report": report,

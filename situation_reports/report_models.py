@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trygghet.tenancy import MunicipalModel, MunicipalQuerySet
+from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, scoped_manager
 
 __all__ = ["ReportComment", "ReportLocked", "ReportSection", "SituationReport"]
 
@@ -135,7 +135,7 @@ class SituationReport(MunicipalModel):
     review_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
-    objects = SituationReportQuerySet.as_manager()
+    objects = scoped_manager(SituationReportQuerySet)
 
     class Meta:
         verbose_name = _("situation report")
@@ -225,6 +225,8 @@ class ReportSection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = scoped_manager(path="report__municipality")
+
     class Meta:
         verbose_name = _("report section")
         verbose_name_plural = _("report sections")
@@ -257,6 +259,8 @@ class ReportComment(models.Model):
     )
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(_("written"), default=timezone.now, editable=False)
+
+    objects = scoped_manager(path="report__municipality")
 
     class Meta:
         verbose_name = _("report comment")

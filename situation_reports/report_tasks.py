@@ -8,6 +8,9 @@ transaction, so the killed attempt leaves nothing half-written.
 
 from celery import shared_task
 
+from trygghet.celery import municipal_task
+from trygghet.tenancy import each_municipality
+
 from . import report_compile, report_workflow
 
 RETRY = {
@@ -18,8 +21,8 @@ RETRY = {
 }
 
 
-@shared_task(bind=True, name="situation_reports.compile_situation_report", **RETRY)
-def compile_situation_report(self, report_id):
+@municipal_task(bind=True, name="situation_reports.compile_situation_report", **RETRY)
+def compile_situation_report(self, municipality_id, report_id):
     from .report_models import SituationReport
 
     report = SituationReport.objects.filter(pk=report_id).first()
@@ -35,11 +38,15 @@ def compile_situation_report(self, report_id):
 @shared_task(name="situation_reports.compile_reports_before_meetings", **RETRY)
 def compile_reports_before_meetings(hours=None):
     """Beat: a report for every situation-group meeting starting within the lead time, and a
-    sweep of reports left waiting (the broker was down, or a worker died)."""
-    ids = []
-    for meeting_id in report_workflow.meetings_needing_reports(hours=hours):
-        ids.append(report_workflow.prepare_meeting_report(meeting_id))
-    ids.extend(report_compile.stalled_reports())
-    for report_id in dict.fromkeys(ids):
-        compile_situation_report.delay(report_id)
-    return len(ids)
+    sweep of reports left waiting (the broker was down, or a worker died), municipality by
+    municipality."""
+    sent = 0
+    for municipality in each_municipality():
+        ids = []
+        for meeting_id in report_workflow.meetings_needing_reports(hours=hours):
+            ids.append(report_workflow.prepare_meeting_report(meeting_id))
+        ids.extend(report_compile.stalled_reports())
+        for report_id in dict.fromkeys(ids):
+            compile_situation_report.delay(municipality.pk, report_id)
+        sent += len(ids)
+    return sent

@@ -2,8 +2,10 @@
 its sections, comments and review steps, PDF, comparison of two reports, and the trend page.
 
 Reports are read from ``SituationReport.objects.restrict(request.membership)``: another
-municipality's report is 404. The numbers are the frozen ``data``; what a reader sees of
-incidents' details depends on ``report_workflow.detail_level``.
+municipality's report is 404. The numbers are the frozen ``data`` as the reader may see them
+(``report_compile.figures_for``: public authorities' figures include restricted incidents,
+everyone else's come from open incidents only); what a reader sees of incidents' details
+depends on ``report_workflow.detail_level``.
 """
 
 import datetime
@@ -92,10 +94,13 @@ def _date(value):
 
 
 def present(report, membership):
-    """Everything the report page and the PDF show, from the frozen ``data``."""
-    data = report.data or {}
-    if not data:
+    """Everything the report page and the PDF show, from the frozen ``data`` as this reader
+    may see it (``report_compile.figures_for``: the count rule)."""
+    if not report.data:
         return None
+    data = report_compile.figures_for(report.data, membership)
+    if data is None:
+        return _present_withheld(report)
     labels = _labels()
     level = report_workflow.detail_level(membership)
     for table in ("categories", "areas"):
@@ -127,29 +132,16 @@ def present(report, membership):
         {"label": labels["weekdays"][i], "cells": cells, "total": sum(cells)}
         for i, cells in enumerate(when["cells"])
     ]
+    # ``data`` holds only what this reader may see: for others than public authorities the
+    # places, notable incidents and counts of open incidents alone.
     places = data.get("places", [])
     recurring = data.get("recurring_places", [])
-    if level != "all":
-        # Without the right to restricted data: places and counts of open incidents only.
-        places = [
-            {**p, "current": p["current_open"], "before": p["before_open"]}
-            for p in places
-            if p["current_open"]
-        ]
-        recurring = [
-            {**p, "current": p["current_open"], "before": p["before_open"]}
-            for p in recurring
-            if p["current_open"] and p["before_open"]
-        ]
-    if level == "aggregates":
-        places, recurring = [], []
     notable = data.get("notable", {"count": 0, "items": []})
-    notable_items = []
-    if level != "aggregates":
-        for item in notable["items"]:
-            shown = level == "all" or not item["restricted"]
-            notable_items.append({**item, "shown": shown, "date_text": _date(item["date"])})
+    notable_items = [{**item, "date_text": _date(item["date"])} for item in notable["items"]]
+    if level == "aggregates":
+        places, recurring, notable_items = [], [], []
     return {
+        "withheld": False,
         "data": data,
         "level": level,
         "totals": totals,
@@ -192,14 +184,38 @@ def present(report, membership):
             else ""
         ),
         "actions": data.get("actions", {}),
-        "action_groups": [
-            {"title": _("Late actions"), "rows": data.get("actions", {}).get("late", [])},
-            {
-                "title": _("Actions due within 30 days"),
-                "rows": data.get("actions", {}).get("due_soon", []),
-            },
-        ],
+        "action_groups": _action_groups(data),
     }
+
+
+def _present_withheld(report):
+    """A report compiled before its open-only figures were kept (issue 9), for a reader who is
+    not a public authority: its figures include restricted incidents, so none are shown; the
+    lists that do not come from incidents are."""
+    data = report.data
+    return {
+        "withheld": True,
+        "data": {"small_base": data.get("small_base")},
+        "observations": data.get("observations", {}),
+        "upcoming": data.get("upcoming", {}),
+        "upcoming_text": (
+            f"{_date(data['upcoming']['start'])}–{_date(data['upcoming']['end'])}"
+            if data.get("upcoming")
+            else ""
+        ),
+        "actions": data.get("actions", {}),
+        "action_groups": _action_groups(data),
+    }
+
+
+def _action_groups(data):
+    return [
+        {"title": _("Late actions"), "rows": data.get("actions", {}).get("late", [])},
+        {
+            "title": _("Actions due within 30 days"),
+            "rows": data.get("actions", {}).get("due_soon", []),
+        },
+    ]
 
 
 def _context(request, report, **extra):
@@ -219,7 +235,7 @@ def _context(request, report, **extra):
         }
         for key, title in SECTIONS
     }
-    if view is not None:
+    if view is not None and not view["withheld"]:
         section_info["categories"].update(
             rows=view["categories"],
             chart=view["categories_chart"],
@@ -312,7 +328,7 @@ def report_create(request):
     else:
         start, end = report_compile.default_period(municipality, days=int(period))
     report = report_compile.create_report(municipality, start, end, user=request.user, body=body)
-    report_workflow.enqueue_compile(report.pk)
+    report_workflow.enqueue_compile(report)
     messages.info(request, _("The report is being compiled. This page updates by itself."))
     return redirect(report.get_absolute_url())
 
@@ -455,12 +471,16 @@ def report_pdf(request, pk):
 def report_compare(request):
     queryset = _reports(request).ready().select_related("meeting")
     form = CompareForm(request.GET or None, queryset=queryset)
-    rows, totals, a, b = [], None, None, None
+    rows, totals, a, b, withheld, chart = [], None, None, None, False, None
     if form.is_valid():
         a, b = form.cleaned_data["a"], form.cleaned_data["b"]
+        # Each report's figures as this reader may see them (the count rule).
+        shown = [report_compile.figures_for(r.data, request.membership) for r in (a, b)]
+        withheld = None in shown
+    if a is not None and not withheld:
         by_label = defaultdict(lambda: [0, 0])
-        for index, report in enumerate((a, b)):
-            for row in report.data.get("categories", []):
+        for index, data in enumerate(shown):
+            for row in data.get("categories", []):
                 by_label[row["label"]][index] += row["current"]
         rows = [
             {
@@ -471,7 +491,7 @@ def report_compare(request):
             }
             for label, values in sorted(by_label.items(), key=lambda kv: (-kv[1][0], kv[0]))
         ]
-        ta, tb = a.data["totals"]["current"], b.data["totals"]["current"]
+        ta, tb = shown[0]["totals"]["current"], shown[1]["totals"]["current"]
         totals = {"a": ta, "b": tb, "change": change_text(report_compile.change(ta, tb))}
         chart = report_charts.bar_chart(
             "compare",
@@ -479,24 +499,31 @@ def report_compare(request):
             [r["label"] for r in rows],
             [(str(a), [r["a"] for r in rows]), (str(b), [r["b"] for r in rows])],
         )
-    else:
-        chart = None
     return render(
         request,
         "situation_reports/report_compare.html",
-        {"form": form, "rows": rows, "totals": totals, "a": a, "b": b, "chart": chart},
+        {
+            "form": form,
+            "rows": rows,
+            "totals": totals,
+            "a": a,
+            "b": b,
+            "chart": chart,
+            "withheld": withheld,
+        },
     )
 
 
-def weekly_trend(municipality, weeks=TREND_WEEKS, today=None):
-    """Weekly counts per category over the last ``weeks`` weeks: one grouped query."""
+def weekly_trend(membership, weeks=TREND_WEEKS, today=None):
+    """Weekly counts per category over the last ``weeks`` weeks, of the incidents this member
+    may list (the count rule): one grouped query."""
     today = today or timezone.localdate()
     this_monday = today - datetime.timedelta(days=today.weekday())
     first = this_monday - datetime.timedelta(weeks=weeks - 1)
     mondays = [first + datetime.timedelta(weeks=i) for i in range(weeks)]
     rows = (
-        Incident.objects.filter(municipality=municipality, occurred_on__gte=first)
-        .active()
+        Incident.objects.counted(membership)
+        .filter(occurred_on__gte=first)
         .annotate(week=TruncWeek("occurred_on"))
         .values("week", "category__name")
         .annotate(n=Count("id"))
@@ -519,7 +546,7 @@ def weekly_trend(municipality, weeks=TREND_WEEKS, today=None):
 
 @municipal_view(roles=EVERYONE)
 def report_trend(request):
-    mondays, series = weekly_trend(request.municipality)
+    mondays, series = weekly_trend(request.membership)
     week_labels = [f"v{m.isocalendar()[1]}" for m in mondays]
     chart = report_charts.line_chart(
         "trend",

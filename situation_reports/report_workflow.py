@@ -69,7 +69,8 @@ def detail_level(membership):
 
     ``all``: public authorities (restricted incidents too); ``open``: others inside the
     municipality (details of open incidents only); ``aggregates``: private companies' partners
-    see numbers only (GDPR art. 10 and the partnership's terms).
+    see numbers only (GDPR art. 10 and the partnership's terms). Whoever is not ``all`` gets
+    the figures of open incidents only (``report_compile.figures_for``, the count rule).
     """
     if membership.can_read_restricted:
         return "all"
@@ -125,7 +126,7 @@ def recompile(report, user):
         if report.status != SituationReport.Status.DRAFT:
             raise WorkflowError(_("Only a draft can be compiled again."))
         report_compile.request_recompile(report, user)
-    enqueue_compile(report.pk)
+    enqueue_compile(report)
     return report
 
 
@@ -183,7 +184,7 @@ def new_version(report, user, reason):
 # --- Tasks' helpers ----------------------------------------------------------------------------
 
 
-def enqueue_compile(report_id):
+def enqueue_compile(report):
     """Send the compile task after the transaction commits. If the broker is down the report
     stays queued (the page says so) and the periodic sweep sends it once the broker is back:
     the request never fails because of the broker."""
@@ -197,9 +198,11 @@ def enqueue_compile(report_id):
             # that is down (the default publish retries for seconds).
             with app.connection_for_write() as conn:
                 conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
-                compile_situation_report.apply_async((report_id,), connection=conn, retry=False)
+                compile_situation_report.apply_async(
+                    (report.municipality_id, report.pk), connection=conn, retry=False
+                )
         except Exception:  # kombu.exceptions.OperationalError and socket errors
-            logger.warning("broker unavailable: report %s stays queued for the sweep", report_id)
+            logger.warning("broker unavailable: report %s stays queued for the sweep", report.pk)
 
     transaction.on_commit(send)
 

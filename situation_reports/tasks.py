@@ -6,6 +6,9 @@ import urllib.error
 from celery import shared_task
 from django.utils import timezone
 
+from councils.models import Municipality
+from trygghet.tenancy import municipality_scope
+
 from . import police
 from .models import PoliceImportSetting
 
@@ -27,17 +30,17 @@ def fetch_police_events(url=None):
     at most every 10 seconds whichever worker runs this (``police.fetch_api``). Idempotent: an
     event already imported is counted, never added twice.
     """
-    settings = list(PoliceImportSetting.objects.filter(enabled=True).select_related("municipality"))
-    if not settings:
+    municipalities = list(Municipality.objects.filter(police_import_setting__enabled=True))
+    if not municipalities:
         return {"skipped": "no municipality has switched the import on"}
     events = police.fetch_api(url)
     if events is None:
         return {"skipped": "the police API was called less than 10 seconds ago"}
-    summary = police.import_events(events, municipalities=[s.municipality for s in settings])
-    now = timezone.now()
-    for setting in settings:
-        setting.last_fetched_at = now
-        setting.last_summary = summary.as_dict()
-        setting.save(update_fields=["last_fetched_at", "last_summary"])
+    # One feed for every municipality that switched it on: their scope, together.
+    with municipality_scope(municipalities):
+        summary = police.import_events(events, municipalities=municipalities)
+        PoliceImportSetting.objects.update(
+            last_fetched_at=timezone.now(), last_summary=summary.as_dict()
+        )
     logger.info("Police open data: %s", summary.as_dict())
     return summary.as_dict()

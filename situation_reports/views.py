@@ -1,7 +1,9 @@
 """Pages of incidents and upcoming events.
 
 Every query starts from ``Incident.objects.restrict(request.membership)``: a private company's
-partner never meets a restricted incident, in a list, the map, an export, a detail or a count.
+partner never meets a restricted incident, in a list, the map, an export, a detail, a history,
+a duplicate warning or a count (every figure follows the count rule of
+``trygghet.tenancy.sees_restricted``: what they can list, no more).
 """
 
 from urllib.parse import urlencode
@@ -283,7 +285,7 @@ def incident_detail(request, pk):
         "situation_reports/incident_detail.html",
         {
             "incident": incident,
-            "history": incidents.history_entries(incident),
+            "history": incidents.history_entries(incident, request.membership),
             "can_edit": _can_edit(membership, incident),
             "can_withdraw": membership.is_manager and not incident.is_withdrawn,
             "withdraw_form": WithdrawForm(),
@@ -397,7 +399,7 @@ def incident_withdraw(request, pk):
         "situation_reports/incident_detail.html",
         {
             "incident": incident,
-            "history": incidents.history_entries(incident),
+            "history": incidents.history_entries(incident, request.membership),
             "can_edit": _can_edit(request.membership, incident),
             "can_withdraw": True,
             "withdraw_form": form,

@@ -7,6 +7,7 @@ well as the roles that may: see ``tests/trygghet/test_access.py`` for the patter
 import os
 
 import pytest
+from django_scopes import scopes_disabled
 
 from councils.models import Municipality, MunicipalityMembership, Organisation, User
 from trygghet import access
@@ -14,6 +15,15 @@ from trygghet import access
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_code_reads_every_municipality():
+    """Test code arranges and inspects rows of several municipalities: it runs unscoped (the
+    explicit bypass of ``trygghet.tenancy``). What it exercises is scoped as in production:
+    every request starts a fresh scope (``ScopeMiddleware``), every task too (``ScopedTask``)."""
+    with scopes_disabled():
+        yield
 
 
 @pytest.fixture(autouse=True)

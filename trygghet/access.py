@@ -6,7 +6,9 @@ visitor is sent to the login page, a user who is not a member of that municipali
 (never 403, and never data), and the view receives ``request.municipality`` and
 ``request.membership``. Every query for municipal rows then starts from
 ``Model.objects.restrict(request.membership)``: a row of another municipality cannot be found,
-so it answers 404 by construction.
+so it answers 404 by construction. The view runs inside ``scope(municipality=...)`` (see
+``trygghet.tenancy``): even a query that forgets ``restrict`` sees this municipality's rows only,
+and a query outside any municipal view is refused.
 
 Models whose rows have finer rules (confidential incidents, meetings of a body) override
 ``restrict`` on their queryset; the signature stays the same.
@@ -18,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django_scopes import scopes_disabled
 
 from .tenancy import (  # noqa: F401  (re-exported: views import everything from here)
     ADMIN,
@@ -28,6 +31,9 @@ from .tenancy import (  # noqa: F401  (re-exported: views import everything from
     PARTNER,
     MunicipalModel,
     MunicipalQuerySet,
+    municipality_scope,
+    pick_for,
+    sees_restricted,
 )
 
 
@@ -41,11 +47,14 @@ def get_membership(user, municipality_slug):
 
     if not user.is_authenticated:
         raise Http404
-    membership = (
-        MunicipalityMembership.objects.select_related("municipality", "organisation", "user")
-        .filter(user=user, municipality__slug=municipality_slug, is_active=True)
-        .first()
-    )
+    # The access decision itself: the user's own membership, found by the address's slug
+    # before any municipality is in scope.
+    with scopes_disabled():
+        membership = (
+            MunicipalityMembership.objects.select_related("municipality", "organisation", "user")
+            .filter(user=user, municipality__slug=municipality_slug, is_active=True)
+            .first()
+        )
     if membership is not None:
         return membership
     if user.is_superuser:
@@ -55,6 +64,23 @@ def get_membership(user, municipality_slug):
                 user=user, municipality=municipality, role=ADMIN, organisation=None
             )
     raise Http404
+
+
+def _respond(view, request, *args, **kwargs):
+    """Call the view, and render a lazy response, inside the membership's municipality."""
+    with municipality_scope(request.municipality):
+        response = view(request, *args, **kwargs)
+        if callable(getattr(response, "render", None)) and not response.is_rendered:
+            response.render()
+    if getattr(response, "streaming", False):
+        # A streamed export is read after the view returned: in the same scope.
+        response.streaming_content = _in_scope(response.streaming_content, request.municipality)
+    return response
+
+
+def _in_scope(chunks, municipality):
+    with municipality_scope(municipality):
+        yield from chunks
 
 
 def check_role(membership, roles):
@@ -77,7 +103,7 @@ def municipal_view(roles=EVERYONE):
             request.membership = membership
             request.municipality = membership.municipality
             check_role(membership, roles)
-            return view(request, *args, **kwargs)
+            return _respond(view, request, *args, **kwargs)
 
         return wrapper
 
@@ -98,4 +124,4 @@ class MunicipalViewMixin(LoginRequiredMixin):
         self.membership = membership
         self.municipality = membership.municipality
         check_role(membership, self.allowed_roles)
-        return super().dispatch(request, *args, **kwargs)
+        return _respond(super().dispatch, request, *args, **kwargs)

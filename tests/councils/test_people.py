@@ -11,6 +11,7 @@ from councils import people
 from councils.models import MunicipalityMembership, Organisation, User
 from tests.conftest import make_user
 from trygghet import access
+from trygghet.tenancy import municipality_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -284,8 +285,8 @@ def test_a_coordinator_cannot_create_admins_or_coordinators(login, coordinator, 
     assert not User.objects.filter(email="sara.lind@polisen.se").exists()
 
 
-def test_a_coordinator_may_add_a_partner(login, coordinator, police_org):
-    response = login(coordinator).post(url("person-create"), new_person(police_org))
+def test_a_coordinator_may_add_a_partner(login, coordinator, security_org):
+    response = login(coordinator).post(url("person-create"), new_person(security_org))
     assert response.status_code == 302
     assert User.objects.get(email="sara.lind@polisen.se").municipality_memberships.get().role == (
         access.PARTNER
@@ -648,14 +649,15 @@ def test_two_admins_removed_at_once_still_leave_one(burlov, admin_user, municipa
 
     def demote_first():
         try:
-            people.change_membership(
-                first,
-                acting=operator,
-                role=access.MEMBER,
-                organisation=None,
-                title="",
-                is_active=True,
-            )
+            with municipality_scope(burlov):  # a thread starts unscoped: as its request
+                people.change_membership(
+                    first,
+                    acting=operator,
+                    role=access.MEMBER,
+                    organisation=None,
+                    title="",
+                    is_active=True,
+                )
             outcome["result"] = "demoted"
         except Exception as error:
             outcome["result"] = error
@@ -693,3 +695,137 @@ def test_two_admins_removed_at_once_still_leave_one(burlov, admin_user, municipa
     first.refresh_from_db()
     assert first.role == access.ADMIN
     assert people.admin_count(burlov) == 1
+
+
+# --- Who makes a person a reader of restricted data (issue 9) ------------------------------
+# A person's organisation decides whether they read restricted incidents: only an admin puts a
+# person into a public authority's organisation or takes them out of one, as with the kind.
+
+
+def test_a_coordinator_is_not_offered_public_authorities_for_a_new_person(
+    login, coordinator, police_org, security_org
+):
+    form = login(coordinator).get(url("person-create")).context["form"]
+    assert list(form.fields["organisation"].queryset) == [security_org]
+
+
+def test_a_coordinator_cannot_add_a_person_to_a_public_authority(login, coordinator, police_org):
+    response = login(coordinator).post(url("person-create"), new_person(police_org))
+    assert response.status_code == 400
+    assert not User.objects.filter(email="sara.lind@polisen.se").exists()
+
+
+def test_a_coordinator_cannot_attach_an_existing_account_to_a_public_authority(
+    login, coordinator, outsider, police_org
+):
+    response = login(coordinator).post(
+        url("person-create"), new_person(police_org, email=outsider.email)
+    )
+    assert response.status_code == 400
+    assert not outsider.municipality_memberships.filter(municipality__slug="burlov").exists()
+
+
+def test_a_coordinator_cannot_move_a_partner_into_a_public_authority(
+    login, coordinator, company_partner, police_org, security_org
+):
+    target = company_partner.municipality_memberships.get()
+    response = login(coordinator).post(
+        url("person-edit", pk=target.pk), edit_data(target, organisation=police_org.pk)
+    )
+    assert response.status_code == 400
+    target.refresh_from_db()
+    assert target.organisation == security_org
+    assert not target.can_read_restricted
+
+
+def test_a_coordinator_cannot_move_a_person_out_of_a_public_authority(
+    login, coordinator, police_partner, police_org, security_org
+):
+    target = police_partner.municipality_memberships.get()
+    response = login(coordinator).post(
+        url("person-edit", pk=target.pk),
+        edit_data(target, organisation=security_org.pk, title="Väktare"),
+    )
+    target.refresh_from_db()
+    assert target.organisation == police_org  # the forged value is ignored
+    assert response.status_code == 302 and target.title == "Väktare"
+
+
+def test_a_coordinator_moves_a_partner_between_companies(
+    login, coordinator, company_partner, burlov
+):
+    housing = Organisation.objects.create(name="Burlövs Bostäder", kind="housing_company")
+    housing.municipalities.add(burlov)
+    target = company_partner.municipality_memberships.get()
+    response = login(coordinator).post(
+        url("person-edit", pk=target.pk), edit_data(target, organisation=housing.pk)
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.organisation == housing
+
+
+def test_an_admin_moves_a_partner_into_a_public_authority(
+    login, admin_user, company_partner, police_org
+):
+    target = company_partner.municipality_memberships.get()
+    response = login(admin_user).post(
+        url("person-edit", pk=target.pk), edit_data(target, organisation=police_org.pk)
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.can_read_restricted
+
+
+def test_the_services_refuse_a_coordinator_s_public_authority_change_too(
+    burlov, coordinator, company_partner, police_partner, police_org, security_org
+):
+    from django.core.exceptions import ValidationError
+
+    acting = coordinator.municipality_memberships.get()
+    partner = company_partner.municipality_memberships.get()
+    with pytest.raises(ValidationError):
+        people.change_membership(
+            partner,
+            acting=acting,
+            role=partner.role,
+            organisation=police_org,
+            title="",
+            is_active=True,
+        )
+    police = police_partner.municipality_memberships.get()
+    with pytest.raises(ValidationError):
+        people.change_membership(
+            police,
+            acting=acting,
+            role=police.role,
+            organisation=security_org,
+            title="",
+            is_active=True,
+        )
+    with pytest.raises(ValidationError):
+        people.add_person(
+            burlov,
+            first_name="A",
+            last_name="B",
+            email="ab@example.org",
+            role=access.PARTNER,
+            organisation=police_org,
+            acting=acting,
+        )
+    partner.refresh_from_db()
+    police.refresh_from_db()
+    assert (partner.organisation, police.organisation) == (security_org, police_org)
+
+
+def test_a_coordinator_cannot_attach_an_existing_public_authority(login, coordinator, eslov):
+    rescue = Organisation.objects.create(
+        name="Räddningstjänsten Syd", kind=Organisation.Kind.RESCUE_SERVICE
+    )
+    rescue.municipalities.add(eslov)
+    response = login(coordinator).post(
+        url("organisation-create"),
+        {"name": "räddningstjänsten syd", "short_name": "", "kind": Organisation.Kind.OTHER},
+    )
+    assert response.status_code == 400
+    assert list(rescue.municipalities.all()) == [eslov]

@@ -180,13 +180,13 @@ def test_the_database_refuses_dates_outside_2000_to_2100(
 def test_rows_stored_before_the_bounds_are_brought_into_range_by_the_migration(
     make_series, coordinator
 ):
-    """Migration 0002 runs before the constraints: an installation that stored such dates
+    """Migration 0003 runs before the constraints: an installation that stored such dates
     (the old forms let them through) must still migrate."""
     import importlib
 
     from django.apps import apps
 
-    migration = importlib.import_module("meetings.migrations.0002_dates_into_range")
+    migration = importlib.import_module("meetings.migrations.0003_dates_into_range")
     series = make_series()
     services.generate_meetings(weeks=4, now=datetime.datetime(2026, 1, 1, tzinfo=STOCKHOLM))
     bad, good = series.meetings.order_by("start")

@@ -181,21 +181,27 @@ def test_the_nightly_task_enqueues_one_task_per_active_series_after_commit(
     assert enqueued == []  # nothing is sent before the commit
     for callback in callbacks:
         callback()
-    assert sorted(args[0] for args, _kw in enqueued) == [first.pk, second.pk]
-    assert all(isinstance(args[0], int) and kw == {"weeks": 3} for args, kw in enqueued)
+    municipality = first.municipality_id
+    assert sorted(enqueued) == [
+        ((municipality, first.pk), {"weeks": 3}),
+        ((municipality, second.pk), {"weeks": 3}),
+    ]
 
 
 def test_the_series_task_generates_its_series_once_when_run_twice(make_series):
     series = make_series(recurrence="weekly", start_date=datetime.date.today())
-    assert tasks.generate_series_meetings.run(series.pk, weeks=3) == 3
-    assert tasks.generate_series_meetings.run(series.pk, weeks=3) == 0
+    run = tasks.generate_series_meetings.apply  # as a worker runs it: in its scope
+    municipality = series.municipality_id
+    assert run((municipality, series.pk), {"weeks": 3}).get() == 3
+    assert run((municipality, series.pk), {"weeks": 3}).get() == 0
     assert series.meetings.count() == 3
-    assert tasks.generate_series_meetings.run(987654, weeks=3) == 0  # deleted since: nothing
+    assert run((municipality, 987654), {"weeks": 3}).get() == 0  # deleted since: nothing
 
 
 def test_the_series_task_skips_an_inactive_or_invalid_series(make_series):
+    run = tasks.generate_series_meetings.apply
     inactive = make_series(recurrence="weekly", is_active=False)
-    assert tasks.generate_series_meetings.run(inactive.pk, weeks=3) == 0
+    assert run((inactive.municipality_id, inactive.pk), {"weeks": 3}).get() == 0
     bad = make_series(title="Felaktig", recurrence="rrule", rrule="FREQ=WEEKLY")
     MeetingSeries.objects.filter(pk=bad.pk).update(rrule="FREQ=HOURLY")
-    assert tasks.generate_series_meetings.run(bad.pk, weeks=3) == 0
+    assert run((bad.municipality_id, bad.pk), {"weeks": 3}).get() == 0

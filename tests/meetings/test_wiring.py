@@ -44,13 +44,95 @@ def test_the_agenda_counts_the_incidents_since_the_last_meeting_by_category(
     assert f"date_from={since.isoformat()}" in item.link
 
 
-def test_an_incident_count_with_a_restricted_incident_is_not_shareable(
-    body, make_meeting, make_incident, burlov
-):
+@pytest.fixture
+def counted_meeting(body, make_meeting, make_incident, burlov, police_partner, company_partner):
+    """A meeting whose period holds one restricted and two open incidents; a police and a
+    security-company partner sit in the body."""
+    from councils.models import Membership
+
+    for user in (police_partner, company_partner):
+        Membership.objects.create(body=body, user=user)
     meeting = make_meeting()
-    make_incident(burlov, confidentiality=Incident.Confidentiality.RESTRICTED)
+    make_incident(burlov, category="violence", confidentiality=Incident.Confidentiality.RESTRICTED)
+    make_incident(burlov, category="vandalism")
+    make_incident(burlov, category="vandalism")
     services.fill_agenda(meeting)
-    assert not auto_item(meeting, "incidents").shareable
+    return meeting
+
+
+def test_the_incident_item_counts_what_each_viewer_may_list(
+    client, counted_meeting, police_partner, company_partner
+):
+    """The count rule (issue 9): a private company sees the open incidents only, a public
+    authority all of them; the stored item keeps both figures."""
+
+    def agenda_text(user):
+        client.force_login(user)
+        url = reverse(
+            "meetings:meeting-detail", kwargs={"municipality": "burlov", "pk": counted_meeting.pk}
+        )
+        return client.get(url).content.decode()
+
+    partner = agenda_text(company_partner)
+    assert "2 händelser" in partner and "3 händelser" not in partner
+    assert "Våld/hot" not in partner
+    police = agenda_text(police_partner)
+    assert "3 händelser" in police and "Våld/hot: 1" in police
+
+
+def test_a_share_link_shows_the_open_figures_of_the_incident_item(
+    client, counted_meeting, coordinator
+):
+    item = auto_item(counted_meeting, "incidents")
+    assert item.shareable  # its shared text is built from open incidents only
+    _link, token = services.create_share_link(
+        created_by=coordinator,
+        label="Räddningstjänsten",
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+        meeting=counted_meeting,
+    )
+    html = client.get(reverse("meetings_public:share", kwargs={"token": token})).content.decode()
+    assert "2 händelser" in html and "3 händelser" not in html and "Våld/hot" not in html
+
+
+def test_a_text_written_by_hand_is_what_everyone_reads(client, counted_meeting, coordinator):
+    from councils.models import MunicipalityMembership
+
+    item = auto_item(counted_meeting, "incidents")
+    police = MunicipalityMembership(role="partner", organisation=Organisation(kind="police"))
+    assert "3 händelser" in item.description_for(police)
+    assert "2 händelser" in item.description_for(None)
+    client.force_login(coordinator)
+    url = reverse(
+        "meetings:agenda-item-edit",
+        kwargs={"municipality": "burlov", "pk": counted_meeting.pk, "item_pk": item.pk},
+    )
+    data = {"title": item.title, "description": "Läget i stort.", "shareable": "on"}
+    assert client.post(url, data).status_code == 302
+    item.refresh_from_db()
+    assert item.description_for(police) == item.description_for(None) == "Läget i stort."
+
+
+def test_the_report_item_counts_what_each_viewer_may_list(
+    client, counted_meeting, police_partner, company_partner, burlov
+):
+    from situation_reports import report_compile
+
+    start, end = report_compile.meeting_period(counted_meeting)
+    report = report_compile.create_report(
+        burlov, start, timezone.localdate(), meeting=counted_meeting
+    )
+    report_compile.compile_report(report.pk)
+    services.fill_agenda(counted_meeting)
+    url = reverse(
+        "meetings:meeting-detail", kwargs={"municipality": "burlov", "pk": counted_meeting.pk}
+    )
+    client.force_login(company_partner)
+    partner = client.get(url).content.decode()
+    client.force_login(police_partner)
+    police = client.get(url).content.decode()
+    assert "2 händelser 20" in partner and "3 händelser 20" not in partner
+    assert "3 händelser 20" in police
 
 
 def test_refilling_the_agenda_updates_the_incident_item_instead_of_adding_one(
@@ -173,3 +255,23 @@ def test_the_start_page_runs_a_bounded_number_of_queries(
     client.force_login(coordinator)
     with django_assert_max_num_queries(25):
         client.get("/burlov/")
+
+
+def test_items_filled_before_the_count_rule_keep_their_counts_for_authorities(counted_meeting):
+    """Migration 0002: an old automatic item's text may count restricted incidents, so it
+    becomes the public-authority text and everyone else reads none until it is refilled."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "meetings.migrations.0002_agendaitem_restricted_description"
+    )
+    item = auto_item(counted_meeting, "incidents")
+    AgendaItem.objects.filter(pk=item.pk).update(
+        description="3 händelser", restricted_description=""
+    )
+    migration.keep_old_counts_for_authorities(apps, None)
+    item.refresh_from_db()
+    assert (item.description, item.restricted_description) == ("", "3 händelser")
+    assert item.description_for(None) == ""

@@ -161,7 +161,7 @@ def test_a_worker_killed_mid_compile_leaves_no_half_report_and_the_retry_complet
         burlov, timezone.localdate() - datetime.timedelta(days=6), timezone.localdate()
     )
     doomed = workers("doomed", REPORT_COMPILE_PAUSE=120, REPORT_VISIBILITY_TIMEOUT=3)
-    compile_situation_report.delay(report.pk)
+    compile_situation_report.delay(burlov.pk, report.pk)
     # The worker has computed and written the figures, inside its transaction, and pauses.
     wait_until(_holds_uncommitted_write_on_reports, timeout=60, message="the compile to start")
     os.kill(doomed.pid, signal.SIGKILL)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
-from django_scopes import scopes_disabled
 
 from meetings import services
+from trygghet.tenancy import each_municipality
 
 
 class Command(BaseCommand):
@@ -18,7 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args, weeks, **options):
         if weeks < 1 or weeks > 104:
             raise CommandError("--weeks must be between 1 and 104.")
-        with scopes_disabled():  # every municipality's series
-            created = services.generate_meetings(weeks=weeks)
+        created = 0
+        for _municipality in each_municipality():
+            created += len(services.generate_meetings(weeks=weeks))
             services.refresh_upcoming_agendas()
-        self.stdout.write(f"{len(created)} meetings created for {weeks} weeks ahead.")
+        self.stdout.write(f"{created} meetings created for {weeks} weeks ahead.")

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from councils.models import Municipality
 from situation_reports import report_compile
+from trygghet.tenancy import municipality_scope
 
 
 def iso_date(value):
@@ -38,7 +39,8 @@ class Command(BaseCommand):
             start, end = report_compile.default_period(found, days=days)
         if end < start:
             raise CommandError("--end is before --start.")
-        body = report_compile.situation_group(found)
-        report = report_compile.create_report(found, start, end, body=body)
-        report = report_compile.compile_report(report.pk)
+        with municipality_scope(found):
+            body = report_compile.situation_group(found)
+            report = report_compile.create_report(found, start, end, body=body)
+            report = report_compile.compile_report(report.pk)
         self.stdout.write(settings.SITE_URL + report.get_absolute_url())

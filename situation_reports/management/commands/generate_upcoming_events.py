@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from councils.models import Municipality
 from situation_reports.upcoming import generate_calendar
+from trygghet.tenancy import municipality_scope
 
 
 class Command(BaseCommand):
@@ -21,5 +22,6 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown municipality: {municipality}") from None
         if not 2000 <= year <= 2100:
             raise CommandError("The year must be between 2000 and 2100.")
-        created = generate_calendar(target, year)
+        with municipality_scope(target):
+            created = generate_calendar(target, year)
         self.stdout.write(f"{created} upcoming events added for {target} {year}.")

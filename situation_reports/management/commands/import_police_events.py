@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django_scopes import scopes_disabled
 
 from councils.models import Municipality
 from situation_reports import police
@@ -41,7 +42,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {done}/{total} events checked")
             self.stdout.flush()
 
-        summary = police.import_events(events, municipalities=chosen, progress=progress)
+        # The file holds every municipality's events: an import across municipalities.
+        with scopes_disabled():
+            summary = police.import_events(events, municipalities=chosen, progress=progress)
         for line in summary.lines():
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Done in {time.monotonic() - started:.1f} s."))

@@ -1,5 +1,5 @@
 """Dates outside 2000-2100 stored before the bounds (issue 10, finding 2), brought into range
-before 0003 adds the check constraints (a migration of its own: PostgreSQL refuses to alter a
+before 0004 adds the check constraints (a migration of its own: PostgreSQL refuses to alter a
 table with changes pending in the same transaction)."""
 
 import datetime
@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('councils', '0002_agreements'),
-        ('meetings', '0001_initial'),
+        ('meetings', '0002_agendaitem_restricted_description'),
         ('situation_reports', '0004_situation_report'),
     ]
 

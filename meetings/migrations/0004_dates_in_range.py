@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('councils', '0002_agreements'),
-        ('meetings', '0002_dates_into_range'),
+        ('meetings', '0003_dates_into_range'),
         ('situation_reports', '0004_situation_report'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
