@@ -41,17 +41,11 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django_scopes import scopes_disabled  # noqa: E402
 
 from councils.models import Body, Membership, Municipality, User  # noqa: E402
 from meetings import services  # noqa: E402
 from meetings.models import AgendaItem, Attendance, Meeting, MeetingSeries  # noqa: E402
-
-try:  # main adopts django-scopes; before that there is nothing to disable
-    from django_scopes import scopes_disabled
-except ImportError:  # pragma: no cover
-    import contextlib
-
-    scopes_disabled = contextlib.nullcontext
 
 PREFIX = "bench-meet-"
 MEMBERS_PER_BODY = 8
@@ -212,6 +206,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--drop", action="store_true", help="Remove the benchmark rows and stop.")
     args = parser.parse_args()
+    # Set-up and measurement across municipalities: a deliberate unscoped run.
     with scopes_disabled():
         if args.drop:
             drop()
