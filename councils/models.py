@@ -906,7 +906,8 @@ class ActionUpdate(models.Model):
 
 class ActionReminder(models.Model):
     """One quarterly reminder to an action's lead. The unique (action, quarter) pair makes the
-    reminder task idempotent: the row is recorded first, the mail sent after that commit."""
+    reminder task idempotent: the row is recorded with its mail in the outbox (one
+    transaction), and ``sent_at`` is when that mail was handed to the outbox, which sends it."""
 
     action = models.ForeignKey(
         Action, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("action")

@@ -3,18 +3,17 @@
 Plain functions, called by the pages (councils/people_views.py) and usable from the shell.
 A person is a ``User`` (one per e-mail address, across municipalities) with one
 ``MunicipalityMembership`` per municipality; a new user is invited with Django's standard
-password-reset link, sent after the transaction commits.
+password-reset link, queued in the outbox with the new membership and sent after commit.
 """
 
 import logging
 
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from trygghet import access
+from trygghet.forms import PasswordResetForm
 
 from .models import MunicipalityMembership, Organisation, User
 
@@ -123,10 +122,7 @@ def add_person(
     # An existing account that never had a password (e.g. a council member entered by the
     # operators, who did not log in until now) is invited too.
     if created or not user.has_usable_password():
-        language = translation.get_language()
-        transaction.on_commit(
-            lambda: send_invitation(user.pk, municipality, domain, use_https, language)
-        )
+        queue_invitation(user, municipality, domain, use_https)
     return membership, created
 
 
@@ -142,21 +138,23 @@ class InvitationForm(PasswordResetForm):
         if self.invited_user.is_active and self.invited_user.email:
             yield self.invited_user
 
+    def outbox_key(self, context):
+        return f"invitation:{context['user'].pk}:{context['municipality'].pk}"
 
-def send_invitation(user_id, municipality, domain=None, use_https=True, language=None):
-    """Mail the user the standard password-reset link, worded as an invitation."""
-    user = User.objects.get(pk=user_id)
+
+def queue_invitation(user, municipality, domain=None, use_https=True):
+    """Queue the standard password-reset link to the user, worded as an invitation, in the
+    current language; it is sent after the transaction commits."""
     form = InvitationForm(user=user)
     form.is_valid()
-    with translation.override(language or translation.get_language()):
-        form.save(
-            domain_override=domain,
-            use_https=use_https,
-            subject_template_name="councils/email/invitation_subject.txt",
-            email_template_name="councils/email/invitation.txt",
-            extra_email_context={"municipality": municipality, "person": user},
-        )
-    logger.info("invitation sent to user %s", user_id)
+    form.save(
+        domain_override=domain,
+        use_https=use_https,
+        subject_template_name="councils/email/invitation_subject.txt",
+        email_template_name="councils/email/invitation.txt",
+        extra_email_context={"municipality": municipality, "person": user},
+    )
+    logger.info("invitation to user %s queued", user.pk)
 
 
 def admin_count(municipality):

@@ -6,12 +6,13 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from trygghet import outbox
 
 from .models import (
     OPEN_STATUSES,
@@ -257,31 +258,37 @@ def actions_needing_reminder(today=None):
 
 
 def remind_action_leads(today=None):
-    """Record one reminder per action and quarter, then send what is recorded and unsent.
+    """Record one reminder per action and quarter, with its mail in the outbox, then send.
 
-    Record first, send after the record has committed: if the process dies between the two,
-    the row stays unsent and the next run (the task retries, or runs again) sends it; the
-    unique (action, quarter) constraint means a second run, even a concurrent one, never
-    records, so never sends, a second reminder. The alternative, send then record, would mail
-    twice whenever the record failed after a send.
+    The reminder row and its outbox row are written in one transaction; the unique (action,
+    quarter) constraint means a second run, even a concurrent one, never records, so never
+    queues, a second reminder, and the outbox sends each row once (trygghet/outbox.py): a run
+    that dies after that commit leaves the mail to the outbox's sweep.
     Returns the number of mails sent by this call.
     """
     today = today or timezone.localdate()
     quarter, _start = quarter_of(today)
+    ids = []
     for action in actions_needing_reminder(today).select_related("lead"):
-        # get_or_create copes with a concurrent run: the unique constraint decides.
-        ActionReminder.objects.get_or_create(
-            action=action, quarter=quarter, defaults={"recipient": action.lead.email}
-        )
+        with transaction.atomic():
+            # get_or_create copes with a concurrent run: the unique constraint decides.
+            reminder, _created = ActionReminder.objects.get_or_create(
+                action=action, quarter=quarter, defaults={"recipient": action.lead.email}
+            )
+            ids += queue_reminder(reminder.pk)
+    # Reminders recorded but never queued (before the outbox existed) get their mail too.
     pending = ActionReminder.objects.filter(quarter=quarter, sent_at__isnull=True).values_list(
         "pk", flat=True
     )
-    return sum(send_reminder(pk) for pk in list(pending))
+    for reminder_id in list(pending):
+        ids += queue_reminder(reminder_id)
+    return outbox.deliver(ids)
 
 
-def send_reminder(reminder_id):
-    """Send one recorded reminder unless it has been sent. The row lock makes two workers
-    that hold the same id take turns; the second finds it sent."""
+def queue_reminder(reminder_id):
+    """Queue the mail of one recorded reminder unless it has been queued (``sent_at`` is when
+    it went to the outbox). The row lock makes two workers that hold the same id take turns;
+    the second finds it queued. Returns the ids of the outbox rows written."""
     with transaction.atomic():
         reminder = (
             ActionReminder.objects.select_for_update()
@@ -292,7 +299,7 @@ def send_reminder(reminder_id):
             .get(pk=reminder_id)
         )
         if reminder.sent_at is not None:
-            return 0
+            return []
         action = reminder.action
         lead = action.lead
         municipality = action.focus_area.agreement.municipality
@@ -307,7 +314,10 @@ def send_reminder(reminder_id):
             }
             subject = _("Follow-up of “%(action)s”") % {"action": action.title}
             body = render_to_string("councils/email/action_reminder.txt", context)
-        send_mail(subject, body, None, [reminder.recipient or lead.email])
+        ids = outbox.queue(
+            f"action-reminder:{reminder.pk}",
+            [outbox.Mail(reminder.recipient or lead.email, subject, body)],
+        )
         reminder.sent_at = timezone.now()
         reminder.save(update_fields=["sent_at"])
-        return 1
+        return ids

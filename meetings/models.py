@@ -651,7 +651,8 @@ class MinutesVersion(models.Model):
 
 
 class MeetingNotice(models.Model):
-    """One row per meeting and kind of e-mail: makes sending idempotent."""
+    """One row per meeting and kind of e-mail: makes queuing it idempotent. The mails are
+    ``trygghet.models.OutgoingEmail`` rows (key ``<kind>:<meeting id>``), written with it."""
 
     class Kind(models.TextChoices):
         AGENDA = "agenda", _("agenda published")

@@ -5,12 +5,14 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+
+from trygghet import outbox
+from trygghet.models import OutgoingEmail
 
 from . import agenda_sources
 from .models import (
@@ -380,7 +382,8 @@ def cancel_meeting(meeting, reason=""):
 
 
 def publish_agenda(meeting, notify=True):
-    """Publish the agenda and (after commit) e-mail the invited members a link."""
+    """Publish the agenda and e-mail the invited members a link (queued in the caller's
+    transaction, sent after commit)."""
     if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.AGENDA_PUBLISHED):
         raise ValidationError(_("Only a planned meeting's agenda can be published."))
     invite_members(meeting)
@@ -390,9 +393,9 @@ def publish_agenda(meeting, notify=True):
     meeting.agenda_published_at = meeting.agenda_published_at or timezone.now()
     update_meeting(meeting, ["status"])
     if first and notify:
-        from .tasks import send_agenda_email
-
-        transaction.on_commit(lambda: send_agenda_email.delay(meeting.municipality_id, meeting.pk))
+        # The mails are written with the publication (one transaction) and sent after commit;
+        # a broker that is down only delays them (trygghet/outbox.py).
+        outbox.send_after_commit(queue_agenda_email(meeting.pk))
     return meeting
 
 
@@ -415,8 +418,10 @@ def _recipients(meeting):
     ]
 
 
-def _send_notice(meeting_id, kind, subject_text, template):
-    """Send one kind of e-mail for a meeting at most once (a MeetingNotice row per kind)."""
+def _queue_notice(meeting_id, kind, subject_text, template):
+    """Queue one kind of e-mail for a meeting at most once (a MeetingNotice row per kind): a
+    mail per invited member in the outbox, in the caller's transaction. Returns the ids of
+    the outbox rows (none if this kind was queued before or the meeting is cancelled)."""
     with transaction.atomic():
         meeting = (
             Meeting.objects.select_for_update()
@@ -424,29 +429,34 @@ def _send_notice(meeting_id, kind, subject_text, template):
             .get(pk=meeting_id)
         )
         if meeting.is_cancelled:
-            return 0
+            return []
         try:
             with transaction.atomic():
                 notice = MeetingNotice.objects.create(meeting=meeting, kind=kind)
         except IntegrityError:
-            return 0
+            return []
         recipients = _recipients(meeting)
         url = settings.SITE_URL + meeting.get_absolute_url()
         with translation.override(settings.LANGUAGE_CODE):
             when = formats.date_format(timezone.localtime(meeting.start), "DATETIME_FORMAT")
             subject = subject_text() % {"title": meeting.title, "when": when}
-            for user in recipients:
-                body = render_to_string(
-                    template, {"meeting": meeting, "user": user, "url": url, "when": when}
+            mails = [
+                outbox.Mail(
+                    user.email,
+                    subject,
+                    render_to_string(
+                        template, {"meeting": meeting, "user": user, "url": url, "when": when}
+                    ),
                 )
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+                for user in recipients
+            ]
         notice.recipients = len(recipients)
         notice.save(update_fields=["recipients"])
-    return len(recipients)
+        return outbox.queue(f"{kind}:{meeting.pk}", mails)
 
 
-def send_agenda_email(meeting_id):
-    return _send_notice(
+def queue_agenda_email(meeting_id):
+    return _queue_notice(
         meeting_id,
         MeetingNotice.Kind.AGENDA,
         lambda: _("Agenda: %(title)s, %(when)s"),
@@ -454,13 +464,32 @@ def send_agenda_email(meeting_id):
     )
 
 
-def send_reminder(meeting_id):
-    return _send_notice(
+def queue_reminder(meeting_id):
+    return _queue_notice(
         meeting_id,
         MeetingNotice.Kind.REMINDER,
         lambda: _("Reminder: %(title)s, %(when)s"),
         "meetings/email/reminder.txt",
     )
+
+
+def _unsent(kind, meeting_id):
+    return OutgoingEmail.objects.filter(
+        key=f"{kind}:{meeting_id}", status=OutgoingEmail.Status.PENDING
+    ).values_list("pk", flat=True)
+
+
+def send_agenda_email(meeting_id):
+    """For a worker: queue the agenda mail (if not yet queued) and send what is unsent.
+    Returns the number of mails sent."""
+    queue_agenda_email(meeting_id)
+    return outbox.deliver(list(_unsent(MeetingNotice.Kind.AGENDA, meeting_id)))
+
+
+def send_reminder(meeting_id):
+    """For a worker: queue the reminder once and send it. Returns the number of mails sent."""
+    queue_reminder(meeting_id)
+    return outbox.deliver(list(_unsent(MeetingNotice.Kind.REMINDER, meeting_id)))
 
 
 def meetings_due_for_reminder(now=None):

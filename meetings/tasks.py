@@ -55,6 +55,8 @@ def generate_series_meetings(municipality_id, series_id, weeks=services.DEFAULT_
     return len(created)
 
 
+# Publishing queues its mails itself (services.publish_agenda); this task is kept for messages
+# already on the broker: it queues (once) and sends what is unsent.
 @municipal_task(**RETRY)
 def send_agenda_email(municipality_id, meeting_id):
     return services.send_agenda_email(meeting_id)

@@ -9,12 +9,13 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+
+from trygghet import outbox
 
 from . import report_compile
 from .report_models import ReportComment, ReportSection, SituationReport
@@ -266,7 +267,8 @@ def attach_to_agenda(report):
 
 
 def notify_members(report_id):
-    """E-mail the body's current members that the report is ready for review, once."""
+    """E-mail the body's current members that the report is ready for review, once: the claim
+    and the mails are written in one transaction, then sent (this runs in a worker)."""
     from councils.models import Membership
 
     with transaction.atomic():
@@ -291,10 +293,17 @@ def notify_members(report_id):
                 else ""
             )
             subject = _("Situation report ready for review: %(title)s") % {"title": report.title}
-            for user in sorted(users, key=lambda u: u.pk):
-                body = render_to_string(
-                    "situation_reports/email/report_ready.txt",
-                    {"report": report, "user": user, "url": url, "when": when},
+            mails = [
+                outbox.Mail(
+                    user.email,
+                    subject,
+                    render_to_string(
+                        "situation_reports/email/report_ready.txt",
+                        {"report": report, "user": user, "url": url, "when": when},
+                    ),
                 )
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+                for user in sorted(users, key=lambda u: u.pk)
+            ]
+        ids = outbox.queue(f"report-review:{report_id}", mails)
+    outbox.deliver(ids)
     return len(users)

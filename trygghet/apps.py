@@ -17,5 +17,13 @@ class TrygghetConfig(AppConfig):
                 crontab={"minute": "17", "hour": "3"},
                 expire_seconds=23 * 3600,
             )
+            # The outbox's sweep (trygghet/outbox.py): mail queued while the broker was down,
+            # or due again after a failed attempt.
+            ensure_periodic_task(
+                name="Send unsent e-mail",
+                task="trygghet.tasks.send_unsent_emails",
+                every_seconds=60,
+                expire_seconds=55,
+            )
 
         post_migrate.connect(schedule_housekeeping, sender=self, weak=False)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from . import views
+from .forms import PasswordResetForm
 
 # Top-level words here are reserved: a municipality slug may not take them
 # (councils.models.RESERVED_SLUGS).
@@ -15,6 +16,12 @@ urlpatterns = [
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
+    ),
+    # The reset mail goes through the outbox (trygghet/outbox.py) like every other mail.
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

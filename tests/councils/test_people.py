@@ -163,7 +163,7 @@ def test_it_lists_organisations_with_a_constant_number_of_queries(
 
 @pytest.mark.django_db(transaction=True)
 def test_it_adds_a_new_person_and_invites_them_once_after_commit(
-    client, admin_user, police_org, burlov
+    client, admin_user, police_org, burlov, eager_celery
 ):
     client.force_login(admin_user)
     response = client.post(url("person-create"), new_person(police_org), follow=True)
@@ -207,7 +207,7 @@ def test_it_adds_a_new_person_and_invites_them_once_after_commit(
 
 
 def test_it_sends_the_invitation_only_when_the_transaction_commits(
-    admin_user, police_org, burlov, django_capture_on_commit_callbacks
+    admin_user, police_org, burlov, django_capture_on_commit_callbacks, eager_celery
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         people.add_person(
@@ -584,7 +584,7 @@ def test_an_admin_may_add_a_public_authority(login, admin_user, burlov):
 
 
 def test_the_invitation_reads_well(
-    admin_user, police_org, burlov, django_capture_on_commit_callbacks
+    admin_user, police_org, burlov, django_capture_on_commit_callbacks, eager_celery
 ):
     with django_capture_on_commit_callbacks(execute=True):
         people.add_person(
@@ -621,7 +621,7 @@ def test_an_existing_account_without_a_password_is_invited_when_attached(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_attached_account_without_a_password_gets_one_invitation(
-    client, admin_user, eslov, police_org
+    client, admin_user, eslov, police_org, eager_celery
 ):
     user = User.objects.create_user("karin", email="karin@example.org", first_name="Karin")
     MunicipalityMembership.objects.create(user=user, municipality=eslov, role=access.MEMBER)

@@ -254,17 +254,23 @@ def test_a_reminder_recorded_but_not_sent_is_sent_by_the_next_run(world, mailout
     assert ActionReminder.objects.get().sent_at is not None
 
 
-def test_a_failed_send_leaves_the_reminder_unsent_for_the_retry(world, mailoutbox, monkeypatch):
-    def broken(*args, **kwargs):
-        raise ConnectionError("SMTP down")
+def test_a_failed_send_leaves_the_reminder_unsent_for_the_outbox_to_retry(
+    world, mailoutbox, smtp, settings
+):
+    from tests.conftest import free_port
+    from trygghet import outbox
+    from trygghet.models import OutgoingEmail
 
-    monkeypatch.setattr(services, "send_mail", broken)
-    with pytest.raises(ConnectionError):
-        services.remind_action_leads(days(0))
-    assert ActionReminder.objects.get().sent_at is None
-    monkeypatch.undo()
-    assert services.remind_action_leads(days(0)) == 1
-    assert len(mailoutbox) == 1
+    settings.EMAIL_PORT = free_port()  # the mail server is down
+    assert services.remind_action_leads(days(0)) == 0
+    row = OutgoingEmail.objects.get(key=f"action-reminder:{ActionReminder.objects.get().pk}")
+    assert (row.status, row.attempts, row.recipient) == ("pending", 1, world["action"].lead.email)
+    assert services.remind_action_leads(days(0)) == 0  # recorded once: not queued again
+    settings.EMAIL_PORT = smtp.port
+    assert outbox.send_due(now=row.next_attempt_at) == 1
+    assert smtp.recipients() == [world["action"].lead.email]
+    assert services.remind_action_leads(days(0)) == 0
+    assert OutgoingEmail.objects.count() == 1
 
 
 def test_the_quarterly_schedule_exists_after_migrate(db):

@@ -21,8 +21,9 @@ def open_user_menu_link(page, name):
 
 
 def test_the_admin_adds_a_police_officer_who_appears_in_the_list(
-    page, base_url, login_as, assert_accessible, screenshot
+    page, base_url, login_as, assert_accessible, screenshot, eager_celery
 ):
+    # eager_celery: the invitation is sent in the live server's thread, not by a worker.
     call_command("seed_demo", only=["councils"])
     login_as(page, "burlov.admin", DEMO_PASSWORD)
     page.goto(f"{base_url}/burlov/")

@@ -7,7 +7,6 @@ from councils.models import Body, Membership
 from meetings import services
 from meetings.models import Meeting, MeetingSeries
 from meetings.recurrence import STOCKHOLM
-from trygghet.celery import app as celery_app
 
 
 @pytest.fixture
@@ -80,15 +79,6 @@ def make_meeting(body):
         return meeting
 
     return _make
-
-
-@pytest.fixture
-def eager_celery():
-    """Tasks run in-process for unit tests (a real worker runs in test_worker.py)."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 # Incidents for the tests of how meetings and incidents meet (test_wiring.py).

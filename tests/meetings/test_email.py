@@ -56,3 +56,21 @@ def test_reminders_go_to_meetings_within_the_configured_hours_once(
     settings.MEETING_REMINDER_HOURS = 48
     assert tasks.send_due_reminders() == 1
     assert len(mail.outbox) == 2
+
+
+def test_a_title_with_a_newline_does_not_stop_its_agenda_and_reminder_mails(
+    settings, seat, make_meeting
+):
+    """Finding 7 of issue 10: the subject was built from the title as it is, and a header with
+    a newline is refused (BadHeaderError) on every retry, so the mails never went out."""
+    settings.MEETING_REMINDER_HOURS = 24
+    meeting = make_meeting(
+        start=timezone.now() + datetime.timedelta(hours=20), title="Örat mot marken\r\nextra"
+    )
+    assert services.send_agenda_email(meeting.pk) == 1
+    assert services.send_reminder(meeting.pk) == 1
+    assert [m.subject.split(",")[0] for m in mail.outbox] == [
+        "Dagordning: Örat mot marken extra",
+        "Påminnelse: Örat mot marken extra",
+    ]
+    assert "Örat mot marken" in mail.outbox[0].body

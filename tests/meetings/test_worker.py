@@ -16,6 +16,7 @@ from django.utils import timezone
 from meetings import tasks
 from meetings.models import Meeting, MeetingNotice
 from trygghet.celery import app as celery_app
+from trygghet.models import OutgoingEmail
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -97,12 +98,10 @@ def test_a_real_worker_generates_meetings_and_sends_the_agenda_email(
     client.post(
         reverse("meetings:meeting-publish", kwargs={"municipality": "burlov", "pk": meeting.pk})
     )
+    # Queued with the publication, sent by the worker through the outbox.
+    assert MeetingNotice.objects.get(meeting=meeting, kind="agenda").recipients == 1
     assert wait_for(
-        lambda: (
-            MeetingNotice.objects.filter(meeting=meeting, kind="agenda")
-            .exclude(recipients=0)
-            .exists()
-        )
+        lambda: OutgoingEmail.objects.filter(key=f"agenda:{meeting.pk}", status="sent").exists()
     )
     mails = list((worker / "mails").glob("*.log"))
     assert len(mails) == 1

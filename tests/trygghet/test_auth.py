@@ -45,8 +45,12 @@ def test_the_lockout_is_per_user_and_address_so_colleagues_can_still_log_in(
     assert post_login(client, member.username, PASSWORD).status_code == 302
 
 
-def test_password_reset_sends_a_link_that_sets_a_new_password(client, coordinator):
-    client.post(reverse("password_reset"), {"email": coordinator.email})
+def test_password_reset_sends_a_link_that_sets_a_new_password(
+    client, coordinator, django_capture_on_commit_callbacks, eager_celery
+):
+    # The mail goes through the outbox: queued in the request, sent by a task after commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": coordinator.email})
     assert len(mail.outbox) == 1
     link = next(line for line in mail.outbox[0].body.splitlines() if "/reset/" in line)
     path = link[link.index("/accounts/reset/") :].strip()
