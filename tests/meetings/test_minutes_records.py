@@ -162,11 +162,13 @@ def test_a_carried_forward_action_item_is_followed_up_at_the_next_meeting(
     assert action.status == ActionItem.Status.DONE and action.closed_at is not None
     services.fill_agenda(following)
     assert not following.agenda_items.filter(source_key="actions:open").exists()
-    # Reopened in the page of the next meeting's follow-up (the action list), by the ORM too.
-    ActionItem.objects.filter(pk=action.pk).update(status=ActionItem.Status.OPEN, closed_at=None)
-    # The approved version still says what was decided then.
+    # The approved version keeps the state at approval.
     snapshot = approved.minutes_versions.get().snapshot
     assert snapshot["items"][0]["action_items"][0]["status_key"] == "open"
+    # Open again (a queryset update is no different from the status form).
+    ActionItem.objects.filter(pk=action.pk).update(status=ActionItem.Status.OPEN, closed_at=None)
+    services.fill_agenda(following)
+    assert following.agenda_items.filter(source_key="actions:open").exists()
 
 
 def test_the_action_list_still_closes_an_action_item_of_approved_minutes(
