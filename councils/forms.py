@@ -4,6 +4,8 @@ of the page, and the models' ``clean`` holds the rules (so the admin keeps them 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from trygghet.limits import validate_in_range
+
 from .models import (
     Action,
     ActionUpdate,
@@ -139,8 +141,12 @@ class AgreementForm(MunicipalFormMixin, forms.ModelForm):
 
 class RenewForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    start_date = forms.DateField(label=_("Period from"), widget=DateInput())
-    end_date = forms.DateField(label=_("Period to"), widget=DateInput())
+    start_date = forms.DateField(
+        label=_("Period from"), widget=DateInput(), validators=[validate_in_range]
+    )
+    end_date = forms.DateField(
+        label=_("Period to"), widget=DateInput(), validators=[validate_in_range]
+    )
 
     def clean(self):
         data = super().clean()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trygghet import tenancy as access
+from trygghet.limits import range_constraints, validate_in_range
 from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, scoped_manager
 
 # Top-level URL words that a municipality slug may not take (see trygghet/urls.py).
@@ -41,11 +42,19 @@ class User(AbstractUser):
     logs in simply has no usable password."""
 
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Django's own fields, with the range every date of Trygghet keeps (the admin edits them).
+    last_login = models.DateTimeField(
+        _("last login"), blank=True, null=True, validators=[validate_in_range]
+    )
+    date_joined = models.DateTimeField(
+        _("date joined"), default=timezone.now, validators=[validate_in_range]
+    )
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["first_name", "last_name", "username"]
+        constraints = range_constraints("user", moments=["last_login", "date_joined"])
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -352,8 +361,8 @@ class Membership(models.Model):
         related_name="body_memberships",
         verbose_name=_("represents"),
     )
-    start_date = models.DateField(_("from"), null=True, blank=True)
-    end_date = models.DateField(_("to"), null=True, blank=True)
+    start_date = models.DateField(_("from"), null=True, blank=True, validators=[validate_in_range])
+    end_date = models.DateField(_("to"), null=True, blank=True, validators=[validate_in_range])
 
     objects = scoped_manager(MembershipQuerySet)
 
@@ -367,7 +376,8 @@ class Membership(models.Model):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="membership_ends_after_start",
-            )
+            ),
+            *range_constraints("membership", dates=["start_date", "end_date"]),
         ]
 
     def __str__(self):
@@ -456,8 +466,8 @@ class Agreement(MunicipalModel):
         verbose_name=_("police area"),
         limit_choices_to={"kind": Organisation.Kind.POLICE},
     )
-    start_date = models.DateField(_("period from"))
-    end_date = models.DateField(_("period to"))
+    start_date = models.DateField(_("period from"), validators=[validate_in_range])
+    end_date = models.DateField(_("period to"), validators=[validate_in_range])
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -487,7 +497,9 @@ class Agreement(MunicipalModel):
         blank=True,
         help_text=_("Name and title, e.g. the local police area chief."),
     )
-    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_on = models.DateField(
+        _("signed on"), null=True, blank=True, validators=[validate_in_range]
+    )
     previous = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -496,7 +508,9 @@ class Agreement(MunicipalModel):
         related_name="renewal",
         verbose_name=_("renews"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(
+        _("created"), auto_now_add=True, validators=[validate_in_range]
+    )
 
     objects = scoped_manager(AgreementQuerySet)
 
@@ -516,6 +530,11 @@ class Agreement(MunicipalModel):
                 violation_error_message=_(
                     "Another agreement of the municipality is active: end it first."
                 ),
+            ),
+            *range_constraints(
+                "agreement",
+                dates=["start_date", "end_date", "signed_on"],
+                moments=["created_at"],
             ),
         ]
 
@@ -636,9 +655,11 @@ class Goal(models.Model):
     )
     unit = models.CharField(_("unit"), max_length=40, help_text=_("e.g. %, number, per 1,000"))
     baseline = models.DecimalField(_("baseline"), max_digits=12, decimal_places=2)
-    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    baseline_date = models.DateField(
+        _("baseline date"), null=True, blank=True, validators=[validate_in_range]
+    )
     target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
-    target_date = models.DateField(_("target date"))
+    target_date = models.DateField(_("target date"), validators=[validate_in_range])
     direction = models.CharField(
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.DECREASE
     )
@@ -650,6 +671,7 @@ class Goal(models.Model):
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
         ordering = ["focus_area", "pk"]
+        constraints = range_constraints("goal", dates=["baseline_date", "target_date"])
 
     def __str__(self):
         return self.title
@@ -684,7 +706,7 @@ class GoalMeasurement(models.Model):
     goal = models.ForeignKey(
         Goal, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("goal")
     )
-    measured_on = models.DateField(_("date"))
+    measured_on = models.DateField(_("date"), validators=[validate_in_range])
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -699,7 +721,8 @@ class GoalMeasurement(models.Model):
                 fields=["goal", "measured_on"],
                 name="one_measurement_per_goal_and_date",
                 violation_error_message=_("There is already a value for this date."),
-            )
+            ),
+            *range_constraints("goal_measurement", dates=["measured_on"]),
         ]
 
     def __str__(self):
@@ -772,8 +795,8 @@ class Action(models.Model):
     lead = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="led_actions", verbose_name=_("lead")
     )
-    start_date = models.DateField(_("start"))
-    due_date = models.DateField(_("due"))
+    start_date = models.DateField(_("start"), validators=[validate_in_range])
+    due_date = models.DateField(_("due"), validators=[validate_in_range])
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
@@ -788,7 +811,9 @@ class Action(models.Model):
         related_name="copies",
         verbose_name=_("continues"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_at = models.DateTimeField(
+        _("created"), auto_now_add=True, validators=[validate_in_range]
+    )
 
     objects = scoped_manager(ActionQuerySet)
 
@@ -800,7 +825,8 @@ class Action(models.Model):
             models.CheckConstraint(
                 condition=Q(due_date__gte=models.F("start_date")),
                 name="action_due_on_or_after_start",
-            )
+            ),
+            *range_constraints("action", dates=["start_date", "due_date"], moments=["created_at"]),
         ]
 
     def __str__(self):
@@ -864,7 +890,7 @@ class ActionUpdate(models.Model):
     author = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="action_updates", verbose_name=_("author")
     )
-    date = models.DateField(_("date"), default=timezone.localdate)
+    date = models.DateField(_("date"), default=timezone.localdate, validators=[validate_in_range])
     note = models.TextField(_("progress"))
     status = models.CharField(
         _("status after this update"), max_length=10, choices=Action.Status.choices
@@ -881,7 +907,9 @@ class ActionUpdate(models.Model):
         validators=[MinValueValidator(0)],
         help_text=_("Since the last update. Brå's follow-up asks for the cost of actions."),
     )
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    created_at = models.DateTimeField(
+        _("recorded"), auto_now_add=True, validators=[validate_in_range]
+    )
 
     objects = scoped_manager(path="action__focus_area__agreement__municipality")
 
@@ -893,7 +921,8 @@ class ActionUpdate(models.Model):
             models.CheckConstraint(
                 condition=Q(hours_spent__isnull=True) | Q(hours_spent__gte=0),
                 name="action_update_hours_not_negative",
-            )
+            ),
+            *range_constraints("action_update", dates=["date"], moments=["created_at"]),
         ]
 
     def __str__(self):
@@ -914,8 +943,10 @@ class ActionReminder(models.Model):
     )
     quarter = models.CharField(_("quarter"), max_length=7, help_text="e.g. 2026Q4")
     recipient = models.EmailField(_("recipient"), blank=True)
-    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(
+        _("recorded"), auto_now_add=True, validators=[validate_in_range]
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, validators=[validate_in_range])
 
     objects = scoped_manager(path="action__focus_area__agreement__municipality")
 
@@ -926,7 +957,8 @@ class ActionReminder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["action", "quarter"], name="one_reminder_per_action_and_quarter"
-            )
+            ),
+            *range_constraints("action_reminder", moments=["created_at", "sent_at"]),
         ]
 
     def __str__(self):
@@ -974,7 +1006,7 @@ class CitizenPromiseUpdate(models.Model):
     author = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
     )
-    date = models.DateField(_("date"), default=timezone.localdate)
+    date = models.DateField(_("date"), default=timezone.localdate, validators=[validate_in_range])
     note = models.TextField(_("follow-up"))
     status = models.CharField(
         _("status after this follow-up"), max_length=10, choices=CitizenPromise.Status.choices
@@ -986,6 +1018,7 @@ class CitizenPromiseUpdate(models.Model):
         verbose_name = _("citizen promise follow-up")
         verbose_name_plural = _("citizen promise follow-ups")
         ordering = ["promise", "-date", "-pk"]
+        constraints = range_constraints("citizen_promise_update", dates=["date"])
 
     def __str__(self):
         return f"{self.promise} ({self.date})"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from meetings.selectors import body_meetings_context
+from trygghet import limits
 from trygghet.access import EVERYONE, MANAGERS, municipal_view
 
 from . import services
@@ -224,8 +225,8 @@ def body_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def body_create(request):
     initial = {}
-    parent = request.GET.get("parent")
-    if parent and parent.isdigit():
+    parent = limits.parse_id(request.GET.get("parent"))
+    if parent:
         parent_body = Body.objects.restrict(request.membership).filter(pk=parent).first()
         if parent_body:
             initial = {"parent": parent_body, "kind": Body.Kind.WORKING_GROUP}
@@ -615,8 +616,8 @@ def action_create(request, pk):
         FocusArea.objects.restrict(request.membership, "change").select_related("agreement"), pk=pk
     )
     initial = {"start_date": timezone.localdate()}
-    group = request.GET.get("working_group")
-    if group and group.isdigit():
+    group = limits.parse_id(request.GET.get("working_group"))
+    if group:
         initial["working_group"] = group
     form = ActionForm(
         request.POST or None, municipality=request.municipality, focus_area=area, initial=initial

@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from trygghet.access import EVERYONE, MANAGERS, municipal_view
+from trygghet.limits import CleanTextFormMixin
 
 from .models import SWEDEN_LATITUDE, SWEDEN_LONGITUDE, Area
 
 
-class AreaForm(forms.ModelForm):
+class AreaForm(CleanTextFormMixin, forms.ModelForm):
     class Meta:
         model = Area
         fields = ["name", "kind", "latitude", "longitude", "is_active"]

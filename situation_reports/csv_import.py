@@ -1,14 +1,20 @@
 """Import of a coordinator's existing spreadsheet (CSV).
 
 Two steps: ``preview`` checks every row with the same rules as the form and says what is
-wrong with each; ``import_rows`` then saves the valid rows in one transaction. Each row gets a
-fingerprint (``import_key``): importing the same file again adds nothing.
+wrong with each; ``import_rows`` then checks the file again and saves the valid rows in one
+transaction. Each row gets a fingerprint (``import_key``): importing the same file again adds
+nothing.
+
+Whatever the file holds, the preview answers with a message per row (issue #10): cells too long
+for their column, control characters (a NUL cannot be stored at all), dates outside the range
+of ``trygghet.limits`` and bytes that are not text are each refused with the row's number.
 """
 
 import csv
 import datetime
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -16,6 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
+
+from trygghet import limits
 
 from .models import (
     SWEDEN_LATITUDE,
@@ -28,6 +36,19 @@ from .models import (
 from .validators import find_personal_identity_numbers
 
 MAX_ROWS = 20000
+MAX_FILE_SIZE = 5 * 1024 * 1024
+
+# csv's own limit on a cell (131,072 characters) raises in the middle of the file; no cell can
+# be longer than the file, and the limits below give each row its own message instead.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_SIZE + 1))
+
+# The longest value each column takes (the model's limits); other columns hold short words.
+CELL_LIMITS = {
+    "place": Incident._meta.get_field("place").max_length,
+    "description": limits.MAX_TEXT_LENGTH,
+}
+SHORT_CELL = 200
+SHOWN = 60  # characters of a wrong value repeated in its message
 
 # Accepted headings (lower-cased) for each column: Swedish first, then English.
 HEADINGS = {
@@ -98,13 +119,36 @@ class Result:
     invalid: int = 0
 
 
+# A UTF-8 multi-byte sequence: a file that has them is UTF-8, even when some bytes are broken.
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+
+
 def decode(data):
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError(_("The file could not be read as text: save it as CSV (UTF-8)."))
+    """The file as text: UTF-8 (with or without BOM) or, as Excel saves it, Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if UTF8_SEQUENCE.search(data):
+            raise ValueError(
+                _("Line %(line)s is not UTF-8 text: save the file as CSV (UTF-8) again.")
+                % {"line": _line_of(data, error.start)}
+            ) from None
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            _("Line %(line)s could not be read as text: save the file as CSV (UTF-8).")
+            % {"line": _line_of(data, error.start)}
+        ) from None
+
+
+def _line_of(data, position):
+    return data.count(b"\n", 0, position) + 1
+
+
+def _shown(value):
+    """A value repeated in a message: never a whole huge cell."""
+    return value if len(value) <= SHOWN else value[: SHOWN - 1] + "…"
 
 
 def _reader(text):
@@ -112,8 +156,11 @@ def _reader(text):
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
     except csv.Error:
-        dialect = csv.excel
-        dialect.delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        # A subclass: setting the delimiter on csv.excel itself would change every later reader
+        # and writer of the process.
+        class dialect(csv.excel):
+            delimiter = ";" if sample.count(";") > sample.count(",") else ","
+
     return csv.reader(io.StringIO(text), dialect)
 
 
@@ -135,6 +182,9 @@ def preview(text, membership):
     except StopIteration:
         result.fatal = _("The file is empty.")
         return result
+    except csv.Error as error:
+        result.fatal = _unreadable(1, error)
+        return result
     columns = _columns(header)
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
@@ -148,7 +198,16 @@ def preview(text, membership):
         categories[category.code.lower()] = category
     areas = {a.name.lower(): a for a in Area.objects.filter(municipality=municipality)}
     seen_keys = set()
-    for number, raw in enumerate(reader, start=2):
+    number = 1
+    while True:
+        number += 1
+        try:
+            raw = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:  # the reader cannot go on: name the row it stopped at
+            result.fatal = _unreadable(number, error)
+            return result
         if not any(cell.strip() for cell in raw):
             continue
         if len(result.rows) >= MAX_ROWS:
@@ -177,6 +236,13 @@ def preview(text, membership):
     return result
 
 
+def _unreadable(number, error):
+    return _("Row %(number)s could not be read (%(error)s): check the file.") % {
+        "number": number,
+        "error": error,
+    }
+
+
 def _fingerprint(municipality, values):
     canonical = "\x1f".join(f"{k}={values.get(k, '').strip().lower()}" for k in sorted(HEADINGS))
     return hashlib.sha256(f"{municipality.pk}\x1e{canonical}".encode()).hexdigest()
@@ -191,35 +257,62 @@ def _parse(value, formats, parser):
     return None
 
 
+def _check_cells(row):
+    """Each cell fits its column and holds no control character (a NUL cannot be stored)."""
+    for name, value in row.values.items():
+        limit = CELL_LIMITS.get(name, SHORT_CELL)
+        if len(value) > limit:
+            row.errors.append(
+                _("The column “%(column)s” is longer than %(max)s characters.")
+                % {"column": HEADINGS[name][0], "max": limit}
+            )
+        elif limits.has_control_characters(value, single_line=name != "description"):
+            row.errors.append(
+                _("The column “%(column)s” contains control characters (such as NUL).")
+                % {"column": HEADINGS[name][0]}
+            )
+
+
 def _build(row, municipality, membership, categories, areas):
+    _check_cells(row)
+    if row.errors:
+        return None  # the other checks would only repeat the bad values
     v = row.values
     errors = row.errors
     date = _parse(v["date"], DATE_FORMATS, lambda s, f: datetime.datetime.strptime(s, f).date())
     if date is None:
-        errors.append(_("The date “%(value)s” is not a date (YYYY-MM-DD).") % {"value": v["date"]})
+        errors.append(
+            _("The date “%(value)s” is not a date (YYYY-MM-DD).") % {"value": _shown(v["date"])}
+        )
     time = None
     if v.get("time"):
         time = _parse(v["time"], TIME_FORMATS, lambda s, f: datetime.datetime.strptime(s, f).time())
         if time is None:
-            errors.append(_("The time “%(value)s” is not a time (HH:MM).") % {"value": v["time"]})
+            errors.append(
+                _("The time “%(value)s” is not a time (HH:MM).") % {"value": _shown(v["time"])}
+            )
     started_at = None
     if date is not None:
         if date > timezone.localdate():
             errors.append(_("The date is in the future."))
-        if time is not None:
-            started_at = timezone.make_aware(datetime.datetime.combine(date, time))
-            if started_at > timezone.now():
-                errors.append(_("The time is in the future."))
+            date = None
+        elif not limits.in_range(date):
+            errors.append(limits.out_of_range_message())
+            date = None
+    if date is not None and time is not None:
+        started_at = timezone.make_aware(datetime.datetime.combine(date, time))
+        if started_at > timezone.now():
+            errors.append(_("The time is in the future."))
     category = categories.get(v["category"].lower())
     if category is None:
-        errors.append(_("Unknown category “%(value)s”.") % {"value": v["category"]})
+        errors.append(_("Unknown category “%(value)s”.") % {"value": _shown(v["category"])})
     area = None
     if v.get("area"):
         area = areas.get(v["area"].lower())
         if area is None:
             errors.append(
                 _("“%(value)s” is not an area of %(municipality)s.")
-                % {"value": v["area"], "municipality": municipality.name}
+                % {"value": _shown(v["area"]), "municipality": municipality.name}
             )
     description = v["description"]
     if not description:
@@ -236,13 +329,13 @@ def _build(row, municipality, membership, categories, areas):
     severity = SEVERITY_WORDS.get(v.get("severity", "").lower())
     if severity is None:
         errors.append(
-            _("Unknown severity “%(value)s” (låg, medel, hög).") % {"value": v["severity"]}
+            _("Unknown severity “%(value)s” (låg, medel, hög).") % {"value": _shown(v["severity"])}
         )
     confidentiality = CONFIDENTIALITY_WORDS.get(v.get("confidentiality", "").lower())
     if confidentiality is None:
         errors.append(
             _("Unknown confidentiality “%(value)s” (öppen, begränsad).")
-            % {"value": v["confidentiality"]}
+            % {"value": _shown(v["confidentiality"])}
         )
     latitude = longitude = None
     if v.get("latitude") or v.get("longitude"):
@@ -254,7 +347,9 @@ def _build(row, municipality, membership, categories, areas):
         except InvalidOperation:
             errors.append(_("The position is not a pair of numbers."))
         else:
-            if not (
+            if not (latitude.is_finite() and longitude.is_finite()):
+                errors.append(_("The position is not a pair of numbers."))
+            elif not (
                 SWEDEN_LATITUDE[0] <= latitude <= SWEDEN_LATITUDE[1]
                 and SWEDEN_LONGITUDE[0] <= longitude <= SWEDEN_LONGITUDE[1]
             ):
@@ -268,7 +363,7 @@ def _build(row, municipality, membership, categories, areas):
         part_of_day=part_of_day_for(time) if time else "",
         category=category,
         area=area,
-        place=v.get("place", "")[:200],
+        place=v.get("place", ""),
         latitude=latitude,
         longitude=longitude,
         description=description,

@@ -6,6 +6,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from trygghet.limits import validate_in_range
+
 from .models import Area, Incident, IncidentCategory
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -15,11 +17,20 @@ STATUS_ALL = "all"
 
 
 class IncidentFilter(django_filters.FilterSet):
+    # Out of range: the form says so and the filter is left out (never a query with year 1).
     date_from = django_filters.DateFilter(
-        field_name="occurred_on", lookup_expr="gte", label=_("From"), widget=DATE_WIDGET
+        field_name="occurred_on",
+        lookup_expr="gte",
+        label=_("From"),
+        widget=DATE_WIDGET,
+        validators=[validate_in_range],
     )
     date_to = django_filters.DateFilter(
-        field_name="occurred_on", lookup_expr="lte", label=_("To"), widget=DATE_WIDGET
+        field_name="occurred_on",
+        lookup_expr="lte",
+        label=_("To"),
+        widget=DATE_WIDGET,
+        validators=[validate_in_range],
     )
     category = django_filters.ModelChoiceFilter(
         queryset=IncidentCategory.objects.none(), label=_("Category"), empty_label=_("All")

@@ -16,7 +16,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Organisation
+from trygghet.limits import CleanTextFormMixin, validate_in_range
 
+from .csv_import import MAX_FILE_SIZE
 from .models import (
     SWEDEN_LATITUDE,
     SWEDEN_LONGITUDE,
@@ -40,9 +42,11 @@ class AreaChoiceField(forms.ModelChoiceField):
         ) % {"municipality": municipality.name if municipality else ""}
 
 
-class IncidentForm(forms.ModelForm):
+class IncidentForm(CleanTextFormMixin, forms.ModelForm):
     occurred_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_in_range],
     )
     start_time = forms.TimeField(
         label=_("Time"),
@@ -53,6 +57,7 @@ class IncidentForm(forms.ModelForm):
     end_on = forms.DateField(
         label=_("End date"),
         required=False,
+        validators=[validate_in_range],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Only if it lasted past midnight."),
     )
@@ -200,8 +205,6 @@ class IncidentForm(forms.ModelForm):
                 self.add_error(
                     "occurred_on", _("The date is in the future: log what has happened.")
                 )
-            if date < datetime.date(2000, 1, 1):
-                self.add_error("occurred_on", _("The date is too far back: check the year."))
             if start_time is not None:
                 started_at = timezone.make_aware(datetime.datetime.combine(date, start_time), tz)
                 if started_at > timezone.now() + FUTURE_TOLERANCE:
@@ -292,7 +295,7 @@ class IncidentEditForm(IncidentForm):
         )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(CleanTextFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for withdrawal"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -318,7 +321,7 @@ class IncidentImportForm(forms.Form):
         ),
     )
 
-    MAX_SIZE = 5 * 1024 * 1024
+    MAX_SIZE = MAX_FILE_SIZE
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -327,7 +330,7 @@ class IncidentImportForm(forms.Form):
         return upload
 
 
-class UpcomingEventForm(forms.ModelForm):
+class UpcomingEventForm(CleanTextFormMixin, forms.ModelForm):
     class Meta:
         model = UpcomingEvent
         fields = ["title", "kind", "starts_on", "ends_on", "area", "expected_effect"]
@@ -360,7 +363,7 @@ class UpcomingEventForm(forms.ModelForm):
         return cleaned
 
 
-class IncidentCategoryForm(forms.ModelForm):
+class IncidentCategoryForm(CleanTextFormMixin, forms.ModelForm):
     """A municipality's own category, next to the national list."""
 
     class Meta:

@@ -6,6 +6,7 @@ place, ``IncidentQuerySet.restrict``: every list, map, export, detail and count 
 """
 
 import datetime
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,6 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from trygghet.limits import (
+    MAX_TEXT_LENGTH,
+    has_control_characters,
+    range_constraints,
+    validate_in_range,
+)
 from trygghet.tenancy import (
     MunicipalModel,
     MunicipalQuerySet,
@@ -217,9 +224,11 @@ class Incident(MunicipalModel):
     # When: always a date; a start time (and optional end) when it is known, otherwise only a
     # part of the day. ``part_of_day`` is filled from the start time when that is known, so the
     # situation report can count by part of day for every incident.
-    occurred_on = models.DateField(_("date"), db_index=True)
-    started_at = models.DateTimeField(_("start"), null=True, blank=True)
-    ended_at = models.DateTimeField(_("end"), null=True, blank=True)
+    occurred_on = models.DateField(_("date"), db_index=True, validators=[validate_in_range])
+    started_at = models.DateTimeField(
+        _("start"), null=True, blank=True, validators=[validate_in_range]
+    )
+    ended_at = models.DateTimeField(_("end"), null=True, blank=True, validators=[validate_in_range])
     part_of_day = models.CharField(
         _("part of day"), max_length=16, choices=PartOfDay.choices, blank=True
     )
@@ -244,7 +253,7 @@ class Incident(MunicipalModel):
         related_name="incidents",
         verbose_name=_("category"),
     )
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), max_length=MAX_TEXT_LENGTH)
     severity = models.PositiveSmallIntegerField(
         _("severity"), choices=Severity.choices, default=Severity.MEDIUM
     )
@@ -277,11 +286,17 @@ class Incident(MunicipalModel):
         related_name="logged_incidents",
         verbose_name=_("logged by"),
     )
-    created_at = models.DateTimeField(_("logged at"), default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = models.DateTimeField(
+        _("logged at"), default=timezone.now, editable=False, validators=[validate_in_range]
+    )
+    updated_at = models.DateTimeField(
+        _("updated at"), auto_now=True, validators=[validate_in_range]
+    )
 
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(
+        _("withdrawn at"), null=True, blank=True, validators=[validate_in_range]
+    )
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -294,6 +309,7 @@ class Incident(MunicipalModel):
     # Police open data: the police's own id (globally unique), their type and address.
     police_id = models.BigIntegerField(_("police event id"), null=True, blank=True, unique=True)
     police_type = models.CharField(_("police event type"), max_length=120, blank=True)
+    # Only ever an https address on polisen.se (``police_link``; a check constraint too).
     police_url = models.URLField(_("police event address"), max_length=500, blank=True)
     # CSV import: a fingerprint of the source row, so that re-importing a file adds nothing.
     import_key = models.CharField(_("import key"), max_length=64, blank=True, editable=False)
@@ -323,6 +339,17 @@ class Incident(MunicipalModel):
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(started_at__lte=models.F("ended_at")),
                 name="incident_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(police_url="")
+                | Q(police_url__startswith="https://polisen.se/")
+                | Q(police_url__startswith="https://www.polisen.se/"),
+                name="incident_police_url_on_polisen_se",
+            ),
+            *range_constraints(
+                "incident",
+                dates=["occurred_on"],
+                moments=["started_at", "ended_at", "created_at", "updated_at", "withdrawn_at"],
             ),
         ]
 
@@ -356,6 +383,44 @@ class Incident(MunicipalModel):
     def has_position(self):
         return self.latitude is not None and self.longitude is not None
 
+    @property
+    def police_link(self):
+        """The address to link to: checked again, so that no other address is ever a link."""
+        return police_link(self.police_url)
+
+
+POLICE_SITE = "https://polisen.se"
+POLICE_HOSTS = ("polisen.se", "www.polisen.se")
+POLICE_URL_MAX_LENGTH = 500
+
+
+def police_link(url):
+    """An event's address as a link to keep: https on polisen.se (a relative address is made
+    absolute there), or "" for anything else (``javascript:``, other hosts, http, ports,
+    user names, backslashes, white space and control characters)."""
+    if not isinstance(url, str) or not url or len(url) > POLICE_URL_MAX_LENGTH:
+        return ""
+    if (
+        "\\" in url
+        or has_control_characters(url, single_line=True)
+        or any(c.isspace() for c in url)
+    ):
+        return ""
+    if url.startswith("/") and not url.startswith("//"):
+        url = POLICE_SITE + url
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return ""
+    host = (parts.hostname or "").lower()
+    if parts.scheme.lower() != "https" or host not in POLICE_HOSTS:
+        return ""
+    if port is not None or parts.username is not None or parts.password is not None:
+        return ""
+    link = urlunsplit(("https", host, parts.path or "/", parts.query, parts.fragment))
+    return link if len(link) <= POLICE_URL_MAX_LENGTH else ""
+
 
 def part_of_day_for(time):
     """The part of the day a time of day falls in."""
@@ -380,7 +445,9 @@ class IncidentAccessLog(models.Model):
         related_name="+",
         verbose_name=_("user"),
     )
-    accessed_at = models.DateTimeField(_("read at"), default=timezone.now, db_index=True)
+    accessed_at = models.DateTimeField(
+        _("read at"), default=timezone.now, db_index=True, validators=[validate_in_range]
+    )
 
     objects = scoped_manager(path="incident__municipality")
 
@@ -388,6 +455,7 @@ class IncidentAccessLog(models.Model):
         verbose_name = _("incident access log entry")
         verbose_name_plural = _("incident access log")
         ordering = ["-accessed_at"]
+        constraints = range_constraints("incident_access", moments=["accessed_at"])
 
     def __str__(self):
         return f"{self.user} – {self.incident_id} – {self.accessed_at:%Y-%m-%d %H:%M}"
@@ -404,8 +472,8 @@ class UpcomingEvent(MunicipalModel):
         OTHER = "other", _("other")
 
     title = models.CharField(_("title"), max_length=200)
-    starts_on = models.DateField(_("first day"))
-    ends_on = models.DateField(_("last day"), null=True, blank=True)
+    starts_on = models.DateField(_("first day"), validators=[validate_in_range])
+    ends_on = models.DateField(_("last day"), null=True, blank=True, validators=[validate_in_range])
     area = models.ForeignKey(
         Area,
         on_delete=models.PROTECT,
@@ -415,7 +483,7 @@ class UpcomingEvent(MunicipalModel):
         verbose_name=_("area"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EVENT)
-    expected_effect = models.TextField(_("expected effect"), blank=True)
+    expected_effect = models.TextField(_("expected effect"), blank=True, max_length=MAX_TEXT_LENGTH)
     # Generated rows (holidays, school breaks) carry a key so that generating again adds nothing.
     generated_key = models.CharField(_("generated key"), max_length=80, blank=True)
     created_by = models.ForeignKey(
@@ -426,7 +494,9 @@ class UpcomingEvent(MunicipalModel):
         related_name="+",
         verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(
+        _("created at"), auto_now_add=True, validators=[validate_in_range]
+    )
 
     class Meta:
         verbose_name = _("upcoming event")
@@ -443,6 +513,7 @@ class UpcomingEvent(MunicipalModel):
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="upcoming_end_after_start",
             ),
+            *range_constraints("upcoming", dates=["starts_on", "ends_on"], moments=["created_at"]),
         ]
 
     def __str__(self):
@@ -472,14 +543,26 @@ class PoliceImportSetting(models.Model):
         default=False,
         help_text=_("Fetch the police's published events for this municipality periodically."),
     )
-    last_fetched_at = models.DateTimeField(_("last fetched"), null=True, blank=True)
+    last_fetched_at = models.DateTimeField(
+        _("last fetched"), null=True, blank=True, validators=[validate_in_range]
+    )
     last_summary = models.JSONField(_("last summary"), default=dict, blank=True)
+    # Fetches that failed since the last one that worked (the API down, an answer that is not
+    # events): shown on the import page, so a silent stop is noticed.
+    failed_fetches = models.PositiveIntegerField(_("failed fetches in a row"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    last_failed_at = models.DateTimeField(
+        _("last failed"), null=True, blank=True, validators=[validate_in_range]
+    )
 
     objects = scoped_manager(path="municipality")
 
     class Meta:
         verbose_name = _("police open-data import")
         verbose_name_plural = _("police open-data imports")
+        constraints = range_constraints(
+            "police_import", moments=["last_fetched_at", "last_failed_at"]
+        )
 
     def __str__(self):
         return str(self.municipality)

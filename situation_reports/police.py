@@ -10,14 +10,23 @@ The traps of the format (see ../shared/data/polisen-events/README.md), each hand
   stored as the incident's position;
 - summaries (``Sammanfattning natt``...) bundle many events and are skipped;
 - types outside the published list (``Djur``...) go to "other" and are counted;
-- ``url`` is relative in newer records;
+- ``url`` is relative in newer records; only https addresses on polisen.se are kept
+  (``models.police_link``), anything else (``javascript:``...) is dropped and counted;
 - the live API wants at least 10 s between calls.
+
+And the traps of any outside source (issue #10): every record is checked by ``parse_event``
+before it is used: numbers where text is expected, dates outside the range Trygghet keeps
+(``trygghet.limits``; year 1 with an offset is not even a datetime Python can convert), ids
+beyond bigint, NUL and other control characters, nested values, missing fields. A bad record is
+skipped with its reason, counted in the summary and logged; the others are imported.
 """
 
 import datetime
 import gzip
 import json
+import logging
 import re
+import time
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,16 +35,20 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from councils.models import Municipality, Organisation
+from trygghet import limits
 
-from .models import Area, Incident, IncidentCategory
+from .models import Area, Incident, IncidentCategory, police_link
 
-POLICE_SITE = "https://polisen.se"
+logger = logging.getLogger(__name__)
+
 API_URL = getattr(settings, "POLICE_EVENTS_URL", "https://polisen.se/api/events")
 MIN_SECONDS_BETWEEN_CALLS = 10
+THROTTLE_KEY = "situation_reports:police-api-call"
+LOGGED_PER_IMPORT = 20  # skipped records logged one by one; the summary counts them all
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 BATCH_SIZE = 1000
 
@@ -158,7 +171,8 @@ SKIP_REASONS = {
 
 DATETIME_RE = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})\s+(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})\s*"
-    r"(?P<sign>[+-])(?P<oh>\d{2}):?(?P<om>\d{2})$"
+    r"(?P<sign>[+-])(?P<oh>\d{2}):?(?P<om>\d{2})$",
+    re.ASCII,
 )
 NAME_RE = re.compile(
     r"^\s*(?P<day>\d{1,2})\s+(?P<month>[a-zåäö]+)\s+(?P<h>\d{1,2})[.:](?P<m>\d{2})"
@@ -169,12 +183,22 @@ class PoliceDataError(Exception):
     """The source could not be read as police events."""
 
 
+class MalformedEvent(ValueError):
+    """A record that is not a police event Trygghet can keep; ``reason`` says why."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
 @dataclass
 class ImportSummary:
     read: int = 0
     imported: int = 0
     already_there: int = 0
+    dropped_links: int = 0
     skipped: Counter = field(default_factory=Counter)
+    malformed: Counter = field(default_factory=Counter)
     unknown_types: Counter = field(default_factory=Counter)
     per_municipality: Counter = field(default_factory=Counter)
 
@@ -183,10 +207,20 @@ class ImportSummary:
             "read": self.read,
             "imported": self.imported,
             "already_there": self.already_there,
+            "dropped_links": self.dropped_links,
             "skipped": dict(self.skipped),
+            "malformed": dict(self.malformed),
             "unknown_types": dict(self.unknown_types),
             "per_municipality": dict(self.per_municipality),
         }
+
+    def skip_malformed(self, event, reason):
+        self.skipped[SKIP_MALFORMED] += 1
+        self.malformed[reason] += 1
+        if sum(self.malformed.values()) <= LOGGED_PER_IMPORT:
+            logger.warning(
+                "Police open data: skipped a malformed record (%s): %s", reason, _id_of(event)
+            )
 
     def lines(self):
         yield f"Read: {self.read}"
@@ -197,6 +231,10 @@ class ImportSummary:
         yield f"Skipped: {sum(self.skipped.values())}"
         for reason, count in sorted(self.skipped.items()):
             yield f"  {SKIP_REASONS.get(reason, reason)}: {count}"
+        for reason, count in sorted(self.malformed.items()):
+            yield f"    {reason}: {count}"
+        if self.dropped_links:
+            yield f"Links not to polisen.se, dropped: {self.dropped_links}"
         if self.unknown_types:
             yield f"Unknown types (imported as other): {sum(self.unknown_types.values())}"
             for name, count in self.unknown_types.most_common():
@@ -204,7 +242,12 @@ class ImportSummary:
 
 
 def parse_published(value):
-    """The API's ``datetime``: ``2025-06-07 7:32:06 +02:00`` (hour not zero-padded)."""
+    """The API's ``datetime``: ``2025-06-07 7:32:06 +02:00`` (hour not zero-padded).
+
+    Raises ValueError when it is not one, or when its date lies outside the range Trygghet
+    keeps (checked before any conversion: year 1 with an offset overflows ``astimezone``)."""
+    if not isinstance(value, str) or len(value) > 40:
+        raise ValueError("unreadable datetime")
     match = DATETIME_RE.match(value.strip())
     if not match:
         raise ValueError(f"unreadable datetime {value!r}")
@@ -212,6 +255,8 @@ def parse_published(value):
     if match["sign"] == "-":
         offset = -offset
     date = datetime.date.fromisoformat(match["date"])
+    if not limits.in_range(date):
+        raise ValueError(f"datetime out of range {value!r}")
     return datetime.datetime(
         date.year,
         date.month,
@@ -253,12 +298,88 @@ def is_county(location_name):
     return location_name.strip().lower().endswith(" län")
 
 
-def absolute_url(url):
-    if not url:
+@dataclass
+class PoliceEvent:
+    """One checked record of the API."""
+
+    police_id: int
+    published: datetime.datetime
+    name: str
+    summary: str
+    event_type: str
+    location: str
+    url: str  # as given; ``police_link`` decides whether it is kept
+
+
+# The text fields of a record: (key, longest accepted, may hold line breaks).
+TEXT_FIELDS = [
+    ("name", 1000, False),
+    ("summary", limits.MAX_TEXT_LENGTH, True),
+    ("type", Incident._meta.get_field("police_type").max_length, False),
+]
+
+
+def parse_event(event):
+    """A record of the API as a ``PoliceEvent``, or MalformedEvent with the reason."""
+    if not isinstance(event, dict):
+        raise MalformedEvent("not an object")
+    police_id = _police_id(event.get("id"))
+    texts = {
+        key: _text(event, key, longest, multi_line) for key, longest, multi_line in TEXT_FIELDS
+    }
+    location = event.get("location")
+    if location is None:
+        location = {}
+    if not isinstance(location, dict):
+        raise MalformedEvent("location is not an object")
+    location_name = _text(location, "name", 200, False, label="location name")
+    url = event.get("url")
+    if url is not None and not isinstance(url, str):
+        raise MalformedEvent("url is not text")
+    try:
+        published = parse_published(event.get("datetime"))
+    except ValueError as error:
+        reason = "datetime out of range" if "out of range" in str(error) else "unreadable datetime"
+        raise MalformedEvent(reason) from None
+    return PoliceEvent(
+        police_id=police_id,
+        published=published,
+        name=texts["name"],
+        summary=texts["summary"].strip(),
+        event_type=texts["type"].strip(),
+        location=location_name.strip(),
+        url=url or "",
+    )
+
+
+def _police_id(value):
+    if isinstance(value, bool):  # True is an int to Python, not an id
+        value = None
+    if isinstance(value, str):
+        value = limits.parse_id(value)
+    if not isinstance(value, int) or not 0 < value <= limits.MAX_ID:
+        raise MalformedEvent("id is not a positive whole number")
+    return value
+
+
+def _text(record, key, longest, multi_line, label=None):
+    value = record.get(key)
+    if value is None:
         return ""
-    if url.startswith("/"):
-        return POLICE_SITE + url
-    return url
+    label = label or key
+    if not isinstance(value, str):
+        raise MalformedEvent(f"{label} is not text")
+    if len(value) > longest:
+        raise MalformedEvent(f"{label} is too long")
+    if limits.has_control_characters(value, single_line=not multi_line):
+        raise MalformedEvent(f"{label} has control characters")
+    return value
+
+
+def _id_of(event):
+    """How a skipped record is named in the log: its id, shortened."""
+    raw = event.get("id") if isinstance(event, dict) else None
+    return f"id {raw!r}"[:60] if raw is not None else f"{type(event).__name__} without id"
 
 
 def load_events(source, *, timeout=30):
@@ -285,6 +406,8 @@ def load_events(source, *, timeout=30):
         events = json.loads(data)
     except ValueError as exc:
         raise PoliceDataError(f"Not JSON: {exc}") from None
+    except RecursionError:
+        raise PoliceDataError("Not police events: nested too deeply.") from None
     if not isinstance(events, list):
         raise PoliceDataError("Expected a list of events.")
     return events
@@ -292,10 +415,23 @@ def load_events(source, *, timeout=30):
 
 def fetch_api(url=None, *, timeout=30):
     """Fetch the live API, never more often than every 10 seconds (the police's limit),
-    whichever worker asks. Returns None when the last call was too recent."""
-    if not cache.add("situation_reports:police-api-call", 1, timeout=MIN_SECONDS_BETWEEN_CALLS):
+    whichever worker asks. Returns None when the last call was too recent
+    (``wait_before_next_call`` says for how long)."""
+    if not cache.add(THROTTLE_KEY, time.time(), timeout=MIN_SECONDS_BETWEEN_CALLS):
         return None
     return load_events(url or API_URL, timeout=timeout)
+
+
+def wait_before_next_call():
+    """Seconds until the API may be called again (0 when it may be called now)."""
+    last = cache.get(THROTTLE_KEY)
+    if last is None:
+        return 0.0
+    try:
+        elapsed = time.time() - float(last)
+    except (TypeError, ValueError):
+        return float(MIN_SECONDS_BETWEEN_CALLS)
+    return max(0.0, MIN_SECONDS_BETWEEN_CALLS - elapsed)
 
 
 def import_events(events, *, municipalities=None, progress=None, progress_every=10000):
@@ -331,43 +467,45 @@ def import_events(events, *, municipalities=None, progress=None, progress_every=
     candidates = []
     seen_ids = set()
     total = len(events)
-    for index, event in enumerate(events, start=1):
+    for index, raw in enumerate(events, start=1):
         summary.read += 1
         if progress and index % progress_every == 0:
             progress(index, total)
         try:
-            police_id = int(event["id"])
-            location = (event.get("location") or {}).get("name") or ""
-            event_type = (event.get("type") or "").strip()
-            name = event.get("name") or ""
-        except (KeyError, TypeError, ValueError, AttributeError):
-            summary.skipped[SKIP_MALFORMED] += 1
+            event = parse_event(raw)
+        except MalformedEvent as error:
+            summary.skip_malformed(raw, error.reason)
             continue
-        if is_summary(event_type):
+        if is_summary(event.event_type):
             summary.skipped[SKIP_SUMMARY] += 1
             continue
-        if is_county(location):
+        if is_county(event.location):
             summary.skipped[SKIP_COUNTY] += 1
             continue
-        municipality = by_name.get(location.strip())
+        municipality = by_name.get(event.location)
         if municipality is None:
             summary.skipped[SKIP_OTHER_MUNICIPALITY] += 1
             continue
-        if police_id in seen_ids:
+        if event.police_id in seen_ids:
             summary.already_there += 1
             continue
-        try:
-            published = parse_published(event.get("datetime") or "")
-        except ValueError:
-            summary.skipped[SKIP_MALFORMED] += 1
+        started = event_time(event.name, event.published)
+        if not limits.in_range(started):  # "31 december" published on 1 January 2000
+            summary.skip_malformed(raw, "datetime out of range")
             continue
-        seen_ids.add(police_id)
-        candidates.append((police_id, event, event_type, name, municipality, published))
+        seen_ids.add(event.police_id)
+        candidates.append((event, municipality, started))
     if progress:
         progress(total, total)
+    if sum(summary.malformed.values()) > LOGGED_PER_IMPORT:
+        logger.warning(
+            "Police open data: %s malformed records skipped in all: %s",
+            sum(summary.malformed.values()),
+            dict(summary.malformed),
+        )
 
     existing = set()
-    ids = [c[0] for c in candidates]
+    ids = [event.police_id for event, _m, _s in candidates]
     for start in range(0, len(ids), 10000):
         existing.update(
             Incident.objects.filter(police_id__in=ids[start : start + 10000]).values_list(
@@ -375,16 +513,19 @@ def import_events(events, *, municipalities=None, progress=None, progress_every=
             )
         )
     new = []
-    for police_id, event, event_type, name, municipality, published in candidates:
-        if police_id in existing:
+    for event, municipality, started in candidates:
+        if event.police_id in existing:
             summary.already_there += 1
             continue
-        code = TYPE_TO_CATEGORY.get(event_type)
+        code = TYPE_TO_CATEGORY.get(event.event_type)
         if code is None:
-            summary.unknown_types[event_type or "(none)"] += 1
+            summary.unknown_types[event.event_type or "(none)"] += 1
             code = IncidentCategory.OTHER
-        started = event_time(name, published)
-        text = (event.get("summary") or "").strip() or name
+        text = event.summary or event.name
+        link = police_link(event.url)
+        if event.url and not link:
+            summary.dropped_links += 1
+            logger.info("Police open data: dropped the link of %s", event.police_id)
         # The police's position is the municipality's centre; an area named in the summary
         # ("Brand i förråd, Arlöv.") says more. Only one named area counts, never a guess.
         named = [
@@ -406,12 +547,11 @@ def import_events(events, *, municipalities=None, progress=None, progress_every=
                 status=Incident.Status.REPORTED,
                 source=Incident.Source.POLICE_OPEN_DATA,
                 organisation=police_orgs.get(municipality.pk),
-                police_id=police_id,
-                police_type=event_type[:120],
-                police_url=absolute_url(event.get("url") or "")[:500],
+                police_id=event.police_id,
+                police_type=event.event_type,
+                police_url=link,
             )
         )
-        summary.per_municipality[municipality.name] += 1
     for incident in new:
         # save() would do this; bulk creation does not call it.
         from .models import part_of_day_for
@@ -419,11 +559,38 @@ def import_events(events, *, municipalities=None, progress=None, progress_every=
         incident.part_of_day = part_of_day_for(incident.started_at.astimezone(STOCKHOLM).time())
     with transaction.atomic():
         for start in range(0, len(new), BATCH_SIZE):
-            batch = new[start : start + BATCH_SIZE]
-            Incident.objects.bulk_create(batch, batch_size=BATCH_SIZE)
-            record_creation_history([i.police_id for i in batch], "police open data")
-    summary.imported = len(new)
+            saved = _save_batch(new[start : start + BATCH_SIZE], summary)
+            for incident in saved:
+                summary.per_municipality[incident.municipality.name] += 1
+            summary.imported += len(saved)
     return summary
+
+
+def _save_batch(batch, summary):
+    """Save a batch in one statement or, when the database refuses it, record by record: one
+    record the checks let through but the database refuses never fails the others."""
+    try:
+        with transaction.atomic():
+            _insert(batch)
+        return batch
+    except DatabaseError:
+        logger.warning("Police open data: a batch was refused; saving it record by record")
+    saved = []
+    for incident in batch:
+        try:
+            with transaction.atomic():
+                _insert([incident])
+        except DatabaseError as error:
+            summary.skip_malformed({"id": incident.police_id}, "refused by the database")
+            logger.warning("Police open data: %s refused: %s", incident.police_id, error)
+        else:
+            saved.append(incident)
+    return saved
+
+
+def _insert(incidents):
+    Incident.objects.bulk_create(incidents, batch_size=BATCH_SIZE)
+    record_creation_history([i.police_id for i in incidents], "police open data")
 
 
 def record_creation_history(police_ids, reason):

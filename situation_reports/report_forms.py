@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trygghet.limits import validate_in_range
+
 from .report_models import SECTIONS, SituationReport
 
 MAX_PERIOD_DAYS = 366
@@ -41,10 +43,16 @@ class CompileForm(forms.Form):
 
     period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, initial="since_meeting")
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_in_range],
     )
     end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_in_range],
     )
 
     def clean(self):
@@ -53,6 +61,8 @@ class CompileForm(forms.Form):
             return cleaned
         start, end = cleaned.get("start"), cleaned.get("end")
         if start is None or end is None:
+            if "start" in self.errors or "end" in self.errors:
+                return cleaned  # a date was given but refused: its own message says why
             raise forms.ValidationError(_("Give both dates of the period."))
         if end < start:
             self.add_error("end", _("The period cannot end before it starts."))

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trygghet.limits import range_constraints, validate_in_range
 from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, scoped_manager
 
 __all__ = ["ReportComment", "ReportLocked", "ReportSection", "SituationReport"]
@@ -91,8 +92,8 @@ class SituationReport(MunicipalModel):
         related_name="situation_reports",
         verbose_name=_("meeting"),
     )
-    period_start = models.DateField(_("period from"))
-    period_end = models.DateField(_("period to"))
+    period_start = models.DateField(_("period from"), validators=[validate_in_range])
+    period_end = models.DateField(_("period to"), validators=[validate_in_range])
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )
@@ -111,9 +112,15 @@ class SituationReport(MunicipalModel):
     # The frozen numbers (see report_compile.compute for the shape).
     data = models.JSONField(_("figures"), default=dict, blank=True, editable=False)
     task_id = models.CharField(max_length=64, blank=True, editable=False)
-    compile_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
-    compile_started_at = models.DateTimeField(null=True, blank=True, editable=False)
-    compiled_at = models.DateTimeField(_("compiled"), null=True, blank=True, editable=False)
+    compile_requested_at = models.DateTimeField(
+        null=True, blank=True, editable=False, validators=[validate_in_range]
+    )
+    compile_started_at = models.DateTimeField(
+        null=True, blank=True, editable=False, validators=[validate_in_range]
+    )
+    compiled_at = models.DateTimeField(
+        _("compiled"), null=True, blank=True, editable=False, validators=[validate_in_range]
+    )
     compiled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -122,8 +129,12 @@ class SituationReport(MunicipalModel):
         related_name="+",
         verbose_name=_("compiled by"),
     )
-    submitted_at = models.DateTimeField(_("sent for review"), null=True, blank=True)
-    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        _("sent for review"), null=True, blank=True, validators=[validate_in_range]
+    )
+    approved_at = models.DateTimeField(
+        _("approved"), null=True, blank=True, validators=[validate_in_range]
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -132,8 +143,12 @@ class SituationReport(MunicipalModel):
         related_name="+",
         verbose_name=_("approved by"),
     )
-    review_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    review_notified_at = models.DateTimeField(
+        null=True, blank=True, editable=False, validators=[validate_in_range]
+    )
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, editable=False, validators=[validate_in_range]
+    )
 
     objects = scoped_manager(SituationReportQuerySet)
 
@@ -155,6 +170,19 @@ class SituationReport(MunicipalModel):
             models.CheckConstraint(
                 condition=~Q(status="approved") | Q(approved_at__isnull=False),
                 name="situation_report_approved_has_date",
+            ),
+            *range_constraints(
+                "situation_report",
+                dates=["period_start", "period_end"],
+                moments=[
+                    "compile_requested_at",
+                    "compile_started_at",
+                    "compiled_at",
+                    "submitted_at",
+                    "approved_at",
+                    "review_notified_at",
+                    "created_at",
+                ],
             ),
         ]
         indexes = [models.Index(fields=["municipality", "-period_end"], name="report_muni_end")]
@@ -220,7 +248,7 @@ class ReportSection(models.Model):
     )
     key = models.CharField(_("section"), max_length=20, choices=SECTIONS)
     text = models.TextField(_("text"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, validators=[validate_in_range])
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -232,7 +260,8 @@ class ReportSection(models.Model):
         verbose_name_plural = _("report sections")
         ordering = ["report", "key"]
         constraints = [
-            models.UniqueConstraint(fields=["report", "key"], name="report_section_once")
+            models.UniqueConstraint(fields=["report", "key"], name="report_section_once"),
+            *range_constraints("report_section", moments=["updated_at"]),
         ]
 
     def __str__(self):
@@ -258,7 +287,9 @@ class ReportComment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )
     text = models.TextField(_("comment"))
-    created_at = models.DateTimeField(_("written"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        _("written"), default=timezone.now, editable=False, validators=[validate_in_range]
+    )
 
     objects = scoped_manager(path="report__municipality")
 
@@ -266,6 +297,7 @@ class ReportComment(models.Model):
         verbose_name = _("report comment")
         verbose_name_plural = _("report comments")
         ordering = ["report", "created_at", "pk"]
+        constraints = range_constraints("report_comment", moments=["created_at"])
 
     def __str__(self):
         return f"{self.author}: {self.text[:40]}"

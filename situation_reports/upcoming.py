@@ -21,7 +21,14 @@ import holidays
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from trygghet import limits
+
 from .models import UpcomingEvent
+
+# The years a calendar is generated for. A year's jullov ends in the next one, which must lie
+# in the range of dates Trygghet keeps too (and ``holidays`` knows no year after 2100).
+FIRST_YEAR = limits.EARLIEST_DATE.year
+LAST_YEAR = limits.LATEST_DATE.year - 1
 
 VALBORG = "Valborgsmässoafton"
 
@@ -81,6 +88,8 @@ def school_breaks(year):
 def generate_calendar(municipality, year):
     """Add the year's holidays and school breaks to the municipality's upcoming events.
     Returns how many were added (those already there are left as they are)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"no calendar for {year}: only {FIRST_YEAR} to {LAST_YEAR}")
     rows = []
     for date, name in public_holidays(year):
         rows.append(

@@ -6,23 +6,25 @@ a duplicate warning or a count (every figure follows the count rule of
 ``trygghet.tenancy.sees_restricted``: what they can list, no more).
 """
 
+import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Avg, Q
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trygghet import limits
 from trygghet.access import ADMIN, COORDINATOR, EVERYONE, MANAGERS, PARTNER, municipal_view
 
-from . import csv_import, exports, incidents
+from . import csv_import, exports, incidents, upcoming
 from .filters import IncidentFilter
 from .forms import (
     IncidentCategoryForm,
@@ -33,6 +35,8 @@ from .forms import (
     WithdrawForm,
 )
 from .models import Area, Incident, IncidentCategory, PoliceImportSetting, UpcomingEvent
+
+logger = logging.getLogger(__name__)
 
 LOGGERS = (ADMIN, COORDINATOR, PARTNER)
 PAGE_SIZE = 50
@@ -463,12 +467,24 @@ def police_import_switch(request):
 @municipal_view(roles=MANAGERS)
 def incident_import_confirm(request):
     """Step 2: import the valid rows of the previewed file, in one transaction."""
-    stored = request.session.get(IMPORT_SESSION_KEY)
+    # Taken out of the session first: a file whose import fails is never tried again (issue #10:
+    # one bad file made every later confirm fail).
+    stored = request.session.pop(IMPORT_SESSION_KEY, None)
     if not stored or stored.get("municipality") != request.municipality.pk:
         messages.error(request, _("Nothing to import: upload the file again."))
         return redirect(_url("incident-import", request))
-    result = csv_import.import_rows(stored["text"], request.membership)
-    del request.session[IMPORT_SESSION_KEY]
+    try:
+        result = csv_import.import_rows(stored["text"], request.membership)
+    except DatabaseError:
+        logger.exception("CSV import of %s failed in %s", stored["name"], request.municipality)
+        messages.error(
+            request,
+            _(
+                "Nothing was imported: the file could not be saved. Check it and upload it "
+                "again; if this happens again, tell the administrator."
+            ),
+        )
+        return redirect(_url("incident-import", request))
     messages.success(
         request,
         _(
@@ -507,6 +523,8 @@ def upcoming_list(request):
             "show_past": show_past,
             "next_year": today.year + 1,
             "this_year": today.year,
+            "first_year": upcoming.FIRST_YEAR,
+            "last_year": upcoming.LAST_YEAR,
         },
     )
 
@@ -538,16 +556,15 @@ def upcoming_delete(request, pk):
 @require_POST
 @municipal_view(roles=MANAGERS)
 def upcoming_generate(request):
-    from .upcoming import generate_calendar
-
-    try:
-        year = int(request.POST.get("year", ""))
-    except ValueError:
-        year = 0
-    if not 2000 <= year <= 2100:
-        messages.error(request, _("Choose a year between 2000 and 2100."))
+    year = limits.parse_id(request.POST.get("year", "")) or 0
+    if not upcoming.FIRST_YEAR <= year <= upcoming.LAST_YEAR:
+        messages.error(
+            request,
+            _("Choose a year between %(first)s and %(last)s.")
+            % {"first": upcoming.FIRST_YEAR, "last": upcoming.LAST_YEAR},
+        )
     else:
-        created = generate_calendar(request.municipality, year)
+        created = upcoming.generate_calendar(request.municipality, year)
         messages.success(
             request,
             _("%(count)s public holidays and school breaks added for %(year)s.")
@@ -569,9 +586,10 @@ def category_list(request):
             request.POST if request.method == "POST" else None, municipality=municipality
         )
         if request.method == "POST" and "toggle" in request.POST:
-            category = get_object_or_404(
-                IncidentCategory, municipality=municipality, pk=request.POST.get("toggle")
-            )
+            pk = limits.parse_id(request.POST["toggle"])
+            if pk is None:  # the button posts an id: anything else is a forged request
+                return HttpResponseBadRequest(_("No such category."))
+            category = get_object_or_404(IncidentCategory, municipality=municipality, pk=pk)
             category.is_active = not category.is_active
             category.save(update_fields=["is_active"])
             return redirect(_url("category-list", request))

@@ -32,6 +32,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in the thread (LocaleMiddleware does not
+    reset it): the next test starts in the default language again, whatever ran before."""
+    yield
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Tests make many users; PBKDF2 at Django's default cost takes ~0.3 s per password.
     # Real hashing is kept where it is the point (the demo users of the browser tests log in

@@ -82,7 +82,8 @@ def test_save_and_log_another_returns_to_an_empty_form_keeping_the_date(
 @pytest.mark.parametrize(
     "overrides, field, words",
     [
-        ({"occurred_on": "2999-01-01"}, "occurred_on", "future"),
+        ({"occurred_on": "2099-01-01"}, "occurred_on", "future"),
+        ({"occurred_on": "2999-01-01"}, "occurred_on", "between 2000-01-01 and 2100-12-31"),
         ({"start_time": "23:59", "occurred_on": "TODAY"}, "start_time", "future"),
         (
             {"start_time": "10:00", "end_time": "09:00", "occurred_on": "YESTERDAY"},

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from councils.models import Municipality
-from situation_reports.upcoming import generate_calendar
+from situation_reports.upcoming import FIRST_YEAR, LAST_YEAR, generate_calendar
 from trygghet.tenancy import municipality_scope
 
 
@@ -20,8 +20,8 @@ class Command(BaseCommand):
             target = Municipality.objects.get(slug=municipality)
         except Municipality.DoesNotExist:
             raise CommandError(f"Unknown municipality: {municipality}") from None
-        if not 2000 <= year <= 2100:
-            raise CommandError("The year must be between 2000 and 2100.")
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise CommandError(f"The year must be between {FIRST_YEAR} and {LAST_YEAR}.")
         with municipality_scope(target):
             created = generate_calendar(target, year)
         self.stdout.write(f"{created} upcoming events added for {target} {year}.")
