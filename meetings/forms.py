@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Body, Organisation, User
+from trygghet.limits import EARLIEST_DATE, LATEST_DATE, validate_in_range
 
 from .models import ActionItem, AgendaItem, Attendance, Meeting, MeetingSeries, Observation
-from .validators import FIRST_DAY, LAST_DAY, validate_in_range
 
 
 class DateInput(forms.DateInput):
@@ -17,7 +17,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs=None, **kwargs):
-        attrs = {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat(), **(attrs or {})}
+        attrs = {"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat(), **(attrs or {})}
         super().__init__(attrs=attrs, format="%Y-%m-%d", **kwargs)
 
 
@@ -33,8 +33,8 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, attrs=None, **kwargs):
         attrs = {
-            "min": f"{FIRST_DAY.isoformat()}T00:00",
-            "max": f"{LAST_DAY.isoformat()}T23:59",
+            "min": f"{EARLIEST_DATE.isoformat()}T00:00",
+            "max": f"{LATEST_DATE.isoformat()}T23:59",
             **(attrs or {}),
         }
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M", **kwargs)

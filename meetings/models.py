@@ -6,7 +6,7 @@ their notes and decisions), its attendance, its action items and its observation
 (but for how action items and observations are followed up, see ``LockedWithMeetingMixin``), and
 an approved ``MinutesVersion`` never changes. The models refuse it (``MinutesLocked``), as do the
 forms and the admin, and PostgreSQL triggers refuse it for every other path (queryset updates,
-SQL; migration 0005). A new version is made with ``services.reopen_minutes``, which keeps every
+SQL; migration 0004). A new version is made with ``services.reopen_minutes``, which keeps every
 approved ``MinutesVersion``.
 """
 
@@ -26,9 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from trygghet.limits import range_constraints, validate_in_range
 from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, pick_for, scoped_manager
-
-from .validators import in_range_constraints, validate_in_range
 
 
 def hash_token(token):
@@ -147,7 +146,7 @@ class MeetingSeries(MunicipalModel):
         verbose_name = _("meeting series")
         verbose_name_plural = _("meeting series")
         ordering = ["body__name", "start_time"]
-        constraints = in_range_constraints(
+        constraints = range_constraints(
             "series", dates=["start_date", "end_date"], moments=["created_at"]
         )
 
@@ -281,7 +280,7 @@ class Meeting(MunicipalModel):
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")), name="meeting_ends_after_start"
             ),
-            *in_range_constraints(
+            *range_constraints(
                 "meeting",
                 moments=[
                     "occurrence_start",
@@ -347,7 +346,7 @@ class LockedWithMeetingMixin:
     agenda source lists it) until it is done, so its status changes; an observation is resolved
     when its action item is done. The approved ``MinutesVersion`` keeps their state at approval.
 
-    The same rule is a PostgreSQL trigger (migration 0005), for the paths that bypass ``save()``:
+    The same rule is a PostgreSQL trigger (migration 0004), for the paths that bypass ``save()``:
     queryset ``update()``/``delete()``, bulk inserts, SQL. Here it gives a clear message.
     """
 
@@ -508,7 +507,7 @@ class Attendance(LockedWithMeetingMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(user__isnull=False) | ~Q(name=""), name="attendance_has_a_name"
             ),
-            *in_range_constraints("attendance", moments=["responded_at"]),
+            *range_constraints("attendance", moments=["responded_at"]),
         ]
 
     def __str__(self):
@@ -595,7 +594,7 @@ class ActionItem(LockedWithMeetingMixin, MunicipalModel):
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
         ordering = ["status", "due_date", "pk"]
-        constraints = in_range_constraints(
+        constraints = range_constraints(
             "action_item", dates=["due_date"], moments=["closed_at", "created_at"]
         )
 
@@ -635,7 +634,7 @@ class MinutesVersion(models.Model):
         ordering = ["meeting", "number"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "number"], name="minutes_version_unique"),
-            *in_range_constraints("minutes_version", moments=["approved_at"]),
+            *range_constraints("minutes_version", moments=["approved_at"]),
         ]
 
     def __str__(self):
@@ -718,7 +717,7 @@ class ShareLink(MunicipalModel):
                 | (Q(meeting__isnull=True) & Q(series__isnull=False)),
                 name="share_link_for_meeting_or_series",
             ),
-            *in_range_constraints("share_link", moments=["expires_at", "revoked_at", "created_at"]),
+            *range_constraints("share_link", moments=["expires_at", "revoked_at", "created_at"]),
         ]
 
     def __str__(self):
@@ -754,7 +753,7 @@ class ShareLinkOpening(models.Model):
 
     class Meta:
         ordering = ["-opened_at"]
-        constraints = in_range_constraints("share_link_opening", moments=["opened_at"])
+        constraints = range_constraints("share_link_opening", moments=["opened_at"])
 
     def __str__(self):
         return f"{self.link} {self.opened_at:%Y-%m-%d %H:%M} {self.outcome}"
@@ -788,7 +787,7 @@ class CalendarToken(models.Model):
                 nulls_distinct=False,
                 name="one_live_calendar_token",
             ),
-            *in_range_constraints(
+            *range_constraints(
                 "calendar_token", moments=["created_at", "revoked_at", "last_used_at"]
             ),
         ]
@@ -874,7 +873,7 @@ class Observation(LockedWithMeetingMixin, MunicipalModel):
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="observation_position_complete",
             ),
-            *in_range_constraints("observation", moments=["created_at"]),
+            *range_constraints("observation", moments=["created_at"]),
         ]
 
     def __str__(self):

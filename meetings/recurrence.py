@@ -79,7 +79,7 @@ def parse_rrule(text, dtstart, until=None):
     one occurrence per combination of them on each day it meets), INTERVAL under 1, an UNTIL
     outside 2000-2100, and rules that never produce a meeting.
     """
-    from .validators import is_in_range
+    from trygghet.limits import LOCAL_TIME, in_range
 
     text = (text or "").strip()
     if text.upper().startswith("RRULE:"):
@@ -114,7 +114,7 @@ def parse_rrule(text, dtstart, until=None):
         )
     if rule._interval < 1:
         raise RecurrenceError(_("INTERVAL must be at least 1."))
-    if rule._until is not None and not is_in_range(rule._until):
+    if rule._until is not None and not in_range(rule._until.replace(tzinfo=LOCAL_TIME)):
         raise RecurrenceError(_("UNTIL must be a date between 2000 and 2100."))
     if until is not None:
         rule = rule.replace(until=until, count=None) if rule._count is None else rule

@@ -80,7 +80,7 @@ def test_the_meeting_form_refuses_a_start_or_end_outside_2000_to_2100(body, burl
         form = MeetingForm(data=data, municipality=burlov)
         assert not form.is_valid()
         errors = " ".join(form.errors.get("start", []) + form.errors.get("end", []))
-    assert "between 2000 and 2100" in errors
+    assert "between 2000-01-01 and 2100-12-31" in errors
 
 
 def test_the_meeting_page_refuses_year_one_in_swedish_and_saves_nothing(login, coordinator, body):
@@ -95,7 +95,7 @@ def test_the_meeting_page_refuses_year_one_in_swedish_and_saves_nothing(login, c
         },
     )
     assert response.status_code == 200
-    assert "mellan år 2000 och 2100" in response.content.decode()
+    assert "Ange ett datum mellan 2000-01-01 och 2100-12-31" in response.content.decode()
     assert not Meeting.objects.exists()
 
 
@@ -122,7 +122,8 @@ def test_the_series_form_refuses_dates_outside_2000_to_2100(body, burlov, change
     with translation.override("en"):
         form = SeriesForm(data=data, municipality=burlov)
         assert not form.is_valid()
-        assert "between 2000 and 2100" in " ".join(form.errors[field])
+        message = " ".join(form.errors[field])
+        assert "between 2000" in message and "2100" in message
     assert not MeetingSeries.objects.exists()
 
 
@@ -177,42 +178,23 @@ def test_the_database_refuses_dates_outside_2000_to_2100(
     assert ActionItem.objects.filter(pk=action.pk).exists()
 
 
-def test_rows_stored_before_the_bounds_are_brought_into_range_by_the_migration(
+def test_the_migration_names_rows_stored_before_the_bounds_instead_of_failing_bare(
     make_series, coordinator
 ):
-    """Migration 0003 runs before the constraints: an installation that stored such dates
-    (the old forms let them through) must still migrate."""
-    import importlib
-
+    """Migration 0003 checks before it adds the constraints: an installation that stored such
+    dates (the old form let them through) is told which rows to correct."""
     from django.apps import apps
 
-    migration = importlib.import_module("meetings.migrations.0003_dates_into_range")
+    from trygghet.limits import refuse_stored_dates_out_of_range
+
     series = make_series()
     services.generate_meetings(weeks=4, now=datetime.datetime(2026, 1, 1, tzinfo=STOCKHOLM))
-    bad, good = series.meetings.order_by("start")
-    action = services.add_action_item(good, what="Ring", owner=coordinator)
-    with connection.cursor() as cursor:  # as the old forms stored them
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # so the tables can be altered
-        for table, constraint in [
-            ("meetings_meeting", "meeting_start_in_range"),
-            ("meetings_meetingseries", "series_end_date_in_range"),
-            ("meetings_actionitem", "action_item_due_date_in_range"),
-        ]:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {constraint}")
+    bad = series.meetings.order_by("start").first()
+    with connection.cursor() as cursor:  # as the old form stored it
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # so the table can be altered
+        cursor.execute("ALTER TABLE meetings_meeting DROP CONSTRAINT meeting_start_in_range")
         cursor.execute(
             "UPDATE meetings_meeting SET start = '0001-01-01 00:30+01' WHERE id = %s", [bad.pk]
         )
-        cursor.execute(
-            "UPDATE meetings_meetingseries SET end_date = '2999-01-01' WHERE id = %s", [series.pk]
-        )
-        cursor.execute(
-            "UPDATE meetings_actionitem SET due_date = '0001-01-01' WHERE id = %s", [action.pk]
-        )
-
-    migration.bring_dates_into_range(apps, None)
-
-    assert list(Meeting.objects.filter(series=series)) == [good]
-    series.refresh_from_db()
-    action.refresh_from_db()
-    assert series.end_date is None and not series.is_active
-    assert action.due_date is None
+    with pytest.raises(RuntimeError, match=rf"meetings_meeting\.start \(ids \[{bad.pk}\]\)"):
+        refuse_stored_dates_out_of_range("meetings")(apps, None)

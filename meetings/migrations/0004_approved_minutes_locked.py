@@ -134,6 +134,6 @@ def unlock_approved_minutes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("meetings", "0004_dates_in_range")]
+    dependencies = [("meetings", "0003_dates_in_range")]
 
     operations = [migrations.RunPython(lock_approved_minutes, unlock_approved_minutes)]
