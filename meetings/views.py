@@ -46,6 +46,7 @@ from .models import (
     CalendarToken,
     Meeting,
     MeetingSeries,
+    MinutesLocked,
     ShareLink,
 )
 from .permissions import can_approve_minutes, can_run_meeting
@@ -205,7 +206,9 @@ def meeting_detail(request, pk):
             "observations": meeting.observations.select_related("action_item__owner_organisation"),
             "can_manage": request.membership.is_manager,
             "item_form": AgendaItemForm(),
-            "observation_form": ObservationForm() if meeting.is_safety_walk else None,
+            "observation_form": (
+                ObservationForm() if meeting.is_safety_walk and not meeting.is_locked else None
+            ),
             "previous": meeting.previous_meeting(),
             "versions": meeting.minutes_versions.all(),
         }
@@ -698,14 +701,22 @@ def observation_add(request, pk):
     meeting = _meeting(request, pk)
     if not meeting.is_safety_walk:
         raise Http404
+    walk_closed = _("The minutes of this walk are approved: no more observations can be recorded.")
+    if meeting.is_locked:
+        messages.error(request, walk_closed)
+        return redirect(meeting.get_absolute_url() + "#observations")
     form = ObservationForm(request.POST)
     if form.is_valid():
         observation = form.save(commit=False)
         observation.meeting = meeting
         observation.municipality = meeting.municipality
         observation.created_by = request.user
-        observation.save()
-        messages.success(request, _("The observation is recorded."))
+        try:
+            observation.save()
+        except MinutesLocked:  # approved since the page was read
+            messages.error(request, walk_closed)
+        else:
+            messages.success(request, _("The observation is recorded."))
         return redirect(meeting.get_absolute_url() + "#observations")
     context = _agenda_context(request, meeting)
     context.update(
@@ -727,10 +738,23 @@ def observation_add(request, pk):
 def observation_action(request, pk, obs_pk):
     meeting = _meeting(request, pk)
     observation = get_object_or_404(meeting.observations, pk=obs_pk)
+    if meeting.is_locked:
+        messages.error(
+            request,
+            _(
+                "The minutes of this walk are approved: no action item can be added to them. "
+                "Start a new version of the minutes first."
+            ),
+        )
+        return redirect(meeting.get_absolute_url() + "#observations")
     form = ObservationActionForm(request.POST or None, municipality=request.municipality)
     if request.method == "POST" and form.is_valid():
-        services.observation_to_action(observation, **form.cleaned_data)
-        messages.success(request, _("An action item is created for the observation."))
+        try:
+            services.observation_to_action(observation, **form.cleaned_data)
+        except MinutesLocked as exc:  # approved since the page was read
+            _error_messages(request, exc)
+        else:
+            messages.success(request, _("An action item is created for the observation."))
         return redirect(meeting.get_absolute_url() + "#observations")
     return render(
         request,
@@ -772,15 +796,20 @@ def series_form(request, pk=None):
         series = get_object_or_404(MeetingSeries.objects.restrict(request.membership), pk=pk)
     form = SeriesForm(request.POST or None, instance=series, municipality=request.municipality)
     if request.method == "POST" and form.is_valid():
-        series = form.save()
+        # The series and its meetings together or not at all (issue 10: never half-saved).
+        with transaction.atomic():
+            series = form.save()
+            if pk is None:
+                created = len(services.generate_meetings(series=[series]))
+            else:
+                updated, cancelled, created = services.apply_series_change(series)
+            services.refresh_upcoming_agendas(meetings=series.meetings.all())
         if pk is None:
-            created = len(services.generate_meetings(series=[series]))
             messages.success(
                 request,
                 _("The series is saved; %(count)s new meetings are planned.") % {"count": created},
             )
         else:
-            updated, cancelled, created = services.apply_series_change(series)
             messages.success(
                 request,
                 _(
@@ -798,7 +827,9 @@ def series_form(request, pk=None):
 @require_POST
 def series_generate(request, pk):
     series = get_object_or_404(MeetingSeries.objects.restrict(request.membership), pk=pk)
-    created = services.generate_meetings(series=[series])
+    with transaction.atomic():
+        created = services.generate_meetings(series=[series])
+        services.refresh_upcoming_agendas(meetings=series.meetings.all())
     messages.success(request, _("%(count)s new meetings are planned.") % {"count": len(created)})
     return redirect(series)
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0002_agendaitem_restricted_description'),
+        ('meetings', '0004_approved_minutes_locked'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
