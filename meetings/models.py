@@ -490,6 +490,9 @@ class Attendance(LockedWithMeetingMixin, models.Model):
     via_share_link = models.ForeignKey(
         "ShareLink", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
     )
+    # A guest who answered through a share link holds a token (in a cookie scoped to the link);
+    # only its SHA-256 is kept. It alone lets them change the answer (issue 9).
+    guest_key_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     responded_at = models.DateTimeField(null=True, blank=True)
 
     objects = scoped_manager(path="meeting__municipality")
@@ -506,6 +509,11 @@ class Attendance(LockedWithMeetingMixin, models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(user__isnull=False) | ~Q(name=""), name="attendance_has_a_name"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "guest_key_hash"],
+                condition=~Q(guest_key_hash=""),
+                name="attendance_once_per_guest_key",
             ),
             *range_constraints("attendance", moments=["responded_at"]),
         ]
@@ -742,11 +750,13 @@ class ShareLink(MunicipalModel):
 
 
 class ShareLinkOpening(models.Model):
-    """Every opening of a share link, valid or not."""
+    """Every opening of a valid share link, and every answer given through it. Openings of a
+    revoked or expired link are not written: they would let anyone with an old link fill the
+    table (issue 9)."""
 
     link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="openings")
     opened_at = models.DateTimeField(default=timezone.now)
-    outcome = models.CharField(max_length=12)  # shown / expired / revoked / rsvp
+    outcome = models.CharField(max_length=12)  # shown / rsvp
     user_agent = models.CharField(max_length=300, blank=True)
 
     objects = scoped_manager(path="link__municipality")

@@ -568,7 +568,7 @@ def find_share_link(token):
 def log_opening(link, outcome, request):
     user_agent = request.headers.get("User-Agent", "")[:300]
     ShareLinkOpening.objects.create(link=link, outcome=outcome, user_agent=user_agent)
-    if outcome == "shown":  # a valid opening; refused ones stay in the link's own log
+    if outcome == "shown":  # an opening (an answer is logged as "rsvp"; invalid links, never)
         record_share_link(
             link, audit.Action.SHARE_LINK_OPENED, new={"user_agent": user_agent}, request=request
         )
@@ -582,20 +582,56 @@ def shared_meeting(link, now=None):
     return link.series.meetings.not_cancelled().filter(end__gte=now).order_by("start").first()
 
 
-def record_guest_response(link, meeting, *, name, organisation, attending):
+def guest_answer(link, meeting, guest_key):
+    """The answer the holder of ``guest_key`` gave to ``meeting`` through ``link``, or None."""
+    if not guest_key or meeting is None:
+        return None
+    return meeting.attendances.filter(
+        via_share_link=link, guest_key_hash=hash_token(guest_key), user__isnull=True
+    ).first()
+
+
+def record_guest_response(link, meeting, *, guest_key, name, organisation, attending):
+    """Save a guest's answer through a share link; returns (attendance, guest_key).
+
+    An answer belongs to the guest who gave it: ``guest_key`` (a token the guest's browser keeps
+    for the link; None on a first answer, then a new one is made) is the only way to change it.
+    One answer per guest: a second answer from the same key changes the first, whatever name it
+    gives. A name another guest of the meeting already has is refused, so nobody can overwrite or
+    double someone else's answer by typing their name (issue 9).
+    """
     meeting.check_editable()
     status = Attendance.Status.ATTENDING if attending else Attendance.Status.NOT_ATTENDING
-    existing = meeting.attendances.filter(
-        user__isnull=True, name__iexact=name, organisation_name__iexact=organisation
-    ).first()
-    attendance = existing or Attendance(
-        meeting=meeting, name=name, organisation_name=organisation, role=Attendance.Role.GUEST
-    )
-    attendance.status = status
-    attendance.via_share_link = link
-    attendance.responded_at = timezone.now()
-    attendance.save()
-    return attendance
+    with transaction.atomic():
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # one answer at a time
+        attendance = guest_answer(link, meeting, guest_key)
+        same_name = meeting.attendances.filter(
+            user__isnull=True, name__iexact=name, organisation_name__iexact=organisation
+        )
+        if attendance is not None:
+            same_name = same_name.exclude(pk=attendance.pk)
+        if same_name.exists():
+            raise ValidationError(
+                _(
+                    "Someone has already answered in this name. If it was you, answer again "
+                    "from the same browser; otherwise ask the coordinator who sent the link."
+                ),
+                code="name_taken",
+            )
+        if attendance is None:
+            guest_key = guest_key or new_token()
+            attendance = Attendance(
+                meeting=meeting,
+                role=Attendance.Role.GUEST,
+                via_share_link=link,
+                guest_key_hash=hash_token(guest_key),
+            )
+        attendance.name = name
+        attendance.organisation_name = organisation
+        attendance.status = status
+        attendance.responded_at = timezone.now()
+        attendance.save()
+    return attendance, guest_key
 
 
 # --- Minutes ----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import contextlib
 import datetime
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,10 +17,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import get_usage
 from django_scopes import scopes_disabled
 
 from councils.models import Body, Membership
 from trygghet.access import EVERYONE, MANAGERS, municipal_view
+from trygghet.client_ip import client_ip
 from trygghet.tenancy import each_municipality, municipality_scope
 
 from . import ical, selectors, services
@@ -921,6 +924,69 @@ def _no_index(response):
     return response
 
 
+GUEST_COOKIE = "trygghet_guest"
+REPLIES_PER_LINK = "share-link-replies-per-link"
+REPLIES_PER_ADDRESS = "share-link-replies-per-address"
+
+
+def _guest_key(request):
+    """The guest token the browser keeps for this link, if it looks like one of ours."""
+    key = request.COOKIES.get(GUEST_COOKIE, "")
+    return key if 40 <= len(key) <= 64 and key.replace("-", "").replace("_", "").isalnum() else None
+
+
+def _answer_initial(attendance):
+    if attendance is None:
+        return {}
+    return {
+        "name": attendance.name,
+        "organisation": attendance.organisation_name,
+        "attending": "yes"
+        if attendance.status in (Attendance.Status.ATTENDING, Attendance.Status.PRESENT)
+        else "no",
+    }
+
+
+def _seconds_to_wait_for_a_reply(request, link):
+    """Counts this reply against its link and its client address (django-ratelimit, in the
+    cache); the seconds to wait if either is over its limit, else None."""
+    waits = []
+    for group, value, rate in (
+        (REPLIES_PER_LINK, str(link.pk), settings.SHARE_LINK_REPLIES_PER_LINK),
+        (REPLIES_PER_ADDRESS, client_ip(request), settings.SHARE_LINK_REPLIES_PER_ADDRESS),
+    ):
+        usage = get_usage(
+            request, group=group, key=lambda _g, _r, v=value: v, rate=rate, increment=True
+        )
+        if usage is not None and usage["should_limit"]:
+            waits.append(max(usage["time_left"], 1))
+    return max(waits) if waits else None
+
+
+def _too_many_replies(request, link, seconds):
+    response = render(
+        request,
+        "meetings/shared_too_many.html",
+        {"link": link, "minutes": max(1, -(-seconds // 60))},
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return _no_index(response)
+
+
+def _keep_guest_key(response, request, link, guest_key):
+    """The guest's token, in a cookie only this link's address gets, for as long as it works."""
+    response.set_cookie(
+        GUEST_COOKIE,
+        guest_key,
+        max_age=max(60, int((link.expires_at - timezone.now()).total_seconds())),
+        path=request.path,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
 def _scoped_by_share_link(view):
     """Run a share-link page inside the scope of the link's municipality. The token is the
     only key and it says nothing of its municipality, so finding which one is a deliberate
@@ -942,7 +1008,7 @@ def _scoped_by_share_link(view):
 
 @_scoped_by_share_link
 def shared_agenda(request, token):
-    """The read-only agenda behind a share link: shareable items only."""
+    """The read-only agenda behind a share link: shareable items only; guests answer there."""
     from .forms import GuestResponseForm
 
     link = services.find_share_link(token)
@@ -951,27 +1017,38 @@ def shared_agenda(request, token):
             render(request, "meetings/shared_invalid.html", {"reason": "unknown"}, status=404)
         )
     if link.is_revoked or link.is_expired:
+        # No opening is written: only valid openings are (issue 9).
         outcome = "revoked" if link.is_revoked else "expired"
-        services.log_opening(link, outcome, request)
         return _no_index(
             render(request, "meetings/shared_invalid.html", {"reason": outcome}, status=410)
         )
     meeting = services.shared_meeting(link)
-    form = GuestResponseForm(request.POST or None)
+    guest_key = _guest_key(request)
+    own_answer = services.guest_answer(link, meeting, guest_key)
+    form = GuestResponseForm(request.POST or None, initial=_answer_initial(own_answer))
     responded = None
     if request.method == "POST":
         if meeting is None or meeting.is_locked:
             raise Http404
+        wait = _seconds_to_wait_for_a_reply(request, link)
+        if wait is not None:
+            return _too_many_replies(request, link, wait)
         if form.is_valid():
-            responded = services.record_guest_response(
-                link,
-                meeting,
-                name=form.cleaned_data["name"],
-                organisation=form.cleaned_data["organisation"],
-                attending=form.cleaned_data["attending"],
-            )
-            services.log_opening(link, "rsvp", request)
-            form = GuestResponseForm()
+            try:
+                responded, guest_key = services.record_guest_response(
+                    link,
+                    meeting,
+                    guest_key=guest_key,
+                    name=form.cleaned_data["name"],
+                    organisation=form.cleaned_data["organisation"],
+                    attending=form.cleaned_data["attending"],
+                )
+            except ValidationError as exc:
+                form.add_error("name", exc)
+            else:
+                services.log_opening(link, "rsvp", request)
+                own_answer = responded
+                form = GuestResponseForm(initial=_answer_initial(own_answer))
     else:
         services.log_opening(link, "shown", request)
     items = []
@@ -984,20 +1061,22 @@ def shared_agenda(request, token):
             upcoming = list(
                 link.series.meetings.filter(start__gt=meeting.start).order_by("start")[:6]
             )
-    return _no_index(
-        render(
-            request,
-            "meetings/shared_agenda.html",
-            {
-                "link": link,
-                "meeting": meeting,
-                "items": items,
-                "upcoming": upcoming,
-                "form": form,
-                "responded": responded,
-            },
-        )
+    response = render(
+        request,
+        "meetings/shared_agenda.html",
+        {
+            "link": link,
+            "meeting": meeting,
+            "items": items,
+            "upcoming": upcoming,
+            "form": form,
+            "responded": responded,
+            "own_answer": own_answer,
+        },
     )
+    if responded is not None:
+        _keep_guest_key(response, request, link, guest_key)
+    return _no_index(response)
 
 
 def personal_feed(request, token):

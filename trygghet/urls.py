@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import login, views
 from .forms import PasswordResetForm
 
 # Top-level words here are reserved: a municipality slug may not take them
@@ -15,7 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        login.LoginView.as_view(),
         name="login",
     ),
     # The reset mail goes through the outbox (trygghet/outbox.py) like every other mail.
