@@ -466,7 +466,8 @@ class Crawler:
         if exchange.status in REDIRECTS and response.get("Location"):
             found.append(response["Location"])
         body = texts[-1][1]
-        if exchange.kind == "html" and exchange.status < 500:
+        # Pages that refuse (403, 404, 405) hold the layout's links only, met on every page.
+        if exchange.kind == "html" and exchange.status == 200:
             parser = PageParser(base)
             parser.feed(body)
             found += parser.links
