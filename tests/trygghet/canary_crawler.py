@@ -7,6 +7,7 @@ checker (``Checker`` in ``canary_world``) decides what is a leak.
 """
 
 import contextlib
+import functools
 import io
 import json
 import re
@@ -79,6 +80,7 @@ def url_patterns(resolver=None, prefix="", namespace=""):
 FILE_ROUTE = re.compile(r"pdf|\.ics|export\.")
 
 
+@functools.lru_cache(maxsize=20000)
 def route_of(path):
     try:
         return resolve(path).route or ""
@@ -86,6 +88,7 @@ def route_of(path):
         return ""
 
 
+@functools.lru_cache(maxsize=20000)
 def view_name(path):
     try:
         return resolve(path).view_name

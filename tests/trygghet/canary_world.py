@@ -122,7 +122,7 @@ PRIVATE_BURLOV = [
 # How far each visit goes: people of Burlöv follow more links than those of Eslöv, whose own
 # pages only matter for what might cross the border.
 INSIDE = Limits(links_per_view=4, forms_per_view=1)
-OUTSIDE = Limits(links_per_view=2, file_links=False, forms_per_view=1)
+OUTSIDE = Limits(links_per_view=1, file_links=False, forms_per_view=1)
 
 
 def roles():
@@ -551,10 +551,15 @@ def _values(pattern, param, converter, kwargs, role, canary):
             # Outside one's municipality the door answers 404 before any row is looked up
             # (the guest: the login page): the canary's own rows show it, both incidents.
             return canary.related.get(model, [0])[: 2 if model is Incident else 1] or [0]
-        values = canary.related.get(model, [])
-        if role.in_canary_municipality or not FILE_ROUTE.search(route):
-            # Outside Burlöv, the files of one's own municipality say nothing of the canary.
-            values = values + _sample(model, slug)
+        # The canary's own rows, everywhere (in Eslöv's addresses too: they must answer 404).
+        values = list(canary.related.get(model, []))
+        if not role.in_canary_municipality:
+            # Outside Burlöv, one's own pages too, but not the files of one's own
+            # municipality, which say nothing of the canary.
+            if not FILE_ROUTE.search(route):
+                values += _sample(model, slug)
+        elif not values:
+            values = _sample(model, slug)  # a model the canary has no row of
         return _unique(values) or [0]
     return None
 

@@ -34,10 +34,11 @@ What it does, in order:
 
    - opens every URL pattern of the URLconf (``get_resolver()`` walked recursively, the Django
      admin included), each parameter filled from the database (``canary_world.addresses``):
-     the canary's own objects first (both incidents, the reports, the meeting and its
-     automatic agenda items, the share links, the category and the area), then the newest row
-     of the person's own municipality; in the other municipality, the canary's objects only;
-     share links and private calendar addresses (made for the person) fill the token patterns;
+     the canary's own objects (both incidents, the reports, the meeting and its automatic
+     agenda items, the body, the series, the share links, the area), in Burlöv's addresses and
+     in Eslöv's (where they must answer 404); for a model the canary has no row of, the newest
+     row of Burlöv; for people of Eslöv, also the newest row of Eslöv (files excepted); share
+     links and private calendar addresses (made for the person) fill the token patterns;
    - follows every link found (``href``, ``src``, ``hx-get``, ``data-*``, redirects, GET form
      actions, addresses in scripts, JSON and calendar files) within the site, breadth-first,
      at most ``Limits.links_per_view`` new addresses per view (one per view answering a file)
