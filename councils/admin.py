@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from . import audit
 from .models import (
     Action,
     ActionReminder,
@@ -19,6 +20,27 @@ from .models import (
     User,
 )
 
+# What decides access is recorded in the audit trail when the operators change it here too
+# (councils.audit). The admin saves each page in one transaction, so the events commit with it.
+
+
+def save_audited_formset(formset, record_saved, record_removed):
+    """Save an inline formset, recording each new, changed and deleted row:
+    ``record_saved(stored, row)`` gets the row as it was stored before (None when new),
+    ``record_removed(stored)`` the deleted row as it was."""
+    stored = formset.model.objects.in_bulk(
+        [form.instance.pk for form in formset.initial_forms if form.instance.pk]
+    )
+    # Read before saving: a deleted instance has lost its id afterwards.
+    deleted = [stored[f.instance.pk] for f in formset.deleted_forms if f.instance.pk in stored]
+    formset.save()
+    for row in formset.new_objects:
+        record_saved(None, row)
+    for row, _fields in formset.changed_objects:
+        record_saved(stored[row.pk], row)
+    for row in deleted:
+        record_removed(row)
+
 
 class MunicipalityMembershipInline(admin.TabularInline):
     model = MunicipalityMembership
@@ -31,6 +53,15 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MunicipalityMembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
     fieldsets = BaseUserAdmin.fieldsets + ((None, {"fields": ["phone"]}),)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not MunicipalityMembership:
+            return super().save_formset(request, form, formset, change)
+        save_audited_formset(
+            formset,
+            lambda stored, row: audit.record_membership_saved(stored, row, request=request),
+            lambda row: audit.record_membership_removed(row, request=request),
+        )
 
 
 @admin.register(Municipality)
@@ -47,6 +78,12 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name"]
     filter_horizontal = ["municipalities"]
 
+    def save_related(self, request, form, formsets, change):
+        # After the municipalities are saved: the event goes to each one the kind affects.
+        super().save_related(request, form, formsets, change)
+        old_kind = form.initial.get("kind") if change else None
+        audit.record_organisation(form.instance, old_kind, request=request)
+
 
 @admin.register(MunicipalityMembership)
 class MunicipalityMembershipAdmin(admin.ModelAdmin):
@@ -54,6 +91,20 @@ class MunicipalityMembershipAdmin(admin.ModelAdmin):
     list_filter = ["municipality", "role", "is_active"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user", "municipality", "organisation"]
+
+    def save_model(self, request, obj, form, change):
+        stored = MunicipalityMembership.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        audit.record_membership_saved(stored, obj, request=request)
+
+    def delete_model(self, request, obj):
+        audit.record_membership_removed(obj, request=request)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "organisation"):
+            audit.record_membership_removed(membership, request=request)
+        super().delete_queryset(request, queryset)
 
 
 class MembershipInline(admin.TabularInline):
@@ -69,6 +120,15 @@ class BodyAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     autocomplete_fields = ["parent"]
     inlines = [MembershipInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        save_audited_formset(
+            formset,
+            lambda stored, seat: audit.record_seat_saved(stored, seat, request=request),
+            lambda seat: audit.record_seat_removed(seat, request=request),
+        )
 
 
 class FocusAreaInline(admin.StackedInline):

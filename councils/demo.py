@@ -258,6 +258,7 @@ def seed(stdout=None):
     people = seed_people(municipalities, organisations)
     seed_body_members(municipalities, organisations, people)
     seed_agreements(municipalities, organisations, people)
+    ensure_operator()
     if stdout:
         stdout.write(
             f"councils: {len(municipalities)} municipalities, {len(organisations)} organisations, "
@@ -278,6 +279,20 @@ def ensure_user(username, first_name, last_name, password=DEMO_PASSWORD):
     if created:
         user.set_password(password)
         user.save(update_fields=["password"])
+    return user
+
+
+# The demo's operator of the installation: the Django admin is not divided by municipality, so
+# only superusers use it (README). Created here and nowhere else: a real installation makes its
+# own with ``manage.py createsuperuser``.
+OPERATOR_USERNAME = "drift"
+
+
+def ensure_operator():
+    user = ensure_user(OPERATOR_USERNAME, "Drift", "Trygghet")
+    if not (user.is_superuser and user.is_staff):
+        user.is_superuser = user.is_staff = True
+        user.save(update_fields=["is_superuser", "is_staff"])
     return user
 
 

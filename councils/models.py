@@ -18,6 +18,7 @@ RESERVED_SLUGS = {
     "admin",
     "accounts",
     "healthz",
+    "readyz",
     "static",
     "media",
     "i18n",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from trygghet import access
 from trygghet.forms import PasswordResetForm
 
+from . import audit
 from .models import MunicipalityMembership, Organisation, User
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ def add_person(
     domain=None,
     use_https=True,
     acting=None,
+    request=None,
 ):
     """Give a person a role in ``municipality``. Returns ``(membership, created)``; the
     membership's user is invited (after commit) when it has no usable password.
@@ -119,6 +121,7 @@ def add_person(
     membership = MunicipalityMembership.objects.create(
         user=user, municipality=municipality, role=role, organisation=organisation, title=title
     )
+    audit.record_membership(None, membership, request=request)
     # An existing account that never had a password (e.g. a council member entered by the
     # operators, who did not log in until now) is invited too.
     if created or not user.has_usable_password():
@@ -164,7 +167,7 @@ def admin_count(municipality):
 
 
 @transaction.atomic
-def change_membership(membership, *, acting, role, organisation, title, is_active):
+def change_membership(membership, *, acting, role, organisation, title, is_active, request=None):
     """Change a person's role, organisation, title or active flag in the municipality.
 
     Rules (a ValidationError, nothing saved): nobody demotes or deactivates themselves, and
@@ -198,16 +201,18 @@ def change_membership(membership, *, acting, role, organisation, title, is_activ
             )
             % {"person": current.user}
         )
+    before = audit.membership_state(current)
     current.role = role
     current.organisation = organisation
     current.title = title
     current.is_active = is_active
     current.save(update_fields=["role", "organisation", "title", "is_active"])
+    audit.record_membership(before, current, actor=acting.user, request=request)
     return current
 
 
 @transaction.atomic
-def add_organisation(municipality, *, name, short_name="", kind, acting=None):
+def add_organisation(municipality, *, name, short_name="", kind, acting=None, request=None):
     """Add an organisation to the municipality. Returns ``(organisation, created)``.
 
     Names are unique: an organisation of that name (any case) that already serves other
@@ -228,9 +233,11 @@ def add_organisation(municipality, *, name, short_name="", kind, acting=None):
                 }
             )
         existing.municipalities.add(municipality)
+        audit.record_organisation(existing, None, request=request, municipalities=[municipality.pk])
         return existing, False
     organisation = Organisation.objects.create(
         name=name.strip(), short_name=short_name.strip(), kind=kind
     )
     organisation.municipalities.add(municipality)
+    audit.record_organisation(organisation, None, request=request)
     return organisation, True

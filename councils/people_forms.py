@@ -157,10 +157,15 @@ class OrganisationForm(forms.ModelForm):
                 "(e.g. a rescue service), it is added to this municipality as it is."
             )
 
-    def validate_unique(self):
-        # On create an existing name is not an error (the service attaches it); on edit it is.
-        if self.instance.pk is not None:
-            super().validate_unique()
+    def _get_validation_exclusions(self):
+        # On create an existing name is not an error: the service attaches that organisation
+        # (one row serves several municipalities). Left to the model, the unique constraint on
+        # the name (checked with the model's other constraints in full_clean) would refuse it.
+        # On edit it is checked, by clean_name and the constraint.
+        exclude = super()._get_validation_exclusions()
+        if self.instance.pk is None:
+            exclude.add("name")
+        return exclude
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -8,6 +8,7 @@ which role); these views only wire them to the pages.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from trygghet.access import MANAGERS, municipal_view
 
-from . import people
+from . import audit, people
 from .models import MunicipalityMembership, Organisation
 from .people_forms import (
     OrganisationForm,
@@ -75,6 +76,7 @@ def person_create(request):
                 domain=request.get_host(),
                 use_https=request.is_secure(),
                 acting=request.membership,
+                request=request,
             )
         except ValidationError as error:
             _add_form_errors(form, error)
@@ -142,6 +144,7 @@ def person_edit(request, pk):
                 organisation=data["organisation"],
                 title=data["title"],
                 is_active=data["is_active"],
+                request=request,
             )
         except ValidationError as error:
             _add_form_errors(form, error)
@@ -192,6 +195,7 @@ def organisation_create(request):
                 short_name=data["short_name"],
                 kind=data["kind"],
                 acting=request.membership,
+                request=request,
             )
         except ValidationError as error:
             _add_form_errors(form, error)
@@ -233,11 +237,14 @@ def organisation_edit(request, pk):
             "councils/organisation_shared.html",
             {"organisation": organisation, "others": others},
         )
+    kind_before = organisation.kind
     form = OrganisationForm(
         request.POST or None, instance=organisation, membership=request.membership, attach=False
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            audit.record_organisation(organisation, kind_before, request=request)
         messages.success(request, _("The changes were saved."))
         return redirect(_url("organisation-list", request))
     return _form_page(

@@ -21,7 +21,7 @@ from meetings.selectors import body_meetings_context
 from trygghet import limits
 from trygghet.access import EVERYONE, MANAGERS, municipal_view
 
-from . import services
+from . import audit, services
 from .forms import (
     ActionForm,
     ActionUpdateForm,
@@ -272,7 +272,9 @@ def membership_create(request, pk):
         initial={"start_date": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        seat = form.save()
+        with transaction.atomic():
+            seat = form.save()
+            audit.record_seat(None, seat, request=request)
         messages.success(
             request, _("%(person)s was added to %(body)s.") % {"person": seat.user, "body": body}
         )
@@ -291,11 +293,14 @@ def membership_edit(request, pk):
     seat = get_object_or_404(
         Membership.objects.restrict(request.membership).select_related("body", "user"), pk=pk
     )
+    before = audit.seat_state(seat)
     form = MembershipForm(
         request.POST or None, instance=seat, municipality=request.municipality, body=seat.body
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            audit.record_seat(before, seat, request=request)
         messages.success(request, _("The changes were saved."))
         return redirect(seat.body)
     return _form_page(

@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from trygghet import audit
+
+from . import services
 from .models import (
     ActionItem,
     AgendaItem,
@@ -44,6 +47,51 @@ class MeetingAdmin(admin.ModelAdmin):
             return []
         return super().get_inline_instances(request, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_locked:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class PartOfMinutesAdmin(admin.ModelAdmin):
+    """Rows of approved minutes are shown, not changed or deleted (the model and a database
+    trigger refuse it anyway; here it is a read-only page instead of an error). Only the
+    model's ``follow_up_fields`` stay editable."""
+
+    def _locked(self, obj):
+        return obj is not None and obj.meeting.is_locked
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self._locked(obj):
+            follow_up = self.model.follow_up_fields
+            readonly += [f.name for f in self.model._meta.fields if f.name not in follow_up]
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if self._locked(obj) and not self.model.follow_up_fields:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self._locked(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(PartOfMinutesAdmin):
+    list_display = ["__str__", "meeting", "role", "status"]
+    list_filter = ["status", "role"]
+    raw_id_fields = ["meeting", "user", "via_share_link"]
+
+
+@admin.register(Observation)
+class ObservationAdmin(PartOfMinutesAdmin):
+    list_display = ["__str__", "meeting", "status"]
+    list_filter = ["municipality", "status", "category"]
+    raw_id_fields = ["meeting", "action_item"]
+
 
 @admin.register(MinutesVersion)
 class MinutesVersionAdmin(admin.ModelAdmin):
@@ -63,9 +111,15 @@ class MinutesVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
+class ActionItemAdmin(PartOfMinutesAdmin):
     list_display = ["what", "body", "owner", "owner_organisation", "due_date", "status"]
     list_filter = ["municipality", "status"]
+    readonly_fields = ["closed_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "status" in form.changed_data:
+            services.set_action_status(obj, obj.status)  # closed when done or cancelled
 
 
 @admin.register(ShareLink)
@@ -73,5 +127,20 @@ class ShareLinkAdmin(admin.ModelAdmin):
     list_display = ["label", "meeting", "series", "expires_at", "revoked_at"]
     readonly_fields = ["token_hash"]
 
+    def save_model(self, request, obj, form, change):
+        # The audit trail (trygghet.audit): revoking here, or giving a link more time or
+        # taking back a revocation, decides who reads the agenda as much as the pages do.
+        super().save_model(request, obj, form, change)
+        if not change:
+            return
+        changed = [k for k in ("expires_at", "revoked_at") if k in form.changed_data]
+        if not changed:
+            return
+        old = {k: form.initial.get(k) for k in changed}
+        new = {k: getattr(obj, k) for k in changed}
+        revoked = old.get("revoked_at", True) is None and new["revoked_at"] is not None
+        action = audit.Action.SHARE_LINK_REVOKED if revoked else audit.Action.SHARE_LINK_CHANGED
+        services.record_share_link(obj, action, old=old, new=new, request=request)
 
-admin.site.register([Attendance, Observation, ShareLinkOpening])
+
+admin.site.register(ShareLinkOpening)

@@ -24,8 +24,10 @@ A source is a function ``source(meeting, previous)`` registered under a short ke
 - ``meeting`` is the ``Meeting`` being filled; ``previous`` is the body's last meeting before it
   that was not cancelled (or ``None``).
 - The function returns a list of ``AgendaItemSpec``; an empty list means "nothing to say".
-- It must only read. It runs when a meeting is created by its series, when a coordinator presses
-  "Refill agenda" and when the agenda is published.
+- It must only read. It runs when a meeting is created by hand, every night for the planned
+  meetings of the coming 14 days (a series' meetings are planned weeks ahead, when most sources
+  would have nothing current to say; they start with their series' default items), when a
+  coordinator presses "Refill agenda" and when the agenda is published.
 - The count rule (issue 9; README "Who sees what: restricted incidents"): ``description`` is
   what every member and a share-link page reads, so it is built from open data only. Figures
   that include restricted incidents go into ``restricted_description`` (empty when the same),
@@ -67,6 +69,9 @@ class _Source:
 
 
 _REGISTRY: dict[str, _Source] = {}
+
+# The source of a series' default items; generation adds them in bulk under this key.
+SERIES_SOURCE = "series"
 
 
 def register_agenda_source(key, func, order=50):
@@ -159,6 +164,6 @@ def walk_observations(meeting, previous):
 
 
 def register_builtin_sources():
-    register_agenda_source("series", series_defaults, order=0)
+    register_agenda_source(SERIES_SOURCE, series_defaults, order=0)
     register_agenda_source("actions", open_action_items, order=10)
     register_agenda_source("walks", walk_observations, order=40)

@@ -6,15 +6,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Body, Organisation, User
+from trygghet.limits import EARLIEST_DATE, LATEST_DATE, validate_in_range
 
 from .models import ActionItem, AgendaItem, Attendance, Meeting, MeetingSeries, Observation
 
 
 class DateInput(forms.DateInput):
+    """A date picker limited to the dates the app accepts (the server checks them too)."""
+
     input_type = "date"
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    def __init__(self, attrs=None, **kwargs):
+        attrs = {"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat(), **(attrs or {})}
+        super().__init__(attrs=attrs, format="%Y-%m-%d", **kwargs)
 
 
 class TimeInput(forms.TimeInput):
@@ -27,8 +31,13 @@ class TimeInput(forms.TimeInput):
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+    def __init__(self, attrs=None, **kwargs):
+        attrs = {
+            "min": f"{EARLIEST_DATE.isoformat()}T00:00",
+            "max": f"{LATEST_DATE.isoformat()}T23:59",
+            **(attrs or {}),
+        }
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def people_of(municipality):
@@ -123,14 +132,7 @@ class AgendaItemForm(forms.ModelForm):
         model = AgendaItem
         fields = ["title", "description", "presenter", "minutes_allotted", "shareable"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
-
-    def clean(self):
-        data = super().clean()
-        if self.instance.meeting_id and self.instance.meeting.is_locked:
-            raise ValidationError(
-                _("The minutes are approved: the agenda of this meeting cannot change.")
-            )
-        return data
+        # The model refuses an item of approved minutes (MinutesLocked) with its reason.
 
     def save(self, commit=True):
         if "description" in self.changed_data:
@@ -247,7 +249,9 @@ class ObservationActionForm(forms.Form):
     owner_organisation = forms.ModelChoiceField(
         label=_("Responsible organisation"), queryset=Organisation.objects.none()
     )
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=DateInput(), validators=[validate_in_range]
+    )
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,10 +1,13 @@
 """When and how the bodies meet: series, meetings, agendas, attendance, minutes, action items,
 share links, calendar tokens and safety walks.
 
-Official records: once a meeting's minutes are approved, its agenda items (with their notes and
-decisions) and its attendance may not change. The model refuses it (``MinutesLocked``) as well as
-the forms, so no path (admin, shell, task) can alter an approved record; a new version is made
-with ``services.reopen_minutes``, which keeps every approved ``MinutesVersion``.
+Official records: once a meeting's minutes are approved, the meeting, its agenda items (with
+their notes and decisions), its attendance, its action items and its observations may not change
+(but for how action items and observations are followed up, see ``LockedWithMeetingMixin``), and
+an approved ``MinutesVersion`` never changes. The models refuse it (``MinutesLocked``), as do the
+forms and the admin, and PostgreSQL triggers refuse it for every other path (queryset updates,
+SQL; migration 0004). A new version is made with ``services.reopen_minutes``, which keeps every
+approved ``MinutesVersion``.
 """
 
 import datetime
@@ -23,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from trygghet.limits import range_constraints, validate_in_range
 from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, pick_for, scoped_manager
 
 
@@ -95,8 +99,11 @@ class MeetingSeries(MunicipalModel):
     start_date = models.DateField(
         _("first meeting"),
         help_text=_("Weekly and every-other-week series count their weeks from this date."),
+        validators=[validate_in_range],
     )
-    end_date = models.DateField(_("last date"), null=True, blank=True)
+    end_date = models.DateField(
+        _("last date"), null=True, blank=True, validators=[validate_in_range]
+    )
     weekday = models.PositiveSmallIntegerField(
         _("weekday"),
         choices=Weekday.choices,
@@ -139,6 +146,9 @@ class MeetingSeries(MunicipalModel):
         verbose_name = _("meeting series")
         verbose_name_plural = _("meeting series")
         ordering = ["body__name", "start_time"]
+        constraints = range_constraints(
+            "series", dates=["start_date", "end_date"], moments=["created_at"]
+        )
 
     def __str__(self):
         return self.display_title
@@ -230,8 +240,8 @@ class Meeting(MunicipalModel):
     occurrence_start = models.DateTimeField(_("rule occurrence"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
     title = models.CharField(_("title"), max_length=200)
-    start = models.DateTimeField(_("starts"))
-    end = models.DateTimeField(_("ends"))
+    start = models.DateTimeField(_("starts"), validators=[validate_in_range])
+    end = models.DateTimeField(_("ends"), validators=[validate_in_range])
     place = models.CharField(_("place"), max_length=200, blank=True)
     video_url = models.URLField(_("video link"), blank=True)
     status = models.CharField(
@@ -269,6 +279,17 @@ class Meeting(MunicipalModel):
             ),
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")), name="meeting_ends_after_start"
+            ),
+            *range_constraints(
+                "meeting",
+                moments=[
+                    "occurrence_start",
+                    "start",
+                    "end",
+                    "agenda_published_at",
+                    "created_at",
+                    "updated_at",
+                ],
             ),
         ]
         indexes = [models.Index(fields=["municipality", "start"])]
@@ -317,14 +338,59 @@ class Meeting(MunicipalModel):
 
 
 class LockedWithMeetingMixin:
-    """Rows that are part of the minutes: refuse to change once they are approved."""
+    """Rows that are part of a meeting's minutes (agenda items, attendance, action items,
+    observations): once the minutes are approved they are not added, changed or deleted.
+
+    ``follow_up_fields`` go on changing after approval by design: an action item stays with the
+    meeting that decided it and is followed up at the body's later meetings (the ``actions``
+    agenda source lists it) until it is done, so its status changes; an observation is resolved
+    when its action item is done. The approved ``MinutesVersion`` keeps their state at approval.
+
+    The same rule is a PostgreSQL trigger (migration 0004), for the paths that bypass ``save()``:
+    queryset ``update()``/``delete()``, bulk inserts, SQL. Here it gives a clear message.
+    """
+
+    follow_up_fields = ()
+
+    def _in_approved_minutes(self):
+        return (
+            self.meeting_id is not None
+            and Meeting._base_manager.filter(
+                pk=self.meeting_id, status=Meeting.Status.MINUTES_APPROVED
+            ).exists()
+        )
+
+    def changes_approved_minutes(self, update_fields=None):
+        """Whether saving this row now would change approved minutes."""
+        if not self._in_approved_minutes():
+            return False
+        if self._state.adding or self.pk is None:
+            return True
+        stored = type(self)._base_manager.filter(pk=self.pk).values().first()
+        if stored is None:
+            return True
+        frozen = [
+            f
+            for f in self._meta.concrete_fields
+            if not f.primary_key and f.name not in self.follow_up_fields
+        ]
+        if update_fields is not None:
+            frozen = [f for f in frozen if f.name in update_fields or f.attname in update_fields]
+        return any(stored[f.attname] != getattr(self, f.attname) for f in frozen)
+
+    def clean(self):
+        super().clean()
+        if self.changes_approved_minutes():
+            raise MinutesLocked()
 
     def save(self, *args, **kwargs):
-        Meeting.objects.get(pk=self.meeting_id).check_editable()
+        if self.changes_approved_minutes(kwargs.get("update_fields")):
+            raise MinutesLocked()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        Meeting.objects.get(pk=self.meeting_id).check_editable()
+        if self._in_approved_minutes():
+            raise MinutesLocked()
         return super().delete(*args, **kwargs)
 
 
@@ -424,6 +490,9 @@ class Attendance(LockedWithMeetingMixin, models.Model):
     via_share_link = models.ForeignKey(
         "ShareLink", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
     )
+    # A guest who answered through a share link holds a token (in a cookie scoped to the link);
+    # only its SHA-256 is kept. It alone lets them change the answer (issue 9).
+    guest_key_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     responded_at = models.DateTimeField(null=True, blank=True)
 
     objects = scoped_manager(path="meeting__municipality")
@@ -441,6 +510,12 @@ class Attendance(LockedWithMeetingMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(user__isnull=False) | ~Q(name=""), name="attendance_has_a_name"
             ),
+            models.UniqueConstraint(
+                fields=["meeting", "guest_key_hash"],
+                condition=~Q(guest_key_hash=""),
+                name="attendance_once_per_guest_key",
+            ),
+            *range_constraints("attendance", moments=["responded_at"]),
         ]
 
     def __str__(self):
@@ -466,7 +541,7 @@ class ActionItemQuerySet(MunicipalQuerySet):
         )
 
 
-class ActionItem(MunicipalModel):
+class ActionItem(LockedWithMeetingMixin, MunicipalModel):
     class Status(models.TextChoices):
         OPEN = "open", _("open")
         DONE = "done", _("done")
@@ -509,7 +584,9 @@ class ActionItem(MunicipalModel):
         related_name="meeting_action_items",
         verbose_name=_("responsible organisation"),
     )
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = models.DateField(
+        _("due date"), null=True, blank=True, validators=[validate_in_range]
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
     )
@@ -518,10 +595,16 @@ class ActionItem(MunicipalModel):
 
     objects = scoped_manager(ActionItemQuerySet)
 
+    # Followed up at later meetings until done (see LockedWithMeetingMixin).
+    follow_up_fields = ("status", "closed_at")
+
     class Meta:
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
         ordering = ["status", "due_date", "pk"]
+        constraints = range_constraints(
+            "action_item", dates=["due_date"], moments=["closed_at", "created_at"]
+        )
 
     def __str__(self):
         return self.what
@@ -558,7 +641,8 @@ class MinutesVersion(models.Model):
         verbose_name_plural = _("approved minutes")
         ordering = ["meeting", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "number"], name="minutes_version_unique")
+            models.UniqueConstraint(fields=["meeting", "number"], name="minutes_version_unique"),
+            *range_constraints("minutes_version", moments=["approved_at"]),
         ]
 
     def __str__(self):
@@ -640,7 +724,8 @@ class ShareLink(MunicipalModel):
                 condition=(Q(meeting__isnull=False) & Q(series__isnull=True))
                 | (Q(meeting__isnull=True) & Q(series__isnull=False)),
                 name="share_link_for_meeting_or_series",
-            )
+            ),
+            *range_constraints("share_link", moments=["expires_at", "revoked_at", "created_at"]),
         ]
 
     def __str__(self):
@@ -665,17 +750,20 @@ class ShareLink(MunicipalModel):
 
 
 class ShareLinkOpening(models.Model):
-    """Every opening of a share link, valid or not."""
+    """Every opening of a valid share link, and every answer given through it. Openings of a
+    revoked or expired link are not written: they would let anyone with an old link fill the
+    table (issue 9)."""
 
     link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="openings")
     opened_at = models.DateTimeField(default=timezone.now)
-    outcome = models.CharField(max_length=12)  # shown / expired / revoked / rsvp
+    outcome = models.CharField(max_length=12)  # shown / rsvp
     user_agent = models.CharField(max_length=300, blank=True)
 
     objects = scoped_manager(path="link__municipality")
 
     class Meta:
         ordering = ["-opened_at"]
+        constraints = range_constraints("share_link_opening", moments=["opened_at"])
 
     def __str__(self):
         return f"{self.link} {self.opened_at:%Y-%m-%d %H:%M} {self.outcome}"
@@ -708,7 +796,10 @@ class CalendarToken(models.Model):
                 condition=Q(revoked_at__isnull=True),
                 nulls_distinct=False,
                 name="one_live_calendar_token",
-            )
+            ),
+            *range_constraints(
+                "calendar_token", moments=["created_at", "revoked_at", "last_used_at"]
+            ),
         ]
 
     def __str__(self):
@@ -723,7 +814,7 @@ class ObservationQuerySet(MunicipalQuerySet):
         return qs.filter(meeting__in=Meeting.objects.restrict(membership))
 
 
-class Observation(MunicipalModel):
+class Observation(LockedWithMeetingMixin, MunicipalModel):
     """Something seen on a safety walk."""
 
     class Category(models.TextChoices):
@@ -779,6 +870,9 @@ class Observation(MunicipalModel):
 
     objects = scoped_manager(ObservationQuerySet)
 
+    # Resolved when its action item is done (see LockedWithMeetingMixin).
+    follow_up_fields = ("status",)
+
     class Meta:
         verbose_name = _("observation")
         verbose_name_plural = _("observations")
@@ -788,13 +882,15 @@ class Observation(MunicipalModel):
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="observation_position_complete",
-            )
+            ),
+            *range_constraints("observation", moments=["created_at"]),
         ]
 
     def __str__(self):
         return f"{self.place}: {self.get_category_display()}"
 
     def clean(self):
+        super().clean()
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(_("Give both latitude and longitude, or neither."))
 

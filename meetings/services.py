@@ -6,12 +6,12 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from trygghet import outbox
+from trygghet import audit, outbox
 from trygghet.models import OutgoingEmail
 
 from . import agenda_sources
@@ -30,35 +30,138 @@ from .models import (
     hash_token,
     new_token,
 )
-from .recurrence import holiday_name, occurrences
+from .recurrence import RecurrenceError, holiday_name, occurrences
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_HORIZON_WEEKS = 8
+# At most this many meetings of one series are planned ahead, whatever its rule and the horizon
+# (a daily series eight weeks ahead has 56 meetings, a weekly one two years ahead 104).
+MAX_MEETINGS_AHEAD = 120
+# The automatic agenda items are kept current for the meetings of the coming days (nightly,
+# see tasks); further ahead they would only be stale.
+AGENDA_REFRESH_DAYS = 14
 
 
 # --- Generation -----------------------------------------------------------------------------
 
 
 def generate_meetings(weeks=DEFAULT_HORIZON_WEEKS, now=None, series=None):
-    """Create the meetings of every active series from now to ``weeks`` ahead.
-
-    Idempotent: the unique constraint (series, occurrence_start) makes a second run, or two at
-    once, create nothing more. Existing meetings are never touched, so a meeting a coordinator
-    moved or cancelled stays moved or cancelled. Returns the meetings created.
-    """
-    now = now or timezone.now()
-    horizon = now + datetime.timedelta(weeks=weeks)
-    qs = MeetingSeries.objects.active().select_related("body", "municipality")
+    """Create the meetings of every active series (or of ``series``) from now to ``weeks``
+    ahead; see ``generate_series_meetings``. Returns the meetings created."""
+    qs = MeetingSeries.objects.active().select_related("body", "municipality").order_by("pk")
     if series is not None:
         qs = qs.filter(pk__in=[s.pk for s in series])
     created = []
     for one in qs:
-        for occurrence in occurrences(one, now, horizon):
-            meeting = _create_occurrence(one, occurrence)
-            if meeting is not None:
-                created.append(meeting)
+        created += generate_series_meetings(one, weeks=weeks, now=now)
     return created
+
+
+def generate_series_meetings(series, weeks=DEFAULT_HORIZON_WEEKS, now=None):
+    """Create one series' meetings from now to ``weeks`` ahead (at most ``MAX_MEETINGS_AHEAD``),
+    in bulk: the meetings, their invitations and the series' default agenda items take a few
+    statements however many meetings there are. The other automatic agenda items come with
+    ``refresh_upcoming_agendas`` once a meeting is near.
+
+    Idempotent: a second run, or two at once, create nothing more. One generation of a series
+    runs at a time (a lock on the series row: the second waits, then finds the meetings made),
+    and the unique constraint (series, occurrence_start) stays the last line. Existing meetings
+    are never touched, so a meeting a coordinator moved or cancelled stays moved or cancelled.
+    A series has at most one meeting a day: a meeting whose series got a new time keeps its old
+    occurrence key, and must not get a twin at the new time.
+
+    A rule stored before rules were checked (issue 10, finding 4) is skipped with a warning.
+    Returns the meetings created.
+    """
+    now = now or timezone.now()
+    horizon = now + datetime.timedelta(weeks=weeks)
+    try:
+        wanted = occurrences(series, now, horizon, limit=MAX_MEETINGS_AHEAD)
+    except RecurrenceError as exc:
+        logger.warning("series %s skipped: its rule is not valid (%s)", series.pk, exc)
+        return []
+    if not wanted:
+        return []
+    day = datetime.timedelta(days=1)
+    with transaction.atomic():
+        if not MeetingSeries.objects.select_for_update().filter(pk=series.pk).exists():
+            return []  # deleted meanwhile
+        taken = {
+            timezone.localtime(start).date()
+            for start in series.meetings.filter(
+                occurrence_start__gte=now - day, occurrence_start__lt=horizon + day
+            ).values_list("occurrence_start", flat=True)
+        }
+        new = [
+            Meeting(
+                municipality_id=series.municipality_id,
+                body_id=series.body_id,
+                series=series,
+                occurrence_start=occurrence,
+                kind=series.kind,
+                title=series.display_title,
+                start=occurrence,
+                end=occurrence + datetime.timedelta(minutes=series.duration_minutes),
+                place=series.place,
+                video_url=series.video_url,
+                holiday_name=holiday_name(occurrence.date()),
+            )
+            for occurrence in wanted
+            if timezone.localtime(occurrence).date() not in taken
+        ]
+        if not new:
+            return []
+        Meeting.objects.bulk_create(new, ignore_conflicts=True)
+        # The rows just inserted: under the lock no other generation of this series adds any.
+        created = list(
+            series.meetings.filter(occurrence_start__in=[m.occurrence_start for m in new])
+            .select_related("series")
+            .order_by("start")
+        )
+        _invite_members_in_bulk(series.body_id, created)
+        _add_default_agenda_in_bulk(created)
+    return created
+
+
+def _invite_members_in_bulk(body_id, meetings):
+    """``invite_members`` for new meetings of one body, in two statements."""
+    from councils.models import Membership
+
+    first = timezone.localdate(meetings[0].start)
+    last = timezone.localdate(meetings[-1].start)
+    seats = list(
+        Membership.objects.filter(body_id=body_id)
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=last))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .values_list("user_id", "start_date", "end_date")
+    )
+    rows = []
+    for meeting in meetings:
+        on = timezone.localdate(meeting.start)
+        user_ids = {
+            user_id
+            for user_id, start, end in seats
+            if (start is None or start <= on) and (end is None or end >= on)
+        }
+        rows += [
+            Attendance(meeting=meeting, user_id=user_id, role=Attendance.Role.MEMBER)
+            for user_id in sorted(user_ids)
+        ]
+    Attendance.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _add_default_agenda_in_bulk(meetings):
+    """The series' default items (the ``series`` agenda source) of new meetings, in one
+    statement; ``fill_agenda`` later finds them by their source key, as if it had made them."""
+    items = []
+    for meeting in meetings:
+        specs = agenda_sources.series_defaults(meeting, None)
+        items += [
+            agenda_item_from_spec(meeting, f"{agenda_sources.SERIES_SOURCE}:{spec.key}", spec, n)
+            for n, spec in enumerate(specs, start=1)
+        ]
+    AgendaItem.objects.bulk_create(items, ignore_conflicts=True)
 
 
 def apply_series_change(series, weeks=DEFAULT_HORIZON_WEEKS, now=None):
@@ -73,12 +176,15 @@ def apply_series_change(series, weeks=DEFAULT_HORIZON_WEEKS, now=None):
     now = now or timezone.now()
     horizon = now + datetime.timedelta(weeks=weeks)
     series.refresh_from_db()
-    by_date = {o.date(): o for o in occurrences(series, now, horizon)} if series.is_active else {}
+    wanted = occurrences(series, now, horizon, limit=MAX_MEETINGS_AHEAD) if series.is_active else []
+    by_date = {o.date(): o for o in wanted}
     updated = cancelled = 0
-    untouched = series.meetings.filter(
-        start__gte=now, status=Meeting.Status.PLANNED, is_moved=False
-    ).select_for_update()
     with transaction.atomic():
+        # The lock generation takes: the two never interleave on one series.
+        MeetingSeries.objects.select_for_update().filter(pk=series.pk).exists()
+        untouched = series.meetings.filter(
+            start__gte=now, status=Meeting.Status.PLANNED, is_moved=False
+        ).select_for_update()
         for meeting in untouched:
             local_day = timezone.localtime(meeting.occurrence_start or meeting.start).date()
             occurrence = by_date.get(local_day)
@@ -102,39 +208,8 @@ def apply_series_change(series, weeks=DEFAULT_HORIZON_WEEKS, now=None):
                 meeting.is_moved = False
                 meeting.save(update_fields=["is_moved"])
                 updated += 1
-    created = generate_meetings(weeks=weeks, now=now, series=[series])
+    created = generate_series_meetings(series, weeks=weeks, now=now) if series.is_active else []
     return updated, cancelled, len(created)
-
-
-def _create_occurrence(series, occurrence):
-    # One meeting per series and day (rules repeat at most daily): a meeting whose series got a
-    # new time keeps its old occurrence key, and must not get a twin at the new time.
-    day = timezone.localtime(occurrence).date()
-    if Meeting.objects.filter(series=series, occurrence_start__date=day).exists():
-        return None
-    meeting = Meeting(
-        municipality_id=series.municipality_id,
-        body_id=series.body_id,
-        series=series,
-        occurrence_start=occurrence,
-        kind=series.kind,
-        title=series.display_title,
-        start=occurrence,
-        end=occurrence + datetime.timedelta(minutes=series.duration_minutes),
-        place=series.place,
-        video_url=series.video_url,
-        holiday_name=holiday_name(occurrence.date()),
-    )
-    try:
-        # A savepoint: when another run created the same occurrence a moment ago, the unique
-        # constraint refuses this one and only this insert is rolled back.
-        with transaction.atomic():
-            meeting.save()
-            invite_members(meeting)
-            fill_agenda(meeting)
-    except IntegrityError:
-        return None
-    return meeting
 
 
 def invite_members(meeting):
@@ -161,6 +236,44 @@ def invite_members(meeting):
 # --- Agenda ---------------------------------------------------------------------------------
 
 
+def agenda_item_from_spec(meeting, key, spec, position):
+    """A new automatic agenda item (unsaved) as its source describes it."""
+    item = AgendaItem(
+        meeting=meeting,
+        source_key=key,
+        position=position,
+        shareable=spec.shareable,
+        presenter=spec.presenter,
+        minutes_allotted=spec.minutes_allotted,
+    )
+    _apply_spec(item, spec)
+    return item
+
+
+def _apply_spec(item, spec):
+    item.title = spec.title[:200]
+    item.description = spec.description
+    item.restricted_description = spec.restricted_description
+    item.link = spec.link
+    if spec.obj is not None:
+        from django.contrib.contenttypes.models import ContentType
+
+        item.content_type = ContentType.objects.get_for_model(spec.obj)
+        item.object_id = spec.obj.pk
+
+
+def _spec_fields(item):
+    return (
+        item.title,
+        item.description,
+        item.restricted_description,
+        item.link,
+        item.shareable,
+        item.content_type_id,
+        item.object_id,
+    )
+
+
 def fill_agenda(meeting):
     """Run every registered agenda source; see ``agenda_sources`` for the contract."""
     meeting.check_editable()
@@ -181,42 +294,32 @@ def fill_agenda(meeting):
             produced.add(key)
             item = existing.get(key)
             if item is None:
-                item = AgendaItem(
-                    meeting=meeting,
-                    source_key=key,
-                    position=next_position,
-                    shareable=spec.shareable,
-                    presenter=spec.presenter,
-                    minutes_allotted=spec.minutes_allotted,
-                )
+                agenda_item_from_spec(meeting, key, spec, next_position).save()
                 next_position += 1
-            elif not spec.shareable:
+                continue
+            before = _spec_fields(item)
+            if not spec.shareable:
                 item.shareable = False
-            item.title = spec.title[:200]
-            item.description = spec.description
-            item.restricted_description = spec.restricted_description
-            item.link = spec.link
-            if spec.obj is not None:
-                from django.contrib.contenttypes.models import ContentType
-
-                item.content_type = ContentType.objects.get_for_model(spec.obj)
-                item.object_id = spec.obj.pk
-            item.save()
+            _apply_spec(item, spec)
+            if _spec_fields(item) != before:  # a nightly refill mostly changes nothing
+                item.save()
     for key, item in existing.items():
         if key not in produced and not (item.notes or item.decisions):
             item.delete()
     return meeting.agenda_items.all()
 
 
-def refresh_upcoming_agendas(days=14, now=None):
-    """Refill the agendas of planned (unpublished) meetings of the coming ``days``, so the
-    automatic items are current when members first look. Returns how many were refilled."""
+def refresh_upcoming_agendas(days=AGENDA_REFRESH_DAYS, now=None, meetings=None):
+    """Refill the agendas of planned (unpublished) meetings of the coming ``days`` (of
+    ``meetings``, a queryset, if given), so the automatic items are current when members first
+    look. Returns how many were refilled."""
     now = now or timezone.now()
-    meetings = Meeting.objects.filter(
+    meetings = (Meeting.objects.all() if meetings is None else meetings).filter(
         status=Meeting.Status.PLANNED,
         start__gte=now,
         start__lte=now + datetime.timedelta(days=days),
-    ).select_related("series", "municipality")
+    )
+    meetings = list(meetings.select_related("series", "municipality", "body"))
     for meeting in meetings:
         fill_agenda(meeting)
     return len(meetings)
@@ -406,7 +509,8 @@ def meetings_due_for_reminder(now=None):
 # --- Share links ------------------------------------------------------------------------------
 
 
-def create_share_link(*, created_by, label, expires_at, meeting=None, series=None):
+@transaction.atomic
+def create_share_link(*, created_by, label, expires_at, meeting=None, series=None, request=None):
     """Make a share link; returns (link, token). The token is only ever in this return value."""
     if expires_at <= timezone.now():
         raise ValidationError({"expires_at": _("The expiry must be in the future.")})
@@ -421,14 +525,35 @@ def create_share_link(*, created_by, label, expires_at, meeting=None, series=Non
         created_by=created_by,
         token_hash=hash_token(token),
     )
+    record_share_link(
+        link,
+        audit.Action.SHARE_LINK_CREATED,
+        new={"label": label, "shows": str(target), "expires_at": expires_at},
+        actor=created_by,
+        request=request,
+    )
     return link, token
 
 
-def revoke_share_link(link):
+@transaction.atomic
+def revoke_share_link(link, *, request=None):
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
+        record_share_link(
+            link,
+            audit.Action.SHARE_LINK_REVOKED,
+            old={"revoked_at": None},
+            new={"revoked_at": link.revoked_at},
+            request=request,
+        )
     return link
+
+
+def record_share_link(link, action, **kwargs):
+    """An audit event about the link, named by whom it is for and what it shows."""
+    target = link.meeting if link.meeting_id else link.series
+    audit.record(link.municipality_id, action, link, label=f"{link.label} – {target}", **kwargs)
 
 
 def find_share_link(token):
@@ -439,10 +564,14 @@ def find_share_link(token):
     )
 
 
+@transaction.atomic
 def log_opening(link, outcome, request):
-    ShareLinkOpening.objects.create(
-        link=link, outcome=outcome, user_agent=request.headers.get("User-Agent", "")[:300]
-    )
+    user_agent = request.headers.get("User-Agent", "")[:300]
+    ShareLinkOpening.objects.create(link=link, outcome=outcome, user_agent=user_agent)
+    if outcome == "shown":  # an opening (an answer is logged as "rsvp"; invalid links, never)
+        record_share_link(
+            link, audit.Action.SHARE_LINK_OPENED, new={"user_agent": user_agent}, request=request
+        )
 
 
 def shared_meeting(link, now=None):
@@ -453,20 +582,56 @@ def shared_meeting(link, now=None):
     return link.series.meetings.not_cancelled().filter(end__gte=now).order_by("start").first()
 
 
-def record_guest_response(link, meeting, *, name, organisation, attending):
+def guest_answer(link, meeting, guest_key):
+    """The answer the holder of ``guest_key`` gave to ``meeting`` through ``link``, or None."""
+    if not guest_key or meeting is None:
+        return None
+    return meeting.attendances.filter(
+        via_share_link=link, guest_key_hash=hash_token(guest_key), user__isnull=True
+    ).first()
+
+
+def record_guest_response(link, meeting, *, guest_key, name, organisation, attending):
+    """Save a guest's answer through a share link; returns (attendance, guest_key).
+
+    An answer belongs to the guest who gave it: ``guest_key`` (a token the guest's browser keeps
+    for the link; None on a first answer, then a new one is made) is the only way to change it.
+    One answer per guest: a second answer from the same key changes the first, whatever name it
+    gives. A name another guest of the meeting already has is refused, so nobody can overwrite or
+    double someone else's answer by typing their name (issue 9).
+    """
     meeting.check_editable()
     status = Attendance.Status.ATTENDING if attending else Attendance.Status.NOT_ATTENDING
-    existing = meeting.attendances.filter(
-        user__isnull=True, name__iexact=name, organisation_name__iexact=organisation
-    ).first()
-    attendance = existing or Attendance(
-        meeting=meeting, name=name, organisation_name=organisation, role=Attendance.Role.GUEST
-    )
-    attendance.status = status
-    attendance.via_share_link = link
-    attendance.responded_at = timezone.now()
-    attendance.save()
-    return attendance
+    with transaction.atomic():
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # one answer at a time
+        attendance = guest_answer(link, meeting, guest_key)
+        same_name = meeting.attendances.filter(
+            user__isnull=True, name__iexact=name, organisation_name__iexact=organisation
+        )
+        if attendance is not None:
+            same_name = same_name.exclude(pk=attendance.pk)
+        if same_name.exists():
+            raise ValidationError(
+                _(
+                    "Someone has already answered in this name. If it was you, answer again "
+                    "from the same browser; otherwise ask the coordinator who sent the link."
+                ),
+                code="name_taken",
+            )
+        if attendance is None:
+            guest_key = guest_key or new_token()
+            attendance = Attendance(
+                meeting=meeting,
+                role=Attendance.Role.GUEST,
+                via_share_link=link,
+                guest_key_hash=hash_token(guest_key),
+            )
+        attendance.name = name
+        attendance.organisation_name = organisation
+        attendance.status = status
+        attendance.responded_at = timezone.now()
+        attendance.save()
+    return attendance, guest_key
 
 
 # --- Minutes ----------------------------------------------------------------------------------
@@ -657,6 +822,7 @@ def observation_to_action(observation, *, owner_organisation=None, owner=None, d
         return observation.action_item
     with transaction.atomic():
         meeting = observation.meeting
+        meeting.check_editable()  # the walk's action items are part of its minutes
         action = ActionItem.objects.create(
             municipality_id=observation.municipality_id,
             meeting=meeting,

@@ -1,11 +1,13 @@
 """Thin Celery tasks: take ids, call a service. All are idempotent."""
 
 from celery import shared_task
+from django.db import transaction
 
 from trygghet.celery import municipal_task
 from trygghet.tenancy import each_municipality
 
 from . import services
+from .models import Meeting, MeetingSeries
 
 RETRY = {
     "autoretry_for": (ConnectionError, TimeoutError, OSError),
@@ -17,11 +19,40 @@ RETRY = {
 
 @shared_task(**RETRY)
 def generate_meetings(weeks=services.DEFAULT_HORIZON_WEEKS):
-    created = 0
-    for _municipality in each_municipality():
-        created += len(services.generate_meetings(weeks=weeks))
-        services.refresh_upcoming_agendas()
-    return created
+    """Nightly: one task per active series, so that one large or broken series delays no other
+    and the work spreads over the workers (issue 10, finding 4); then, per municipality, the
+    agendas of the coming meetings that belong to no series. Returns the series enqueued."""
+    enqueued = 0
+    for municipality in each_municipality():
+        series_ids = list(
+            MeetingSeries.objects.active().order_by("pk").values_list("pk", flat=True)
+        )
+        for series_id in series_ids:
+            transaction.on_commit(
+                lambda m=municipality.pk, s=series_id: generate_series_meetings.delay(
+                    m, s, weeks=weeks
+                )
+            )
+        enqueued += len(series_ids)
+        services.refresh_upcoming_agendas(meetings=Meeting.objects.filter(series__isnull=True))
+    return enqueued
+
+
+@municipal_task(**RETRY)
+def generate_series_meetings(municipality_id, series_id, weeks=services.DEFAULT_HORIZON_WEEKS):
+    """Plan one series' meetings and refresh the agendas of its coming ones. Returns the number
+    of meetings created (0 for a series deleted or switched off since it was enqueued)."""
+    series = (
+        MeetingSeries.objects.active()
+        .select_related("body", "municipality")
+        .filter(pk=series_id)
+        .first()
+    )
+    if series is None:
+        return 0
+    created = services.generate_series_meetings(series, weeks=weeks)
+    services.refresh_upcoming_agendas(meetings=series.meetings.all())
+    return len(created)
 
 
 # Publishing queues its mails itself (services.publish_agenda); this task is kept for messages

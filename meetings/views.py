@@ -4,6 +4,7 @@ import contextlib
 import datetime
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,10 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import get_usage
 from django_scopes import scopes_disabled
 
 from councils.models import Body, Membership
 from trygghet.access import EVERYONE, MANAGERS, municipal_view
+from trygghet.client_ip import client_ip
 from trygghet.limits import local_path
 from trygghet.tenancy import each_municipality, municipality_scope
 
@@ -43,6 +46,7 @@ from .models import (
     CalendarToken,
     Meeting,
     MeetingSeries,
+    MinutesLocked,
     ShareLink,
 )
 from .permissions import can_approve_minutes, can_run_meeting
@@ -202,7 +206,9 @@ def meeting_detail(request, pk):
             "observations": meeting.observations.select_related("action_item__owner_organisation"),
             "can_manage": request.membership.is_manager,
             "item_form": AgendaItemForm(),
-            "observation_form": ObservationForm() if meeting.is_safety_walk else None,
+            "observation_form": (
+                ObservationForm() if meeting.is_safety_walk and not meeting.is_locked else None
+            ),
             "previous": meeting.previous_meeting(),
             "versions": meeting.minutes_versions.all(),
         }
@@ -417,6 +423,7 @@ def _share_links_page(request, *, meeting=None, series=None):
             expires_at=form.expires_at(),
             meeting=meeting,
             series=series,
+            request=request,
         )
         new_url = request.build_absolute_uri(
             reverse("meetings_public:share", kwargs={"token": token})
@@ -462,7 +469,7 @@ def series_share_links(request, pk):
 @require_POST
 def share_link_revoke(request, link_pk):
     link = get_object_or_404(ShareLink.objects.restrict(request.membership), pk=link_pk)
-    services.revoke_share_link(link)
+    services.revoke_share_link(link, request=request)
     messages.success(request, _("The share link is revoked: it stops working at once."))
     if link.meeting_id:
         return redirect(
@@ -694,14 +701,22 @@ def observation_add(request, pk):
     meeting = _meeting(request, pk)
     if not meeting.is_safety_walk:
         raise Http404
+    walk_closed = _("The minutes of this walk are approved: no more observations can be recorded.")
+    if meeting.is_locked:
+        messages.error(request, walk_closed)
+        return redirect(meeting.get_absolute_url() + "#observations")
     form = ObservationForm(request.POST)
     if form.is_valid():
         observation = form.save(commit=False)
         observation.meeting = meeting
         observation.municipality = meeting.municipality
         observation.created_by = request.user
-        observation.save()
-        messages.success(request, _("The observation is recorded."))
+        try:
+            observation.save()
+        except MinutesLocked:  # approved since the page was read
+            messages.error(request, walk_closed)
+        else:
+            messages.success(request, _("The observation is recorded."))
         return redirect(meeting.get_absolute_url() + "#observations")
     context = _agenda_context(request, meeting)
     context.update(
@@ -723,10 +738,23 @@ def observation_add(request, pk):
 def observation_action(request, pk, obs_pk):
     meeting = _meeting(request, pk)
     observation = get_object_or_404(meeting.observations, pk=obs_pk)
+    if meeting.is_locked:
+        messages.error(
+            request,
+            _(
+                "The minutes of this walk are approved: no action item can be added to them. "
+                "Start a new version of the minutes first."
+            ),
+        )
+        return redirect(meeting.get_absolute_url() + "#observations")
     form = ObservationActionForm(request.POST or None, municipality=request.municipality)
     if request.method == "POST" and form.is_valid():
-        services.observation_to_action(observation, **form.cleaned_data)
-        messages.success(request, _("An action item is created for the observation."))
+        try:
+            services.observation_to_action(observation, **form.cleaned_data)
+        except MinutesLocked as exc:  # approved since the page was read
+            _error_messages(request, exc)
+        else:
+            messages.success(request, _("An action item is created for the observation."))
         return redirect(meeting.get_absolute_url() + "#observations")
     return render(
         request,
@@ -768,15 +796,20 @@ def series_form(request, pk=None):
         series = get_object_or_404(MeetingSeries.objects.restrict(request.membership), pk=pk)
     form = SeriesForm(request.POST or None, instance=series, municipality=request.municipality)
     if request.method == "POST" and form.is_valid():
-        series = form.save()
+        # The series and its meetings together or not at all (issue 10: never half-saved).
+        with transaction.atomic():
+            series = form.save()
+            if pk is None:
+                created = len(services.generate_meetings(series=[series]))
+            else:
+                updated, cancelled, created = services.apply_series_change(series)
+            services.refresh_upcoming_agendas(meetings=series.meetings.all())
         if pk is None:
-            created = len(services.generate_meetings(series=[series]))
             messages.success(
                 request,
                 _("The series is saved; %(count)s new meetings are planned.") % {"count": created},
             )
         else:
-            updated, cancelled, created = services.apply_series_change(series)
             messages.success(
                 request,
                 _(
@@ -794,7 +827,9 @@ def series_form(request, pk=None):
 @require_POST
 def series_generate(request, pk):
     series = get_object_or_404(MeetingSeries.objects.restrict(request.membership), pk=pk)
-    created = services.generate_meetings(series=[series])
+    with transaction.atomic():
+        created = services.generate_meetings(series=[series])
+        services.refresh_upcoming_agendas(meetings=series.meetings.all())
     messages.success(request, _("%(count)s new meetings are planned.") % {"count": len(created)})
     return redirect(series)
 
@@ -889,6 +924,69 @@ def _no_index(response):
     return response
 
 
+GUEST_COOKIE = "trygghet_guest"
+REPLIES_PER_LINK = "share-link-replies-per-link"
+REPLIES_PER_ADDRESS = "share-link-replies-per-address"
+
+
+def _guest_key(request):
+    """The guest token the browser keeps for this link, if it looks like one of ours."""
+    key = request.COOKIES.get(GUEST_COOKIE, "")
+    return key if 40 <= len(key) <= 64 and key.replace("-", "").replace("_", "").isalnum() else None
+
+
+def _answer_initial(attendance):
+    if attendance is None:
+        return {}
+    return {
+        "name": attendance.name,
+        "organisation": attendance.organisation_name,
+        "attending": "yes"
+        if attendance.status in (Attendance.Status.ATTENDING, Attendance.Status.PRESENT)
+        else "no",
+    }
+
+
+def _seconds_to_wait_for_a_reply(request, link):
+    """Counts this reply against its link and its client address (django-ratelimit, in the
+    cache); the seconds to wait if either is over its limit, else None."""
+    waits = []
+    for group, value, rate in (
+        (REPLIES_PER_LINK, str(link.pk), settings.SHARE_LINK_REPLIES_PER_LINK),
+        (REPLIES_PER_ADDRESS, client_ip(request), settings.SHARE_LINK_REPLIES_PER_ADDRESS),
+    ):
+        usage = get_usage(
+            request, group=group, key=lambda _g, _r, v=value: v, rate=rate, increment=True
+        )
+        if usage is not None and usage["should_limit"]:
+            waits.append(max(usage["time_left"], 1))
+    return max(waits) if waits else None
+
+
+def _too_many_replies(request, link, seconds):
+    response = render(
+        request,
+        "meetings/shared_too_many.html",
+        {"link": link, "minutes": max(1, -(-seconds // 60))},
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return _no_index(response)
+
+
+def _keep_guest_key(response, request, link, guest_key):
+    """The guest's token, in a cookie only this link's address gets, for as long as it works."""
+    response.set_cookie(
+        GUEST_COOKIE,
+        guest_key,
+        max_age=max(60, int((link.expires_at - timezone.now()).total_seconds())),
+        path=request.path,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
 def _scoped_by_share_link(view):
     """Run a share-link page inside the scope of the link's municipality. The token is the
     only key and it says nothing of its municipality, so finding which one is a deliberate
@@ -910,7 +1008,7 @@ def _scoped_by_share_link(view):
 
 @_scoped_by_share_link
 def shared_agenda(request, token):
-    """The read-only agenda behind a share link: shareable items only."""
+    """The read-only agenda behind a share link: shareable items only; guests answer there."""
     from .forms import GuestResponseForm
 
     link = services.find_share_link(token)
@@ -919,27 +1017,38 @@ def shared_agenda(request, token):
             render(request, "meetings/shared_invalid.html", {"reason": "unknown"}, status=404)
         )
     if link.is_revoked or link.is_expired:
+        # No opening is written: only valid openings are (issue 9).
         outcome = "revoked" if link.is_revoked else "expired"
-        services.log_opening(link, outcome, request)
         return _no_index(
             render(request, "meetings/shared_invalid.html", {"reason": outcome}, status=410)
         )
     meeting = services.shared_meeting(link)
-    form = GuestResponseForm(request.POST or None)
+    guest_key = _guest_key(request)
+    own_answer = services.guest_answer(link, meeting, guest_key)
+    form = GuestResponseForm(request.POST or None, initial=_answer_initial(own_answer))
     responded = None
     if request.method == "POST":
         if meeting is None or meeting.is_locked:
             raise Http404
+        wait = _seconds_to_wait_for_a_reply(request, link)
+        if wait is not None:
+            return _too_many_replies(request, link, wait)
         if form.is_valid():
-            responded = services.record_guest_response(
-                link,
-                meeting,
-                name=form.cleaned_data["name"],
-                organisation=form.cleaned_data["organisation"],
-                attending=form.cleaned_data["attending"],
-            )
-            services.log_opening(link, "rsvp", request)
-            form = GuestResponseForm()
+            try:
+                responded, guest_key = services.record_guest_response(
+                    link,
+                    meeting,
+                    guest_key=guest_key,
+                    name=form.cleaned_data["name"],
+                    organisation=form.cleaned_data["organisation"],
+                    attending=form.cleaned_data["attending"],
+                )
+            except ValidationError as exc:
+                form.add_error("name", exc)
+            else:
+                services.log_opening(link, "rsvp", request)
+                own_answer = responded
+                form = GuestResponseForm(initial=_answer_initial(own_answer))
     else:
         services.log_opening(link, "shown", request)
     items = []
@@ -952,20 +1061,22 @@ def shared_agenda(request, token):
             upcoming = list(
                 link.series.meetings.filter(start__gt=meeting.start).order_by("start")[:6]
             )
-    return _no_index(
-        render(
-            request,
-            "meetings/shared_agenda.html",
-            {
-                "link": link,
-                "meeting": meeting,
-                "items": items,
-                "upcoming": upcoming,
-                "form": form,
-                "responded": responded,
-            },
-        )
+    response = render(
+        request,
+        "meetings/shared_agenda.html",
+        {
+            "link": link,
+            "meeting": meeting,
+            "items": items,
+            "upcoming": upcoming,
+            "form": form,
+            "responded": responded,
+            "own_answer": own_answer,
+        },
     )
+    if responded is not None:
+        _keep_guest_key(response, request, link, guest_key)
+    return _no_index(response)
 
 
 def personal_feed(request, token):

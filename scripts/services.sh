@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Makes sure PostgreSQL and Redis answer on 127.0.0.1 and that Debian's Chromium is there:
-# starts them when installed, installs them (apt, as root) when not. Exits non-zero when a
-# service cannot be had: tests never silently skip a missing service.
+# Makes sure PostgreSQL and Redis answer on 127.0.0.1 and that Debian's Chromium and
+# docker-compose are there: starts them when installed, installs them (apt, as root) when not.
+# Exits non-zero when a service cannot be had: tests never silently skip a missing service.
 set -uo pipefail
 
 log() { echo "services: $*"; }
@@ -43,8 +43,10 @@ if ! redis_answers; then
 fi
 
 # Chromium for the browser tests, fonts and Pango for WeasyPrint, gettext for messages,
-# poppler for reading PDFs back.
+# poppler for reading PDFs back, Debian's docker-compose to validate docker-compose.yml
+# (`docker-compose config` needs no Docker engine).
 missing=()
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
@@ -54,4 +56,4 @@ command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"; apt_install "${missing[@]}" || exit 1
 fi
-log "PostgreSQL, Redis and Chromium are ready"
+log "PostgreSQL, Redis, Chromium and docker-compose are ready"

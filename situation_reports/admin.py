@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import incidents
 from .models import (
     Area,
     Incident,
@@ -45,6 +46,13 @@ class IncidentAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         # An incident is never deleted, only withdrawn with a reason.
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # the audit trail (trygghet.audit), as on the incident's own edit page
+            incidents.record_confidentiality(
+                obj, form.initial.get("confidentiality"), request=request
+            )
 
 
 @admin.register(IncidentAccessLog)

@@ -22,16 +22,21 @@ DEFAULT_CATEGORIES = [
 
 def ensure_default_categories(**kwargs):
     """Create any missing national default category (never renames one an admin changed)."""
+    from django_scopes import scopes_disabled
+
     from .models import IncidentCategory
 
-    existing = set(
-        IncidentCategory.objects.filter(municipality=None).values_list("code", flat=True)
-    )
-    IncidentCategory.objects.bulk_create(
-        [
-            IncidentCategory(municipality=None, code=code, name=name, position=position * 10)
-            for position, (code, name) in enumerate(DEFAULT_CATEGORIES, start=1)
-            if code not in existing
-        ],
-        ignore_conflicts=True,
-    )
+    # The national list belongs to no municipality, and post_migrate runs with none in scope:
+    # a deliberate unscoped read and write.
+    with scopes_disabled():
+        existing = set(
+            IncidentCategory.objects.filter(municipality=None).values_list("code", flat=True)
+        )
+        IncidentCategory.objects.bulk_create(
+            [
+                IncidentCategory(municipality=None, code=code, name=name, position=position * 10)
+                for position, (code, name) in enumerate(DEFAULT_CATEGORIES, start=1)
+                if code not in existing
+            ],
+            ignore_conflicts=True,
+        )

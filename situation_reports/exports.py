@@ -1,8 +1,7 @@
 """Export of a filtered set of incidents as CSV or Excel, safe against formula injection.
 
-A spreadsheet treats a cell that begins with =, +, - or @ (and tab or carriage return) as a
-formula: free text such as ``=HYPERLINK(...)`` could then run when a colleague opens the file.
-Every such text cell is prefixed with a single quote, which spreadsheets show as text.
+Every cell of both formats goes through ``trygghet.spreadsheets.safe_cell`` and nothing touches
+it afterwards (see that module for why the order matters).
 """
 
 import csv
@@ -12,16 +11,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A cell value that no spreadsheet will evaluate as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from trygghet.spreadsheets import safe_cell
 
 
 def columns():
@@ -78,14 +68,6 @@ def rows(queryset):
         ]
 
 
-def _xlsx_safe(value):
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
 class _Echo:
     def write(self, value):
         return value
@@ -97,9 +79,9 @@ def csv_response(queryset, filename):
 
     def stream():
         yield "\ufeff"
-        yield writer.writerow(columns())
+        yield writer.writerow([safe_cell(title) for title in columns()])
         for row in rows(queryset):
-            yield writer.writerow([neutralise(v) for v in row])
+            yield writer.writerow([safe_cell(v) for v in row])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -115,12 +97,12 @@ def xlsx_response(queryset, filename):
     sheet = workbook.create_sheet(_("Incidents"))
     header = []
     for title in columns():
-        cell = WriteOnlyCell(sheet, value=title)
+        cell = WriteOnlyCell(sheet, value=safe_cell(title))
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
     for row in rows(queryset):
-        sheet.append([_xlsx_safe(neutralise(v)) for v in row])
+        sheet.append([safe_cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from trygghet import audit
+
 from .models import Area, Incident, IncidentAccessLog
 
 DUPLICATE_WINDOW = datetime.timedelta(hours=2)
@@ -80,6 +82,22 @@ def withdraw(incident, user, reason):
         incident._change_reason = reason
         incident.save()
     return incident
+
+
+def record_confidentiality(incident, old, *, actor=None, request=None):
+    """Record in the audit trail that the incident's confidentiality changed from ``old``
+    (nothing when it did not): it decides whether private companies see the incident."""
+    if old == incident.confidentiality:
+        return None
+    return audit.record(
+        incident.municipality_id,
+        audit.Action.CONFIDENTIALITY_CHANGED,
+        incident,
+        old={"confidentiality": old},
+        new={"confidentiality": incident.confidentiality},
+        actor=actor,
+        request=request,
+    )
 
 
 def log_access(incident, user):

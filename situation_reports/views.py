@@ -370,6 +370,7 @@ def incident_edit(request, pk):
         raise PermissionDenied
     if request.method == "GET":
         incidents.log_access(incident, request.user)  # the edit form shows it all
+    confidentiality_before = incident.confidentiality
     form = IncidentEditForm(
         request.POST if request.method == "POST" else None,
         instance=incident,
@@ -378,7 +379,9 @@ def incident_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         incident = form.save(commit=False)
         incident._change_reason = form.cleaned_data.get("change_reason") or ""
-        incident.save()
+        with transaction.atomic():
+            incident.save()
+            incidents.record_confidentiality(incident, confidentiality_before, request=request)
         messages.success(request, _("The incident was updated."))
         return redirect(incident.get_absolute_url())
     return render(

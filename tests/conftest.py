@@ -5,6 +5,7 @@ well as the roles that may: see ``tests/trygghet/test_access.py`` for the patter
 """
 
 import os
+import uuid
 
 import pytest
 from django_scopes import scopes_disabled
@@ -29,6 +30,16 @@ def _test_code_reads_every_municipality():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_keys(settings):
+    # Rate limits and lockout notices count in the cache (Redis, shared by every test run):
+    # each test gets keys of its own, so counts never leak from one test into another.
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for name, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture(autouse=True)

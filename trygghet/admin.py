@@ -4,7 +4,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import OutgoingEmail
+from .models import AuditEvent, OutgoingEmail
 
 
 @admin.register(OutgoingEmail)
@@ -53,3 +53,23 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read only: the audit trail is a record, not even the operators change or delete it."""
+
+    list_display = ["at", "municipality", "actor", "action", "object_label", "client_address"]
+    list_filter = ["municipality", "action"]
+    search_fields = ["object_label", "actor__username", "person__username"]
+    date_hierarchy = "at"
+    list_select_related = ["municipality", "actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -8,6 +8,7 @@ class TrygghetConfig(AppConfig):
     verbose_name = _("Trygghet")
 
     def ready(self):
+        from . import login  # noqa: F401  (connects the login limits' signal receivers)
         from .schedules import ensure_periodic_task
 
         def schedule_housekeeping(sender, **kwargs):

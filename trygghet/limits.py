@@ -1,6 +1,6 @@
 """What input Trygghet accepts: the sane range of dates and times, ids, and clean text.
 
-One definition, used by every form field, import and query string outside the meetings app, and
+One definition, used by every form field, import and query string (the meetings app's too), and
 by the database's check constraints as the last line. Issue #10: a row dated year 1 was
 stored as a BC timestamp that psycopg cannot read back, and that one row broke the incident
 list, the map and the exports of the whole municipality.

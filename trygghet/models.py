@@ -1,13 +1,26 @@
-"""The project app's one table: the outbox of every e-mail the application sends.
+"""The project app's tables: the outbox of every e-mail the application sends, and the audit
+trail of what decides access.
+
+- ``OutgoingEmail``: see ``trygghet/outbox.py``.
+- ``AuditEvent`` (issue 9, D): who changed whose role or organisation, an organisation's kind,
+  seats in bodies, share links and incidents' confidentiality. Written by
+  ``trygghet.audit.record`` in the same transaction as the change it describes, and never
+  changed or deleted afterwards: the model and its queryset refuse, and on PostgreSQL a trigger
+  refuses UPDATE and DELETE of the table (migration 0002).
 
 (The app also needs a models module for Django to send it post_migrate: its schedules.)
 """
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .tenancy import MunicipalModel, MunicipalQuerySet, scoped_manager
 
 
 class OutgoingEmail(models.Model):
@@ -66,3 +79,102 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.recipient}: {self.subject}"
+
+
+class AuditEventImmutable(ValidationError):
+    """Raised when something tries to change or delete an audit event."""
+
+    def __init__(self):
+        super().__init__(
+            _("An audit event is a record: it is never changed or deleted."), code="audit_immutable"
+        )
+
+
+class AuditEventQuerySet(MunicipalQuerySet):
+    def restrict(self, membership, action="view"):
+        """The municipality's events; a reader of no restricted data does not learn that an
+        incident was (or became) restricted, so confidentiality changes are left out."""
+        qs = super().restrict(membership, action)
+        if not membership.can_read_restricted:
+            qs = qs.exclude(action=AuditEvent.Action.CONFIDENTIALITY_CHANGED)
+        return qs
+
+    def update(self, **kwargs):
+        raise AuditEventImmutable()
+
+    def delete(self):
+        raise AuditEventImmutable()
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditEventImmutable()
+
+
+class AuditEvent(MunicipalModel):
+    """One change of what decides who may see what in a municipality."""
+
+    class Action(models.TextChoices):
+        PERSON_ADDED = "person_added", _("person given a role")
+        ROLE_CHANGED = "role_changed", _("role changed")
+        ORGANISATION_CHANGED = "organisation_changed", _("person's organisation changed")
+        PERSON_ACTIVATED = "person_activated", _("person activated")
+        PERSON_DEACTIVATED = "person_deactivated", _("person deactivated")
+        PERSON_REMOVED = "person_removed", _("person's role removed")
+        ORGANISATION_ADDED = "organisation_added", _("organisation added")
+        ORGANISATION_KIND_CHANGED = "organisation_kind_changed", _("organisation's kind changed")
+        SEAT_ADDED = "seat_added", _("seat in a body added")
+        SEAT_CHANGED = "seat_changed", _("seat in a body changed")
+        SEAT_ENDED = "seat_ended", _("seat in a body ended")
+        SEAT_REMOVED = "seat_removed", _("seat in a body removed")
+        SHARE_LINK_CREATED = "share_link_created", _("share link created")
+        SHARE_LINK_CHANGED = "share_link_changed", _("share link changed")
+        SHARE_LINK_REVOKED = "share_link_revoked", _("share link revoked")
+        SHARE_LINK_OPENED = "share_link_opened", _("share link opened")
+        CONFIDENTIALITY_CHANGED = "confidentiality_changed", _("incident's confidentiality changed")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+        help_text=_("Empty for the system or a guest with a share link."),
+    )
+    action = models.CharField(_("what"), max_length=40, choices=Action.choices)
+    # The object concerned, by type and id, with a label kept as text: it still reads when the
+    # object has been deleted or renamed since.
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=40, blank=True)
+    object_label = models.CharField(_("object"), max_length=300, blank=True)
+    # The person whose access changed (a role, a seat), to find every event about someone.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person concerned"),
+    )
+    old = models.JSONField(_("before"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    new = models.JSONField(_("after"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+
+    objects = scoped_manager(AuditEventQuerySet)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["municipality", "-at", "-id"], name="audit_muni_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.object_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditEventImmutable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditEventImmutable()

@@ -3,18 +3,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import login, views
 from .forms import PasswordResetForm
 
 # Top-level words here are reserved: a municipality slug may not take them
 # (councils.models.RESERVED_SLUGS).
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        login.LoginView.as_view(),
         name="login",
     ),
     # The reset mail goes through the outbox (trygghet/outbox.py) like every other mail.
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", include("meetings.urls_public")),
     path("", views.home, name="home"),
     path("<slug:municipality>/", views.dashboard, name="dashboard"),
+    path("<slug:municipality>/audit/", views.audit_trail, name="audit-trail"),
     path("<slug:municipality>/", include("councils.urls")),
     path("<slug:municipality>/", include("situation_reports.urls")),
     path("<slug:municipality>/", include("meetings.urls")),

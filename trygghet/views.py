@@ -1,6 +1,8 @@
 import logging
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -9,8 +11,11 @@ from django.views.decorators.http import require_GET
 
 from councils.models import Municipality
 
-from .access import municipal_view
+from . import audit
+from .access import ADMIN, municipal_view
 from .celery import app as celery_app
+from .forms import AuditFilterForm
+from .models import AuditEvent
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +33,10 @@ def _database_state():
 
 def _broker_state():
     try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        # One quick attempt with a short connect timeout: a health check must answer within
+        # the load balancer's timeout even when the broker's host does not answer at all.
+        with celery_app.connection_for_write(connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
             transport = conn.transport_cls
     except Exception as exc:
         logger.warning("healthz: broker does not answer: %s", exc)
@@ -37,14 +44,34 @@ def _broker_state():
     return {"ok": True, "transport": str(transport)}
 
 
+def _state():
+    state = {"database": _database_state(), "broker": _broker_state()}
+    if not state["database"]["ok"]:
+        state["status"] = "unavailable"
+    elif not state["broker"]["ok"]:
+        state["status"] = "degraded"
+    else:
+        state["status"] = "ok"
+    return state
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """State of the database and the broker: 200 when both answer, 503 otherwise."""
-    state = {"database": _database_state(), "broker": _broker_state()}
-    healthy = all(part["ok"] for part in state.values())
-    state["status"] = "ok" if healthy else "unavailable"
-    return JsonResponse(state, status=200 if healthy else 503)
+    """For the load balancer: 200 while this node can serve pages, i.e. while the database
+    answers; 503 when it does not. The broker's state is in the JSON but does not fail the
+    check: pages work without it (mail and compiles wait for it, nothing is lost), and taking
+    every web node out of the load balancer would turn a broker outage into a full outage."""
+    state = _state()
+    return JsonResponse(state, status=503 if state["status"] == "unavailable" else 200)
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """For monitoring and deployments: 200 only when the database and the broker answer."""
+    state = _state()
+    return JsonResponse(state, status=200 if state["status"] == "ok" else 503)
 
 
 @require_GET
@@ -84,3 +111,25 @@ def dashboard_sections(request):
     ]
     # A section with nothing to say (no report yet) is left out.
     return [section for section in sections if section]
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@municipal_view(roles=(ADMIN,))
+@require_GET
+def audit_trail(request):
+    """What decided access in the municipality, newest first: read only, for its admins."""
+    events = AuditEvent.objects.restrict(request.membership)
+    form = AuditFilterForm(request.GET or None, events=events, municipality=request.municipality)
+    shown = form.filter(events).select_related("actor", "person").order_by("-at", "-pk")
+    page = Paginator(shown, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page:
+        event.changes = audit.changes(event)
+        event.type_label = audit.object_type_label(event)
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    return render(
+        request,
+        "trygghet/audit_trail.html",
+        {"page_obj": page, "filter_form": form, "filtered": bool(query), "page_query": query},
+    )

@@ -1,5 +1,7 @@
 // The incident map: draws each layer of the page's configuration (incidents; other apps add
 // theirs, e.g. safety-walk observations) from its JSON address, which carries the list's filter.
+// Every string from the server (names of areas and categories, places, labels) is put in as
+// text, in DOM nodes handed to Leaflet: never as HTML (issue 9).
 (function () {
   "use strict";
   var element = document.getElementById("incident-map");
@@ -11,22 +13,49 @@
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
   }
-  function escapeHtml(text) {
-    var div = document.createElement("div");
-    div.textContent = text == null ? "" : String(text);
-    return div.innerHTML;
+  // An element with the given text (never parsed as HTML).
+  function node(tag, text) {
+    var element = document.createElement(tag);
+    element.textContent = text == null ? "" : String(text);
+    return element;
+  }
+  // Only addresses of this site are linked (the server sends paths such as /burlov/...).
+  function sameSiteHref(url) {
+    return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" ? url : null;
+  }
+  function popupContent(point, labels) {
+    var content = document.createElement("div");
+    function line(element) {
+      if (content.childNodes.length) content.appendChild(document.createElement("br"));
+      content.appendChild(element);
+    }
+    line(node("strong", point.title));
+    line(document.createTextNode(point.when == null ? "" : String(point.when)));
+    if (point.where) line(document.createTextNode(String(point.where)));
+    if (point.approximate) line(node("em", labels[point.approximate]));
+    var href = sameSiteHref(point.url);
+    if (href) {
+      var link = node("a", labels.open);
+      link.setAttribute("href", href);
+      line(link);
+    }
+    return content;
   }
 
   var map = L.map(element, { preferCanvas: true, scrollWheelZoom: false });
   if (config.tileUrl) {
-    L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: config.attribution }).addTo(map);
+    // Leaflet's attribution control takes HTML: give it the credit as escaped text.
+    var credit = node("span", config.attribution).innerHTML;
+    L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: credit }).addTo(map);
   }
   var bounds = L.latLngBounds([]);
   (config.areas || []).forEach(function (area) {
     var latlng = L.latLng(area.lat, area.lng);
     bounds.extend(latlng);
     L.circleMarker(latlng, { radius: 3, color: "#495057", weight: 1, fillOpacity: 0.6 })
-      .bindTooltip(area.name, { permanent: !config.tileUrl, direction: "right", className: "map-area-label" })
+      .bindTooltip(node("span", area.name), {
+        permanent: !config.tileUrl, direction: "right", className: "map-area-label"
+      })
       .addTo(map);
   });
   if (bounds.isValid()) {
@@ -70,11 +99,7 @@
             dashArray: approx ? "3 3" : null,
             fillOpacity: approx ? 0.25 : 0.6
           });
-          var html = "<strong>" + escapeHtml(point.title) + "</strong><br>" + escapeHtml(point.when);
-          if (point.where) html += "<br>" + escapeHtml(point.where);
-          if (approx) html += "<br><em>" + escapeHtml(data.labels[point.approximate]) + "</em>";
-          html += '<br><a href="' + escapeHtml(point.url) + '">' + escapeHtml(data.labels.open) + "</a>";
-          marker.bindPopup(html);
+          marker.bindPopup(popupContent(point, data.labels));
           group.addLayer(marker);
         });
         group.addTo(map);

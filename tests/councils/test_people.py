@@ -477,6 +477,57 @@ def test_it_attaches_an_organisation_of_an_existing_name(login, admin_user, burl
     assert "fanns redan" in response.content.decode()
 
 
+def test_it_attaches_an_organisation_typed_exactly_as_it_is_named_elsewhere(
+    login, coordinator, burlov, eslov
+):
+    # Names are unique across municipalities (one row per organisation, serving several):
+    # typing the exact name must attach it, not fail on the unique constraint.
+    company = Organisation.objects.create(
+        name="Trygghetsbolaget Syd AB", kind=Organisation.Kind.SECURITY_COMPANY
+    )
+    company.municipalities.add(eslov)
+    response = login(coordinator).post(
+        url("organisation-create"),
+        {"name": "Trygghetsbolaget Syd AB", "short_name": "", "kind": company.kind},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "fanns redan" in response.content.decode()
+    assert Organisation.objects.filter(name="Trygghetsbolaget Syd AB").count() == 1
+    assert set(company.municipalities.all()) == {burlov, eslov}
+
+
+def test_a_coordinator_cannot_attach_a_public_authority_of_another_municipality(
+    login, coordinator, burlov, eslov
+):
+    # Its people would read restricted incidents: only an admin adds a public authority, by
+    # kind (the form) or by name (attaching an existing one), whatever the case of the name.
+    police = Organisation.objects.create(name="Polisen LPO Eslöv", kind=Organisation.Kind.POLICE)
+    police.municipalities.add(eslov)
+    client = login(coordinator)
+    for name in ("Polisen LPO Eslöv", "polisen lpo eslöv"):
+        response = client.post(
+            url("organisation-create"),
+            {"name": name, "short_name": "", "kind": Organisation.Kind.OTHER},
+        )
+        assert response.status_code == 400
+        assert "bara en administratör lägger till den i kommunen" in response.content.decode()
+    assert list(police.municipalities.all()) == [eslov]
+
+
+def test_an_admin_attaches_a_public_authority_of_another_municipality(
+    login, admin_user, burlov, eslov
+):
+    police = Organisation.objects.create(name="Polisen LPO Eslöv", kind=Organisation.Kind.POLICE)
+    police.municipalities.add(eslov)
+    response = login(admin_user).post(
+        url("organisation-create"),
+        {"name": "Polisen LPO Eslöv", "short_name": "", "kind": Organisation.Kind.POLICE},
+    )
+    assert response.status_code == 302
+    assert set(police.municipalities.all()) == {burlov, eslov}
+
+
 def test_it_refuses_an_organisation_already_serving_the_municipality(login, admin_user, police_org):
     response = login(admin_user).post(
         url("organisation-create"),

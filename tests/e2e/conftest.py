@@ -46,7 +46,14 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     # Start in Swedish, as a Swedish municipality's browser would.
-    return {**browser_context_args, "locale": "sv-SE", "viewport": {"width": 1280, "height": 900}}
+    # Reduced motion: no CSS transitions or list animations, so a test never reads a page
+    # mid-animation (axe on half-faded colours, a drag that lands while items still slide).
+    return {
+        **browser_context_args,
+        "locale": "sv-SE",
+        "viewport": {"width": 1280, "height": 900},
+        "reduced_motion": "reduce",
+    }
 
 
 @pytest.fixture(scope="session")

@@ -37,14 +37,6 @@ def test_it_locks_out_after_repeated_failures_even_with_the_right_password(
     assert "_auth_user_id" not in client.session
 
 
-def test_the_lockout_is_per_user_and_address_so_colleagues_can_still_log_in(
-    client, coordinator, member, settings
-):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        post_login(client, coordinator.username, "wrong")
-    assert post_login(client, member.username, PASSWORD).status_code == 302
-
-
 def test_password_reset_sends_a_link_that_sets_a_new_password(
     client, coordinator, django_capture_on_commit_callbacks, eager_celery
 ):

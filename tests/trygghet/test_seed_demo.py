@@ -1,9 +1,13 @@
+import re
+from pathlib import Path
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.urls import reverse
 
 from councils.demo import DEMO_PASSWORD
-from councils.models import Body, Municipality, MunicipalityMembership, User
+from councils.models import Body, Municipality, MunicipalityMembership, Organisation, User
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +41,74 @@ def test_seed_demo_twice_changes_nothing():
     first = row_counts()
     call_command("seed_demo", only=["councils"])
     assert row_counts() == first
+
+
+# --- What the README promises ------------------------------------------------------------------
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_demo_logins():
+    """{username: (municipality name, role column, note in brackets)} of the README's table."""
+    text = README.read_text()
+    table = text.split("Demo logins (password `trygghet-demo`):", 1)[1].split("\n\n", 2)[1]
+    header, _rule, *rows = table.splitlines()
+    roles = [cell.strip() for cell in header.strip("|").split("|")][1:]
+    logins = {}
+    for row in rows:
+        municipality, *cells = [cell.strip() for cell in row.strip("|").split("|")]
+        for role, cell in zip(roles, cells, strict=True):
+            username = re.search(r"`([^`]+)`", cell).group(1)
+            note = re.search(r"\(([^)]*)\)", cell)
+            logins[username] = (municipality, role, note.group(1) if note else "")
+    return logins
+
+
+README_ROLES = {"admin": "admin", "coordinator": "coordinator", "member": "member"}
+
+
+def test_the_readme_password_is_the_demo_password():
+    assert f"password `{DEMO_PASSWORD}`" in README.read_text()
+
+
+def test_seed_demo_creates_every_login_the_readme_lists():
+    call_command("seed_demo", only=["councils"])
+    logins = readme_demo_logins()
+    assert len(logins) == 8
+    for username, (municipality, role, note) in logins.items():
+        user = User.objects.get(username=username)
+        assert user.check_password(DEMO_PASSWORD), username
+        membership = MunicipalityMembership.objects.get(user=user)
+        assert membership.municipality.name == municipality
+        assert membership.role == README_ROLES.get(role, role), username
+        organisation = membership.organisation
+        if note == "a security company":
+            assert organisation.kind == Organisation.Kind.SECURITY_COMPANY
+        elif note:
+            assert note in (organisation.name, organisation.short_name), username
+
+
+def test_seed_demo_creates_the_operator_drift_who_logs_in_to_the_admin(client):
+    call_command("seed_demo", only=["councils"])
+    assert "the demo operator is `drift` (same password)" in README.read_text()
+    drift = User.objects.get(username="drift")
+    assert drift.is_superuser and drift.is_staff and drift.is_active
+    assert drift.check_password(DEMO_PASSWORD)
+    # Through the admin's own login form, as an operator would.
+    response = client.post(
+        reverse("admin:login") + "?next=" + reverse("admin:index"),
+        {"username": "drift", "password": DEMO_PASSWORD, "next": reverse("admin:index")},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_drift_is_created_once_and_keeps_a_changed_password():
+    call_command("seed_demo", only=["councils"])
+    drift = User.objects.get(username="drift")
+    drift.set_password("changed-by-the-operator")
+    drift.save()
+    call_command("seed_demo", only=["councils"])
+    drift.refresh_from_db()
+    assert drift.check_password("changed-by-the-operator")
+    assert User.objects.filter(username="drift").count() == 1

@@ -1,5 +1,6 @@
 import importlib
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_scopes import scopes_disabled
@@ -41,3 +42,11 @@ class Command(BaseCommand):
             with transaction.atomic(), scopes_disabled():
                 module.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        if not settings.DEBUG:
+            # docker-compose.yml runs with DEBUG off; the README offers the demo there too.
+            self.stdout.write(
+                self.style.WARNING(
+                    "The demo users and the operator 'drift' (a superuser) have the password "
+                    "'trygghet-demo': for a demonstration only, never on a real installation."
+                )
+            )

@@ -21,4 +21,5 @@ class Command(BaseCommand):
         created = 0
         for _municipality in each_municipality():
             created += len(services.generate_meetings(weeks=weeks))
+            services.refresh_upcoming_agendas()
         self.stdout.write(f"{created} meetings created for {weeks} weeks ahead.")
