@@ -103,7 +103,7 @@ INSTANCES_PER_FORM = 6
 
 # Lower bounds: the run must not pass by trying nothing.
 MIN_FORMS = {"admin": 40, "coordinator": 40, "member": 8, "partner": 8, GUEST: 3}
-MIN_SUBMISSIONS = 150 * EXAMPLES
+MIN_SUBMISSIONS = 400 + 100 * EXAMPLES
 
 # Pages not opened, by address: files and feeds (no forms in them, and PDFs are slow).
 NOT_PAGES = (".pdf", "/pdf/", ".ics", ".json", "/incidents/export.")
@@ -618,26 +618,25 @@ def date_mutations(value):
     )
 
 
-def worst_value(f, value):
-    """The one value of a field's kind most likely to break something: year 1 at midnight (a
-    BC instant in UTC) in a date's own format, a number beyond bigint, NUL in text."""
+def worst_values(f, value):
+    """The values of a field's kind most likely to break something: year 1 at midnight (a BC
+    instant in UTC) in a date's own format, a number beyond bigint, NUL and 10,001 characters
+    in text."""
     if f.kind == "file":
-        return (
-            "hostile.csv",
-            CSV_HEADER + "0001-01-01;00:00;Skadegörelse;Arlöv;\x00;x\x00;9;;;\n".encode(),
-        )
+        bad_row = "0001-01-01;00:00;Skadegörelse;Arlöv;\x00;x\x00;9;;;\n".encode()
+        return [("hostile.csv", CSV_HEADER + bad_row)]
     match = DATE_LIKE.match(value) if isinstance(value, str) else None
     if match:
-        return "0001-01-01" + ("T00:00" if match.group(4) else "")
+        return ["0001-01-01" + ("T00:00" if match.group(4) else "")]
     if f.kind in ("date", "datetime-local", "month"):
-        return {"date": "0001-01-01", "month": "0001-01"}.get(f.kind, "0001-01-01T00:00")
+        return [{"date": "0001-01-01", "month": "0001-01"}.get(f.kind, "0001-01-01T00:00")]
     if f.kind == "time":
-        return "24:00"
+        return ["24:00"]
     if f.kind in ("number", "range", "select", "hidden", "checkbox", "radio") or (
         isinstance(value, str) and NUMBER_LIKE.match(value)
     ):
-        return "9" * 20
-    return "abc\x00def"
+        return ["9" * 20]
+    return ["abc\x00def", "x" * 10_001]
 
 
 def hostile_strategy(f, value, foreign_ids):
@@ -823,8 +822,13 @@ def refused(response):
 
 
 def describe(form, data):
-    shown = {k: [repr(v)[:120] for v in vs] for k, vs in data.items() if k != "csrfmiddlewaretoken"}
-    return f"{form.method.upper()} {form.action} {shown}"
+    def shown(value):
+        if isinstance(value, (str, bytes)) and len(value) > 100:
+            return f"{value[:30]!r}... ({len(value)} characters)"
+        return repr(value)[:100]
+
+    fields = {k: [shown(v) for v in vs] for k, vs in data.items() if k != "csrfmiddlewaretoken"}
+    return f"{form.method.upper()} {form.action} {fields}"
 
 
 def our_frames(error):
@@ -848,9 +852,13 @@ def summary(error):
 
 
 def cause(error):
-    """What findings of one cause share: the error and the innermost frame of our code."""
-    frames = our_frames(error)
-    where = f"{frames[-1].filename.removeprefix(ROOT)}:{frames[-1].lineno}" if frames else "?"
+    """What findings of one cause share: the error and the innermost frame of our code (of a
+    library's when ours is not in the traceback)."""
+    frames = our_frames(error) or traceback.extract_tb(error.__traceback__)
+    where = "?"
+    if frames:
+        where = f"{frames[-1].filename.split('site-packages/')[-1].removeprefix(ROOT)}"
+        where += f":{frames[-1].lineno}"
     return f"{type(error).__name__} ({str(error)[:60]}) at {where}"
 
 
@@ -1072,8 +1080,8 @@ def fuzz_role(client, label, burlov, token, ids, tables, fuzzed_before, keepers)
 
 
 def fuzz_form(client, instances, budget, ids, tables, tally, *, sweep):
-    """The browser's own submission of the first instance; if ``sweep``, one submission per
-    field with the worst value of its kind; then ``budget`` hypothesis examples.
+    """The browser's own submission of the first instance; if ``sweep``, a submission per field
+    and worst value of its kind; then ``budget`` hypothesis examples.
     Returns up to two accepted hostile submissions (form, data, as_htmx) to keep at the end."""
     cookies = {name: morsel.value for name, morsel in client.cookies.items()}
     accepted = []
@@ -1096,8 +1104,9 @@ def fuzz_form(client, instances, budget, ids, tables, tally, *, sweep):
     if sweep:
         form, values = instances[0], baseline(instances[0])
         for f in {f.name: f for f in form.fields if f.name in form.targets}.values():
-            worst = worst_value(f, (values.get(f.name) or [""])[0])
-            one({"instance": 0, "button": 0, "changes": [(f.name, worst)], "as_htmx": False})
+            for worst in worst_values(f, (values.get(f.name) or [""])[0]):
+                change = [(f.name, worst)]
+                one({"instance": 0, "button": 0, "changes": change, "as_htmx": False})
     if budget == 0:
         return accepted
     settings(
