@@ -852,9 +852,13 @@ def summary(error):
 
 
 def cause(error):
-    """What findings of one cause share: the error and the innermost frame of our code (of a
-    library's when ours is not in the traceback)."""
-    frames = our_frames(error) or traceback.extract_tb(error.__traceback__)
+    """What findings of one cause share: the error and the innermost frame of our code (of an
+    app's, such as django-axes, when ours is not in the traceback)."""
+    frames = our_frames(error) or [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if not any(f"site-packages/{lib}/" in frame.filename for lib in ("django", "psycopg"))
+    ]
     where = "?"
     if frames:
         where = f"{frames[-1].filename.split('site-packages/')[-1].removeprefix(ROOT)}"
