@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import get_usage
@@ -23,6 +22,7 @@ from django_scopes import scopes_disabled
 from councils.models import Body, Membership
 from trygghet.access import EVERYONE, MANAGERS, municipal_view
 from trygghet.client_ip import client_ip
+from trygghet.limits import local_path
 from trygghet.tenancy import each_municipality, municipality_scope
 
 from . import ical, selectors, services
@@ -147,8 +147,8 @@ def action_status(request, pk):
         messages.success(request, _("The action item is updated."))
     else:
         messages.error(request, _("Choose a valid status."))
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    next_url = local_path(request.POST.get("next"))
+    if next_url:
         return redirect(next_url)
     return redirect("meetings:action-list", municipality=request.municipality.slug)
 

@@ -15,6 +15,8 @@ same instants.
 
 **Ids in query strings and posted values**: ASCII digits within PostgreSQL's bigint, else no id.
 
+**Addresses to go back to** (a posted ``next``): a path on this site, else none.
+
 **Text**: free text may hold tabs and line breaks, one-line text (names, titles) not even those;
 no other control character (NUL cannot be stored at all, the others break exports, mail
 headers and PDFs) and no lone surrogate (not encodable as UTF-8). Free text is at most
@@ -28,6 +30,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 # settings.TIME_ZONE, fixed here: the constraints in the migrations must not move with a setting.
@@ -104,6 +107,19 @@ _CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 def has_control_characters(text, *, single_line=False):
     pattern = _CONTROL_OR_BREAK if single_line else _CONTROL
     return bool(text) and pattern.search(text) is not None
+
+
+def local_path(value):
+    """Where a page may send the browser back to (a posted ``next``): a path on this site,
+    else None. Not a bare word (``redirect`` takes it for a view name and fails), another
+    host (``//evil.example``), nor text with control characters (a header break)."""
+    if not isinstance(value, str) or not value.startswith("/"):
+        return None
+    if has_control_characters(value, single_line=True):
+        return None
+    if not url_has_allowed_host_and_scheme(value, allowed_hosts=None):
+        return None
+    return value
 
 
 def validate_text(text):

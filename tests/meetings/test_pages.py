@@ -139,3 +139,33 @@ def test_a_body_of_another_municipality_cannot_be_chosen(login, coordinator, esl
     assert response.status_code == 200
     assert response.context["form"].errors["body"]
     assert not MeetingSeries.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    ["import", "2147483648", "/burlov/meetings/actions/\r\nSet-Cookie: x=1", "//evil.example/"],
+)
+def test_the_action_list_comes_back_whatever_address_is_posted_as_next(
+    login, coordinator, make_meeting, next_url
+):
+    """Issue #10 (found by tests/trygghet/test_fuzz_forms.py): a ``next`` that is not a path
+    of this site (a word, a number, a line break, another host) answered 500 or led away."""
+    meeting = make_meeting()
+    action = services.add_action_item(meeting, what="Ring", owner=coordinator)
+    response = login(coordinator).post(
+        url("action-status", pk=action.pk), {"status": "done", "next": next_url}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url("action-list")
+    action.refresh_from_db()
+    assert action.status == "done"
+
+
+def test_the_action_list_keeps_its_filter_after_a_status_change(login, coordinator, make_meeting):
+    meeting = make_meeting()
+    action = services.add_action_item(meeting, what="Ring", owner=coordinator)
+    back = url("action-list") + "?status=open&mine=1"
+    response = login(coordinator).post(
+        url("action-status", pk=action.pk), {"status": "done", "next": back}
+    )
+    assert response["Location"] == back

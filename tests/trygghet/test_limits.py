@@ -90,6 +90,26 @@ def test_text_may_hold_line_breaks_but_no_other_control_character(text, multi_ok
     assert limits.has_control_characters(text, single_line=True) is not single_ok
 
 
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("/burlov/meetings/actions/?status=open", "/burlov/meetings/actions/?status=open"),
+        ("/burlov/incidents/?q=%C3%A5", "/burlov/incidents/?q=%C3%A5"),
+        ("import", None),  # redirect() takes a bare word for a view name
+        ("2147483648", None),
+        ("//evil.example/", None),
+        ("/\\evil.example/", None),
+        ("https://evil.example/", None),
+        ("/x\r\nSet-Cookie: a=b", None),
+        ("/x\x00", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_page_sends_back_only_to_a_path_of_this_site(value, expected):
+    assert limits.local_path(value) == expected
+
+
 def date_fields():
     for app in APPS:
         for model in apps.get_app_config(app).get_models():
