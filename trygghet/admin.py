@@ -4,7 +4,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .login import AdminLoginForm
 from .models import AuditEvent, OutgoingEmail
+
+# The operators' login, with the user name as bounded as on the login page.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(OutgoingEmail)

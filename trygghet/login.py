@@ -19,12 +19,14 @@ import time
 
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.dispatch import receiver
 from django.shortcuts import render
@@ -149,8 +151,28 @@ def lockout_response(request, original_response=None, credentials=None):
     )
 
 
+class BoundedUserNameMixin:
+    """Django's login forms only announce the user name's ``max_length`` to the browser (they
+    set it after the field is made, so no validator checks it): a 10,001-character name reached
+    ``authenticate()`` and django-axes' 255-character column, a 500 (found by the fuzz test)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length or 150))
+
+
+class LoginForm(BoundedUserNameMixin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(BoundedUserNameMixin, AdminAuthenticationForm):
+    pass
+
+
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
     def form_invalid(self, form):
         until = getattr(self.request, "login_address_paused_until", None)

@@ -132,3 +132,12 @@ def test_through_the_trusted_proxy_the_real_client_address_is_used(
     response = post_login(client, coordinator.username, PASSWORD, PROXY, "203.0.113.200")
     assert response.status_code == 302
     assert logged_in(client)
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])
+def test_a_user_name_longer_than_the_field_is_a_form_error_not_a_server_error(client, path):
+    """Found by the fuzz test: the name reached django-axes' 255-character column (500)."""
+    response = client.post(path, {"username": "x" * 10_001, "password": "whatever-2026"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not AccessAttempt.objects.exists()
