@@ -1,28 +1,35 @@
 """Every form the demo roles can open survives hostile input (issue #10, "a fuzz test in CI").
 
 The world is the seeded demo. As each demo role of Burlöv (admin, coordinator, member, partner)
-and as a share-link guest, the test walks the URLconf, fills path parameters with Burlöv's rows,
-opens every page and reads every form on it (``<form>``, and the agenda's drag-and-drop post),
-then submits each form as a browser would (CSRF token and cookie, ``enforce_csrf_checks``) with
-hypothesis replacing some of its values by hostile ones: huge strings, NUL and other control
-characters, odd Unicode, bytes that are not UTF-8, out-of-range dates and numbers, wrong types,
-several values for one field, empty and missing fields, and ids that are bad or belong to Eslöv.
+and as a logged-out guest holding a share link, the test walks the URLconf, fills path
+parameters with Burlöv's rows (a few per kind, in different states), opens every page and reads
+every form on it (``<form>``, and the agenda's drag-and-drop post), as well as a form that only
+an answer shows (the import's confirmation after its preview). It submits each form as a
+browser would (the CSRF token and cookie, ``enforce_csrf_checks``): first as the page offers it
+(empty fields filled with plausible values), then once per field with the worst values of the
+field's kind (year 1 at midnight, a number beyond bigint, NUL, 10,001 characters), then with
+hypothesis replacing up to three values by hostile ones: huge strings, control characters, odd
+Unicode (right-to-left overrides, combining marks, noncharacters, emoji), bytes that are not
+UTF-8, out-of-range or impossible dates in the field's format, odd numbers, several values for
+one field, empty and missing fields, and ids that are bad or belong to Eslöv.
 
 Each submission must
 
 - answer below 500 (a view that raises counts as a 5xx, with its traceback in the report);
 - change nothing when it is refused (status 4xx, a bound form with errors in the page, or an
-  error message queued for the next page): neither the row count of any table nor any row
-  (PostgreSQL's per-transaction insert/update/delete counters). An accepted submission may
-  change rows; its redirect target must open without a 5xx.
+  error or warning message queued), nor when it is a search (GET): neither the row count of
+  any table nor any row (PostgreSQL's per-transaction insert/update/delete counters; the
+  session and the login throttle's log excepted). An accepted submission may change rows; the
+  page it redirects to must open without a 5xx.
 
 Every submission runs in a savepoint that is rolled back, so every example meets the same
-world and the run is deterministic (``derandomize``). At the end the accepted hostile
-submissions are made again for good, and every list page of every role must still answer 200
-with those rows in it.
+world and the run is deterministic (``derandomize``, no example database). At the end a few
+accepted hostile submissions per form are made again for good, and every page without
+parameters that opened for a role must still answer 200 with those rows in it.
 
-The run is bounded (about a minute and a half alone on two cores); ``FUZZ_EXAMPLES`` raises the
-number of examples per form for a deeper run by hand.
+A form met again by a later role (same view, same fields) gets a few examples of its own. The
+run is bounded (about a minute and a half alone on two cores); ``FUZZ_EXAMPLES`` raises the
+examples per form for a deeper run by hand, ``FUZZ_VERBOSE=1`` prints every form's answers.
 """
 
 import contextlib
