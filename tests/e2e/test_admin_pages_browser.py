@@ -9,8 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from councils.demo import DEMO_PASSWORD
-from councils.models import User
-from situation_reports.models import Area
+from councils.models import Area, User
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -113,8 +113,8 @@ def test_the_other_incident_pages_are_accessible(
 ):
     call_command("seed_demo", only=["councils"])
     ensure_default_categories()
-    from councils.models import Municipality, User
-    from situation_reports.models import Area, IncidentCategory
+    from councils.models import Area, Municipality, User
+    from situation_reports.models import IncidentCategory
     from situation_reports.upcoming import generate_calendar
 
     burlov = Municipality.objects.get(slug="burlov")

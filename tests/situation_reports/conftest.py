@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from councils.models import Municipality
+from councils.models import Area, Municipality
 from situation_reports.categories import ensure_default_categories
-from situation_reports.models import Area, Incident, IncidentCategory
+from situation_reports.models import Incident, IncidentCategory
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

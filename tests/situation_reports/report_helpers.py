@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from councils.models import Body, Membership
-from situation_reports.models import Area, Incident, IncidentCategory, UpcomingEvent
+from councils.models import Area, Body, Membership
+from situation_reports.models import Incident, IncidentCategory, UpcomingEvent
 
 # A 14-day period, its previous period and the same period last year.
 START = datetime.date(2026, 3, 2)  # a Monday
