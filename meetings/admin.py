@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from trygghet import audit
+from trygghet.records import LockedRecordAdminMixin
 
 from . import services
 from .models import (
@@ -29,54 +30,28 @@ class AgendaItemInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(LockedRecordAdminMixin, admin.ModelAdmin):
+    """A meeting with approved minutes is shown, not changed or deleted (trygghet.records)."""
+
     list_display = ["title", "start", "status", "holiday_name", "is_moved"]
     list_filter = ["municipality", "status", "kind"]
     date_hierarchy = "start"
     inlines = [AgendaItemInline]
     readonly_fields = ["occurrence_start", "sequence"]
 
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.is_locked:
-            return [f.name for f in self.model._meta.fields]
-        return super().get_readonly_fields(request, obj)
-
     def get_inline_instances(self, request, obj=None):
-        # Approved minutes are an official record: their items are not editable here either.
-        if obj is not None and obj.is_locked:
+        # Approved minutes are an official record: their items are not shown for editing.
+        if self.record_locked(obj):
             return []
         return super().get_inline_instances(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_locked:
-            return False
-        return super().has_delete_permission(request, obj)
 
+class PartOfMinutesAdmin(LockedRecordAdminMixin, admin.ModelAdmin):
+    """Rows of approved minutes are shown, not changed or deleted (trygghet.records); only
+    the model's ``follow_up_fields`` stay editable."""
 
-class PartOfMinutesAdmin(admin.ModelAdmin):
-    """Rows of approved minutes are shown, not changed or deleted (the model and a database
-    trigger refuse it anyway; here it is a read-only page instead of an error). Only the
-    model's ``follow_up_fields`` stay editable."""
-
-    def _locked(self, obj):
+    def record_locked(self, obj):
         return obj is not None and obj.meeting.is_locked
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if self._locked(obj):
-            follow_up = self.model.follow_up_fields
-            readonly += [f.name for f in self.model._meta.fields if f.name not in follow_up]
-        return readonly
-
-    def has_change_permission(self, request, obj=None):
-        if self._locked(obj) and not self.model.follow_up_fields:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if self._locked(obj):
-            return False
-        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Attendance)

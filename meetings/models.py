@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from trygghet.limits import latitude_field, longitude_field, range_constraints, validate_in_range
+from trygghet.records import LockedRecordMixin, RecordLocked
 from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, pick_for, scoped_manager
 
 
@@ -39,17 +40,14 @@ def new_token():
     return secrets.token_urlsafe(32)
 
 
-class MinutesLocked(ValidationError):
-    """Raised when something tries to change an approved, official record."""
+class MinutesLocked(RecordLocked):
+    """Raised when something tries to change approved minutes, an official record."""
 
-    def __init__(self):
-        super().__init__(
-            _(
-                "The minutes of this meeting are approved and are an official record: they "
-                "cannot be changed. Start a new version of the minutes to make a correction."
-            ),
-            code="minutes_locked",
-        )
+    message = _(
+        "The minutes of this meeting are approved and are an official record: they "
+        "cannot be changed. Start a new version of the minutes to make a correction."
+    )
+    code = "minutes_locked"
 
 
 class Kind(models.TextChoices):
@@ -337,9 +335,10 @@ class Meeting(MunicipalModel):
         )
 
 
-class LockedWithMeetingMixin:
+class LockedWithMeetingMixin(LockedRecordMixin):
     """Rows that are part of a meeting's minutes (agenda items, attendance, action items,
-    observations): once the minutes are approved they are not added, changed or deleted.
+    observations): once the minutes are approved they are not added, changed or deleted
+    (``trygghet.records``).
 
     ``follow_up_fields`` go on changing after approval by design: an action item stays with the
     meeting that decided it and is followed up at the body's later meetings (the ``actions``
@@ -351,8 +350,9 @@ class LockedWithMeetingMixin:
     """
 
     follow_up_fields = ()
+    locked_error = MinutesLocked
 
-    def _in_approved_minutes(self):
+    def in_locked_record(self):
         return (
             self.meeting_id is not None
             and Meeting._base_manager.filter(
@@ -360,9 +360,9 @@ class LockedWithMeetingMixin:
             ).exists()
         )
 
-    def changes_approved_minutes(self, update_fields=None):
+    def changes_locked_record(self, update_fields=None):
         """Whether saving this row now would change approved minutes."""
-        if not self._in_approved_minutes():
+        if not self.in_locked_record():
             return False
         if self._state.adding or self.pk is None:
             return True
@@ -380,18 +380,8 @@ class LockedWithMeetingMixin:
 
     def clean(self):
         super().clean()
-        if self.changes_approved_minutes():
-            raise MinutesLocked()
-
-    def save(self, *args, **kwargs):
-        if self.changes_approved_minutes(kwargs.get("update_fields")):
-            raise MinutesLocked()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self._in_approved_minutes():
-            raise MinutesLocked()
-        return super().delete(*args, **kwargs)
+        if self.changes_locked_record():
+            raise self.locked_error()
 
 
 class AgendaItem(LockedWithMeetingMixin, models.Model):
@@ -618,7 +608,7 @@ class ActionItem(LockedWithMeetingMixin, MunicipalModel):
         return self.meeting.get_absolute_url() + "minutes/"
 
 
-class MinutesVersion(models.Model):
+class MinutesVersion(LockedRecordMixin, models.Model):
     """A frozen copy of approved minutes. Never changed once saved; a correction is a new
     version with the next number."""
 
@@ -635,6 +625,7 @@ class MinutesVersion(models.Model):
     reason = models.CharField(_("reason for the new version"), max_length=300, blank=True)
 
     objects = scoped_manager(path="meeting__municipality")
+    locked_error = MinutesLocked
 
     class Meta:
         verbose_name = _("approved minutes")
@@ -648,13 +639,12 @@ class MinutesVersion(models.Model):
     def __str__(self):
         return f"{self.meeting} v{self.number}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise MinutesLocked()
-        super().save(*args, **kwargs)
+    def in_locked_record(self):
+        """Approved minutes from the start: never changed, never deleted."""
+        return True
 
-    def delete(self, *args, **kwargs):
-        raise MinutesLocked()
+    def changes_locked_record(self, update_fields=None):
+        return self.pk is not None  # only the first save, which makes it, is allowed
 
 
 class MeetingNotice(models.Model):
