@@ -32,8 +32,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from councils.models import Area, Municipality, MunicipalityMembership, Organisation, User  # noqa: E402
-from situation_reports.categories import ensure_default_categories  # noqa: E402
 from situation_reports.models import Incident, IncidentCategory  # noqa: E402
+from situation_reports.services.categories import ensure_default_categories  # noqa: E402
 
 SLUG = "benchmarkby"
 

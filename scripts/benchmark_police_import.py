@@ -26,9 +26,9 @@ django.setup()
 from django.conf import settings  # noqa: E402
 
 from councils.models import Municipality  # noqa: E402
-from situation_reports import police  # noqa: E402
-from situation_reports.categories import ensure_default_categories  # noqa: E402
 from situation_reports.models import Incident  # noqa: E402
+from situation_reports.services import police  # noqa: E402
+from situation_reports.services.categories import ensure_default_categories  # noqa: E402
 
 MUNICIPALITIES = Path(settings.BASE_DIR).parent / "shared" / "data" / "municipalities"
 

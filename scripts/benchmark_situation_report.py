@@ -4,7 +4,7 @@
 Builds (once) at least 1,000,000 incidents over many municipalities and three years with
 PostgreSQL's generate_series, then, for one ordinary municipality and one large one, times
 
-  * ``report_compile.compute`` (what the task, the view and the command run), and
+  * ``figures.compute`` (what the task, the view and the command run), and
   * one hand-written SQL statement computing the same numbers (totals, categories and areas
     against the previous period and last year, weekday × part of day, hot and recurring places,
     sources),
@@ -42,8 +42,8 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 
 from councils.models import Area, Municipality  # noqa: E402
-from situation_reports import report_compile  # noqa: E402
 from situation_reports.models import Incident, IncidentCategory  # noqa: E402
+from situation_reports.services import figures  # noqa: E402
 
 PREFIX = "bench-"
 AREAS_PER_MUNICIPALITY = 8
@@ -204,8 +204,8 @@ SELECT * FROM cube UNION ALL SELECT * FROM places UNION ALL SELECT * FROM source
 
 
 def hand_sql(municipality, start, end):
-    (ps, pe), (ys, ye) = report_compile.comparison_periods(start, end)
-    rs = start - datetime.timedelta(weeks=report_compile.RECUR_WEEKS)
+    (ps, pe), (ys, ye) = figures.comparison_periods(start, end)
+    rs = start - datetime.timedelta(weeks=figures.RECUR_WEEKS)
     with connection.cursor() as cursor:
         cursor.execute(
             HAND_SQL,
@@ -249,7 +249,7 @@ def check_same(data, rows):
     assert {
         r["key"]: (r["current"], r["previous"], r["last_year"]) for r in data["categories"]
     } == (by_category), "categories differ"
-    hot = sorted((r[6] for r in rows if r[0] == "place"), reverse=True)[: report_compile.TOP_PLACES]
+    hot = sorted((r[6] for r in rows if r[0] == "place"), reverse=True)[: figures.TOP_PLACES]
     assert [p["current"] for p in data["places"]] == hot, "hot places differ"
 
 
@@ -284,13 +284,13 @@ def main():
         # Warm up, then time: the numbers alone (what the statement computes), the whole
         # compile (numbers plus the lists: notable incidents, observations, events, actions),
         # and the hand-written statement.
-        report_compile.compute(municipality, start, end, today=TODAY)
+        figures.compute(municipality, start, end, today=TODAY)
         hand_sql(municipality, start, end)
         n_best, _n_median, data = best_of(
-            args.runs, lambda m=municipality: report_compile.figures(m, start, end)
+            args.runs, lambda m=municipality: figures.figures(m, start, end)
         )
         c_best, _c_median, _data = best_of(
-            args.runs, lambda m=municipality: report_compile.compute(m, start, end, today=TODAY)
+            args.runs, lambda m=municipality: figures.compute(m, start, end, today=TODAY)
         )
         s_best, _s_median, rows = best_of(args.runs, lambda m=municipality: hand_sql(m, start, end))
         check_same(data, rows)

@@ -1,14 +1,23 @@
+"""The operators' Django admin of incidents, upcoming events, the police import and situation
+reports. An approved report is read-only here too (``trygghet.records``): no field can be edited
+and it cannot be deleted; its sections and comments likewise."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import incidents
+from trygghet.records import LockedRecordAdminMixin, LockedRecordInlineMixin
+
 from .models import (
     Incident,
     IncidentAccessLog,
     IncidentCategory,
     PoliceImportSetting,
+    ReportComment,
+    ReportSection,
+    SituationReport,
     UpcomingEvent,
 )
+from .services import incidents
 
 
 @admin.register(IncidentCategory)
@@ -72,4 +81,28 @@ class PoliceImportSettingAdmin(admin.ModelAdmin):
     readonly_fields = ["last_fetched_at", "last_summary"]
 
 
-from .report_admin import *  # noqa: E402, F403  (the situation report)
+# --- Situation reports ----------------------------------------------------------------------
+
+
+class ReportSectionInline(LockedRecordInlineMixin, admin.TabularInline):
+    model = ReportSection
+    extra = 0
+    fields = ["key", "text"]
+
+
+class ReportCommentInline(LockedRecordInlineMixin, admin.TabularInline):
+    model = ReportComment
+    extra = 0
+    fields = ["section", "author", "text", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(SituationReport)
+class SituationReportAdmin(LockedRecordAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "municipality", "period_start", "period_end", "status", "version"]
+    list_filter = ["municipality", "status"]
+    search_fields = ["title"]
+    date_hierarchy = "period_end"
+    readonly_fields = ["data", "compiled_at", "compiled_by", "approved_at", "approved_by"]
+    raw_id_fields = ["meeting", "body", "supersedes"]
+    inlines = [ReportSectionInline, ReportCommentInline]

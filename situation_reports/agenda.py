@@ -4,12 +4,17 @@
   with a link to exactly that period in the incident list.
 - ``upcoming``: what is coming in the two weeks from the meeting (holidays, school breaks,
   events), the horizon scanning of a situation-group meeting.
+- ``situation_report``: the meeting's situation report.
 
-Both serve the bodies that follow the situation (every kind but working groups) and not
-safety walks. The count rule (issue 9; README "Who sees what: restricted incidents"): the
-incident item keeps two texts, its ``description`` counted from open incidents only (what
-members outside public authorities and share-link pages read) and, when restricted incidents
-change the figures, a ``restricted_description`` with them, shown to public authorities only.
+The first two serve the bodies that follow the situation (every kind but working groups) and
+not safety walks. The count rule (issue 9; README "Who sees what: restricted incidents"): an
+item keeps two texts, its ``description`` counted from open incidents only (what members
+outside public authorities and share-link pages read) and, when restricted incidents change
+the figures, a ``restricted_description`` with them, shown to public authorities only.
+
+The situation report's item is never shareable: a share-link visitor is anonymous, so neither
+the report's numbers nor a link to it belong on a shared page (the report page itself needs a
+login and a membership anyway).
 """
 
 import datetime
@@ -21,9 +26,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from councils.models import Body
-from meetings.agenda_sources import AgendaItemSpec
+from meetings.agenda_sources import AgendaItemSpec, register_agenda_source
 
-from .models import Incident, UpcomingEvent
+from .models import Incident, SituationReport, UpcomingEvent
+from .services.figures import figures_for
 
 DEFAULT_LOOKBACK_DAYS = 14
 HORIZON_DAYS = 14
@@ -135,8 +141,45 @@ def upcoming_events(meeting, previous):
     ]
 
 
-def register():
-    from meetings.agenda_sources import register_agenda_source
+def _totals_text(report, data):
+    if data is None:  # compiled before open-only figures were kept: for public authorities
+        return _("The figures are on the report's page.")
+    totals = data["totals"]
+    return _("%(count)s incidents %(start)s–%(end)s (previous period: %(previous)s).") % {
+        "count": totals.get("current", 0),
+        "previous": totals.get("previous", 0),
+        "start": report.period_start.isoformat(),
+        "end": report.period_end.isoformat(),
+    }
 
+
+def situation_report(meeting, previous):
+    report = SituationReport.objects.filter(meeting=meeting).order_by("-version").first()
+    if report is None:
+        return []
+    restricted_description = ""
+    if not report.data.get("totals"):
+        # Queued or compiling for the first time: the item is there, numbers later.
+        description = _("The situation report is being compiled.")
+    else:
+        description = _totals_text(report, figures_for(report.data, None))
+        restricted_description = _totals_text(report, report.data)
+        if restricted_description == description:
+            restricted_description = ""
+    return [
+        AgendaItemSpec(
+            key="report",
+            title=_("Situation report (%(status)s)") % {"status": report.get_status_display()},
+            description=description,
+            restricted_description=restricted_description,
+            link=report.get_absolute_url(),
+            shareable=False,
+            obj=report,
+        )
+    ]
+
+
+def register():
+    register_agenda_source("situation_report", situation_report, order=5)
     register_agenda_source("incidents", new_incidents, order=20)
     register_agenda_source("upcoming", upcoming_events, order=30)

@@ -1,4 +1,6 @@
-"""The start page's incident section (the lead wires it into trygghet.views)."""
+"""The start page's sections of this app, for ``trygghet.views.dashboard_sections``: the
+incidents of the last week, and the latest compiled situation report. Both follow the count
+rule: the figures this member may see."""
 
 import datetime
 
@@ -6,7 +8,8 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Incident
+from .models import Incident, SituationReport
+from .services.figures import change_text, figures_for
 
 DAYS = 7
 
@@ -32,4 +35,27 @@ def incident_section(request):
         "total": sum(r["count"] for r in rows),
         "since": since,
         "list_url": f"{list_url}?date_from={since.isoformat()}&date_to={today.isoformat()}",
+    }
+
+
+def report_section(request):
+    """The latest compiled report of the municipality (or None when there is none)."""
+    report = (
+        SituationReport.objects.restrict(request.membership)
+        .ready()
+        .select_related("municipality", "meeting")
+        .order_by("-period_end", "-version", "-pk")
+        .first()
+    )
+    if report is None:
+        return None
+    # The figures this member may see (the count rule); none of a report compiled before
+    # open-only figures were kept, for a reader outside public authorities.
+    shown = figures_for(report.data, request.membership) or {}
+    totals = shown.get("totals", {})
+    return {
+        "template": "situation_reports/report_dashboard.html",
+        "report": report,
+        "totals": totals,
+        "vs_previous_text": change_text(totals.get("vs_previous")),
     }

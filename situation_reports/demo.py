@@ -1,114 +1,50 @@
 """Demo data: a believable year of incidents in Burlöv and Eslöv, the real police events of
-both from the shared file, and the coming year's holidays and school breaks.
+both from the shared file, the coming year's holidays and school breaks, and a situation report
+for every meeting of the situation groups.
 
-Deterministic (a fixed random seed) and idempotent: a municipality that already has demo
-incidents is left as it is; police events and holidays are deduplicated by their own keys.
+What the texts say and how often things happen is in ``demo.toml``; this module makes the dates
+(relative to today) and calls the services. Deterministic (a fixed random seed) and idempotent:
+a municipality that already has demo incidents is left as it is, police events and holidays are
+deduplicated by their own keys, and a meeting that has its report is left alone.
+
+``seed_demo`` runs ``seed`` (incidents) before the meetings demo and ``seed_reports`` after it
+(a report needs its meeting).
 """
 
 import datetime
 import random
+import tomllib
 from decimal import Decimal
+from pathlib import Path
 
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from councils.models import Area, Municipality, MunicipalityMembership
+from councils.models import Area, Body, Membership, Municipality, MunicipalityMembership
+from meetings.models import Kind, Meeting
+from trygghet.tenancy import MANAGERS
 
-from . import police
-from .categories import ensure_default_categories
-from .models import Incident, IncidentCategory, part_of_day_for
-from .upcoming import generate_calendar
+from .models import Incident, IncidentCategory, ReportComment, SituationReport, part_of_day_for
+from .permissions import LOGGERS
+from .services import compiling, police, workflow
+from .services.categories import ensure_default_categories
+from .services.upcoming import generate_calendar
 
-SEED = 20261122
+DATA = tomllib.loads((Path(__file__).with_name("demo.toml")).read_text(encoding="utf-8"))
 DEMO_MARK = "demo"  # import_key prefix of generated incidents, so a second run adds nothing
 
-# Incidents per year and the weight of each category (a small Skåne municipality).
-VOLUME = {"burlov": 320, "eslov": 460}
-CATEGORY_WEIGHTS = {
-    "vandalism": 18,
-    "graffiti": 14,
-    "fire": 6,
-    "theft": 14,
-    "violence": 7,
-    "drugs": 6,
-    "youth_gathering": 12,
-    "public_disorder": 11,
-    "unsafe_place": 6,
-    "traffic": 4,
-    "other": 2,
-}
-PLACES = {
-    "vandalism": ["busshållplatsen", "skolgården", "lekplatsen", "parkeringshuset", "tvättstugan"],
-    "graffiti": ["gångtunneln", "stationen", "idrottshallen", "återvinningsstationen"],
-    "fire": [
-        "containern vid skolan",
-        "soprummet",
-        "papperskorgen i parken",
-        "en bil på parkeringen",
-    ],
-    "theft": ["cykelstället vid stationen", "förrådet", "byggarbetsplatsen", "fritidsgården"],
-    "violence": ["torget", "utanför pizzerian", "busshållplatsen", "centrum"],
-    "drugs": ["parken", "skogsdungen bakom skolan", "trappuppgången", "stationsområdet"],
-    "youth_gathering": ["centrum", "köpcentrets entré", "fritidsgården", "stationen"],
-    "public_disorder": ["torget", "parken", "festlokalen", "trappuppgången"],
-    "unsafe_place": ["gångvägen", "gångtunneln", "parkeringen", "cykelvägen"],
-    "traffic": ["skolvägen", "rondellen", "infarten", "parkeringen vid skolan"],
-    "other": ["centrum", "parken", "stationen"],
-}
-DESCRIPTIONS = {
-    "vandalism": [
-        "Krossad glasruta på {place}. Anmält till fastighetsägaren.",
-        "Sönderslagen belysning vid {place}, området mörkt på kvällen.",
-        "Skadegörelse på bänkar och skyltar vid {place}.",
-    ],
-    "graffiti": [
-        "Nytt klotter (tags) vid {place}, cirka fem kvadratmeter.",
-        "Klotter med kränkande text vid {place}, sanering beställd.",
-    ],
-    "fire": [
-        "Brand i {place}, släckt av räddningstjänsten. Misstänkt anlagd.",
-        "Mindre brand vid {place}, upptäckt av förbipasserande.",
-    ],
-    "theft": [
-        "Inbrott i {place}, verktyg stulna.",
-        "Flera cyklar stulna från {place} under natten.",
-    ],
-    "violence": [
-        "Bråk mellan flera personer vid {place}, polis på plats.",
-        "Hot mot personal vid {place}. Polisanmält.",
-    ],
-    "drugs": [
-        "Misstänkt narkotikaförsäljning vid {place}, kanyler hittade.",
-        "Lukt av cannabis och samlingar av unga vuxna vid {place}.",
-    ],
-    "youth_gathering": [
-        "Grupp om 10–15 ungdomar vid {place}, hög ljudnivå och nedskräpning.",
-        "Ungdomar samlas vid {place} sena kvällar, boende känner sig otrygga.",
-        "Stökigt vid {place}, fritidsledare och trygghetsvärdar på plats.",
-    ],
-    "public_disorder": [
-        "Berusade personer stör vid {place}.",
-        "Smällare kastade vid {place}.",
-    ],
-    "unsafe_place": [
-        "Boende upplever {place} som otrygg: dålig belysning och skymd sikt.",
-        "Trasig belysning gör {place} mörk, felanmält.",
-    ],
-    "traffic": [
-        "Vårdslös körning med moped vid {place}.",
-        "Hög hastighet vid {place} när skolan slutar.",
-    ],
-    "other": ["Iakttagelse vid {place} som bör följas upp.", "Nedskräpning vid {place}."],
-}
-# Relative weights of the months (more outdoors in spring and summer, fireworks at new year).
-MONTH_WEIGHTS = [7, 6, 8, 10, 11, 12, 11, 10, 9, 8, 8, 11]
-# Hours of the day, weighted towards evenings and nights.
-HOUR_WEIGHTS = [5, 4, 3, 2, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 4, 5, 6, 7, 9, 10, 11, 10, 8, 6]
+INCIDENTS = DATA["incidents"]
+CATEGORIES = DATA["categories"]
+REPORTS = DATA["reports"]
+VOLUME = INCIDENTS["per_year"]
+
+
+# --- Incidents ---------------------------------------------------------------------------------
 
 
 def seed(stdout=None):
     ensure_default_categories()
-    rng = random.Random(SEED)
+    rng = random.Random(DATA["seed"])
     today = timezone.localdate()
     lines = []
     for slug, volume in VOLUME.items():
@@ -132,6 +68,18 @@ def seed(stdout=None):
         stdout.write("situation_reports: " + "; ".join(lines))
 
 
+def _days_of_the_year(today):
+    """The last 365 days and how much each weighs (its month's weight, more at weekends)."""
+    start = today - datetime.timedelta(days=365)
+    days = [start + datetime.timedelta(days=i) for i in range(1, 366)]
+    months, weekend = INCIDENTS["month_weights"], INCIDENTS["weekend_weight"]
+    return days, [months[d.month - 1] * (weekend if d.weekday() >= 4 else 1.0) for d in days]
+
+
+def _jitter(rng, centre, spread):
+    return centre + Decimal(rng.uniform(-spread, spread)).quantize(Decimal("0.00001"))
+
+
 def _seed_incidents(municipality, volume, rng, today):
     prefix = f"{DEMO_MARK}:{municipality.slug}:"
     if Incident.objects.filter(municipality=municipality, import_key__startswith=prefix).exists():
@@ -140,41 +88,44 @@ def _seed_incidents(municipality, volume, rng, today):
     categories = {c.code: c for c in IncidentCategory.objects.filter(municipality__isnull=True)}
     loggers = list(
         MunicipalityMembership.objects.filter(
-            municipality=municipality, role__in=["coordinator", "partner", "admin"]
+            municipality=municipality, role__in=LOGGERS
         ).select_related("user", "organisation")
     )
     if not areas or not loggers:
         return 0
-    codes = list(CATEGORY_WEIGHTS)
-    weights = list(CATEGORY_WEIGHTS.values())
+    codes = list(CATEGORIES)
+    weights = [CATEGORIES[code]["weight"] for code in codes]
+    severities = [Incident.Severity[name.upper()] for name in INCIDENTS["severity_weights"]]
+    severity_weights = list(INCIDENTS["severity_weights"].values())
+    statuses = [Incident.Status(name) for name in INCIDENTS["status_weights"]]
+    status_weights = list(INCIDENTS["status_weights"].values())
+    first_hour, last_hour = INCIDENTS["logged_after_hours"]
     tz = timezone.get_current_timezone()
-    start = today - datetime.timedelta(days=365)
-    days = [start + datetime.timedelta(days=i) for i in range(1, 366)]
-    day_weights = [MONTH_WEIGHTS[d.month - 1] * (1.5 if d.weekday() >= 4 else 1.0) for d in days]
+    days, day_weights = _days_of_the_year(today)
     incidents = []
     for number in range(volume):
         code = rng.choices(codes, weights)[0]
+        category = CATEGORIES[code]
         day = rng.choices(days, day_weights)[0]
         area = rng.choice(areas)
-        place = rng.choice(PLACES[code])
+        place = rng.choice(category["places"])
         membership = rng.choice(loggers)
-        time_known = rng.random() < 0.8
-        hour = rng.choices(range(24), HOUR_WEIGHTS)[0]
+        time_known = rng.random() < INCIDENTS["share_with_time"]
+        hour = rng.choices(range(24), INCIDENTS["hour_weights"])[0]
         started = timezone.make_aware(
             datetime.datetime.combine(day, datetime.time(hour, rng.randrange(0, 60, 5))), tz
         )
         if started > timezone.now():
             started -= datetime.timedelta(days=1)
             day = started.date()
-        restricted = code in ("violence", "drugs") and rng.random() < 0.4
+        restricted = (
+            code in INCIDENTS["restricted_categories"]
+            and rng.random() < INCIDENTS["share_restricted"]
+        )
         latitude = longitude = None
-        if area.latitude is not None and rng.random() < 0.5:
-            latitude = area.latitude + Decimal(rng.uniform(-0.006, 0.006)).quantize(
-                Decimal("0.00001")
-            )
-            longitude = area.longitude + Decimal(rng.uniform(-0.01, 0.01)).quantize(
-                Decimal("0.00001")
-            )
+        if area.latitude is not None and rng.random() < INCIDENTS["share_with_position"]:
+            latitude = _jitter(rng, area.latitude, INCIDENTS["latitude_spread"])
+            longitude = _jitter(rng, area.longitude, INCIDENTS["longitude_spread"])
         local_started = timezone.localtime(started)
         incidents.append(
             Incident(
@@ -187,21 +138,18 @@ def _seed_incidents(municipality, volume, rng, today):
                 latitude=latitude,
                 longitude=longitude,
                 category=categories[code],
-                description=rng.choice(DESCRIPTIONS[code]).format(place=place),
-                severity=rng.choices([1, 2, 3], [5, 4, 1])[0],
+                description=rng.choice(category["descriptions"]).format(place=place),
+                severity=rng.choices(severities, severity_weights)[0],
                 confidentiality=(
                     Incident.Confidentiality.RESTRICTED
                     if restricted
                     else Incident.Confidentiality.OPEN
                 ),
-                status=rng.choices(
-                    [Incident.Status.REPORTED, Incident.Status.CONFIRMED, Incident.Status.CLOSED],
-                    [3, 3, 4],
-                )[0],
+                status=rng.choices(statuses, status_weights)[0],
                 source=Incident.Source.MANUAL,
                 organisation=membership.organisation,
                 created_by=membership.user,
-                created_at=started + datetime.timedelta(hours=rng.randint(1, 60)),
+                created_at=started + datetime.timedelta(hours=rng.randint(first_hour, last_hour)),
                 import_key=f"{prefix}{number}",
             )
         )
@@ -210,3 +158,75 @@ def _seed_incidents(municipality, volume, rng, today):
             incident.created_at = timezone.now()
     bulk_create_with_history(incidents, Incident, batch_size=500)
     return len(incidents)
+
+
+# --- Situation reports ---------------------------------------------------------------------------
+
+
+def seed_reports(stdout=None):
+    """Every past meeting of the situation groups gets its report, compiled, commented and
+    approved, so a new user sees a history; the next meeting gets one in review, attached to
+    its agenda."""
+    made = 0
+    now = timezone.now()
+    for body in Body.objects.filter(kind=Body.Kind.SITUATION_GROUP, is_active=True).select_related(
+        "municipality"
+    ):
+        approver = _approver(body)
+        meetings = list(
+            body.meetings.exclude(status=Meeting.Status.CANCELLED)
+            .filter(kind=Kind.MEETING)
+            .order_by("start")
+        )
+        past = [m for m in meetings if m.start < now]
+        upcoming = [m for m in meetings if m.start >= now][:1]
+        for meeting in past:
+            if SituationReport.objects.filter(meeting=meeting).exists():
+                continue
+            report, _created = compiling.report_for_meeting(meeting)
+            compiling.compile_report(report.pk)
+            report.refresh_from_db()
+            workflow.save_section(report, "assessment", REPORTS["assessment"], approver)
+            workflow.save_section(report, "recommendations", REPORTS["recommendations"], approver)
+            workflow.submit_for_review(report, approver)
+            ReportComment.objects.create(
+                report=report,
+                section=REPORTS["comment"]["section"],
+                author=approver,
+                text=REPORTS["comment"]["text"],
+            )
+            if approver is not None:
+                workflow.approve(report, approver)
+            made += 1
+        for meeting in upcoming:
+            if SituationReport.objects.filter(meeting=meeting).exists():
+                continue
+            report, _created = compiling.report_for_meeting(meeting)
+            compiling.compile_report(report.pk)
+            report.refresh_from_db()
+            workflow.submit_for_review(report, approver)
+            workflow.attach_to_agenda(report)
+            made += 1
+    if stdout:
+        stdout.write(f"situation reports: {made} compiled")
+    return made
+
+
+def _approver(body):
+    """The body's chair, or else one of the municipality's managers."""
+    chair = (
+        Membership.objects.current()
+        .filter(body=body, role=Membership.Role.CHAIR)
+        .select_related("user")
+        .first()
+    )
+    if chair is not None:
+        return chair.user
+    manager = (
+        MunicipalityMembership.objects.filter(
+            municipality=body.municipality, role__in=MANAGERS, is_active=True
+        )
+        .select_related("user")
+        .first()
+    )
+    return manager.user if manager else None

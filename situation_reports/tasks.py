@@ -1,4 +1,13 @@
-"""Thin Celery wrappers around the police open-data import."""
+"""Celery tasks of the app: thin wrappers that take ids and call the services.
+
+- the police open-data fetch (beat, every five minutes; retries of its own);
+- the situation report: compile one report, and the beat's sweep before meetings.
+
+Autodiscovered by Celery. The report tasks keep their explicit names: the beat's schedule
+(``apps.py``) and the stored periodic tasks name them. Tasks are acknowledged late (global
+setting), so a worker killed mid-compile leaves the message to be redelivered; the compile
+itself runs in one transaction, so the killed attempt leaves nothing half-written.
+"""
 
 import logging
 import math
@@ -9,12 +18,16 @@ from django.db.models import F
 from django.utils import timezone
 
 from councils.models import Municipality
-from trygghet.tenancy import municipality_scope
+from trygghet.celery import municipal_task
+from trygghet.tenancy import each_municipality, municipality_scope
 
-from . import police
-from .models import PoliceImportSetting
+from .models import PoliceImportSetting, SituationReport
+from .services import compiling, police, workflow
 
 logger = logging.getLogger(__name__)
+
+
+# --- The police's open data ---------------------------------------------------------------------
 
 # What a fetch may fail with: the API or the network down (HTTP errors such as 429 and 503 are
 # URLErrors), or an answer that is not a list of events.
@@ -79,3 +92,35 @@ def record_failure(municipalities, error):
             last_error=str(error)[:300],
             last_failed_at=timezone.now(),
         )
+
+
+# --- The situation report -----------------------------------------------------------------------
+
+
+@municipal_task(bind=True, name="situation_reports.compile_situation_report")
+def compile_situation_report(self, municipality_id, report_id):
+    report = SituationReport.objects.filter(pk=report_id).first()
+    if report is None:
+        return None
+    compiling.mark_compiling(report, self.request.id or "")
+    report = compiling.compile_report(report_id)
+    if report is not None and report.meeting_id:
+        workflow.after_compile(report_id)
+    return report_id
+
+
+@shared_task(name="situation_reports.compile_reports_before_meetings")
+def compile_reports_before_meetings(hours=None):
+    """Beat: a report for every situation-group meeting starting within the lead time, and a
+    sweep of reports left waiting (the broker was down, or a worker died), municipality by
+    municipality."""
+    sent = 0
+    for municipality in each_municipality():
+        ids = []
+        for meeting_id in workflow.meetings_needing_reports(hours=hours):
+            ids.append(workflow.prepare_meeting_report(meeting_id))
+        ids.extend(compiling.stalled_reports())
+        for report_id in dict.fromkeys(ids):
+            compile_situation_report.enqueue(municipality.pk, report_id)
+        sent += len(ids)
+    return sent

@@ -1,34 +1,46 @@
 from django.urls import path
 
-from . import views
+from .area_views import area_urlpatterns
+from .views import categories, imports, incidents, maps, reports, upcoming
 
 app_name = "situation_reports"
 
 urlpatterns = [
-    path("incidents/", views.incident_list, name="incident-list"),
-    path("incidents/new/", views.incident_create, name="incident-create"),
-    path("incidents/map/", views.incident_map, name="incident-map"),
-    path("incidents/map/data.json", views.incident_map_data, name="incident-map-data"),
-    path("incidents/export.<str:fmt>", views.incident_export, name="incident-export"),
-    path("incidents/import/", views.incident_import, name="incident-import"),
+    # Incidents: the list and its exports, logging, one incident.
+    path("incidents/", incidents.incident_list, name="incident-list"),
+    path("incidents/new/", incidents.incident_create, name="incident-create"),
+    path("incidents/export.<str:fmt>", incidents.incident_export, name="incident-export"),
+    path("incidents/<int:pk>/", incidents.incident_detail, name="incident-detail"),
+    path("incidents/<int:pk>/edit/", incidents.incident_edit, name="incident-edit"),
+    path("incidents/<int:pk>/withdraw/", incidents.incident_withdraw, name="incident-withdraw"),
+    # The map.
+    path("incidents/map/", maps.incident_map, name="incident-map"),
+    path("incidents/map/data.json", maps.incident_map_data, name="incident-map-data"),
+    # Imports: a CSV file, and the police's open data.
+    path("incidents/import/", imports.incident_import, name="incident-import"),
     path(
-        "incidents/import/confirm/", views.incident_import_confirm, name="incident-import-confirm"
+        "incidents/import/confirm/", imports.incident_import_confirm, name="incident-import-confirm"
     ),
-    path("incidents/police-import/", views.police_import_switch, name="police-import-switch"),
-    path("incidents/<int:pk>/", views.incident_detail, name="incident-detail"),
-    path("incidents/<int:pk>/edit/", views.incident_edit, name="incident-edit"),
-    path("incidents/<int:pk>/withdraw/", views.incident_withdraw, name="incident-withdraw"),
-    path("incidents/categories/", views.category_list, name="category-list"),
-    path("upcoming/", views.upcoming_list, name="upcoming-list"),
-    path("upcoming/new/", views.upcoming_create, name="upcoming-create"),
-    path("upcoming/<int:pk>/delete/", views.upcoming_delete, name="upcoming-delete"),
-    path("upcoming/generate/", views.upcoming_generate, name="upcoming-generate"),
+    path("incidents/police-import/", imports.police_import_switch, name="police-import-switch"),
+    # Categories.
+    path("incidents/categories/", categories.category_list, name="category-list"),
+    # What is coming.
+    path("upcoming/", upcoming.upcoming_list, name="upcoming-list"),
+    path("upcoming/new/", upcoming.upcoming_create, name="upcoming-create"),
+    path("upcoming/<int:pk>/delete/", upcoming.upcoming_delete, name="upcoming-delete"),
+    path("upcoming/generate/", upcoming.upcoming_generate, name="upcoming-generate"),
+    # Situation reports.
+    path("reports/", reports.report_list, name="report-list"),
+    path("reports/new/", reports.report_create, name="report-create"),
+    path("reports/compare/", reports.report_compare, name="report-compare"),
+    path("reports/trend/", reports.report_trend, name="report-trend"),
+    path("reports/<int:pk>/", reports.report_detail, name="report-detail"),
+    path("reports/<int:pk>/status/", reports.report_status, name="report-status"),
+    path("reports/<int:pk>/section/", reports.report_section, name="report-section"),
+    path("reports/<int:pk>/comment/", reports.report_comment, name="report-comment"),
+    path("reports/<int:pk>/version/", reports.report_new_version, name="report-new-version"),
+    path("reports/<int:pk>/pdf/", reports.report_pdf, name="report-pdf"),
+    path("reports/<int:pk>/<slug:step>/", reports.report_step, name="report-step"),
+    # Areas (moving to councils).
+    *area_urlpatterns,
 ]
-
-from .report_views import report_urlpatterns  # noqa: E402  (the situation report)
-
-urlpatterns += report_urlpatterns
-
-from .area_views import area_urlpatterns  # noqa: E402  (areas)
-
-urlpatterns += area_urlpatterns

@@ -100,8 +100,7 @@ def dashboard_sections(request):
     Each app builds its own from what this membership may see (``restrict``)."""
     from councils.dashboard import agreement_section
     from meetings.dashboard import dashboard_section as meetings_section
-    from situation_reports.dashboard import incident_section
-    from situation_reports.report_dashboard import dashboard_section as report_section
+    from situation_reports.dashboard import incident_section, report_section
 
     sections = [
         meetings_section(request),

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from councils.demo import DEMO_PASSWORD
-from situation_reports.categories import ensure_default_categories
 from situation_reports.models import Incident
+from situation_reports.services.categories import ensure_default_categories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -115,7 +115,7 @@ def test_the_other_incident_pages_are_accessible(
     ensure_default_categories()
     from councils.models import Area, Municipality, User
     from situation_reports.models import IncidentCategory
-    from situation_reports.upcoming import generate_calendar
+    from situation_reports.services.upcoming import generate_calendar
 
     burlov = Municipality.objects.get(slug="burlov")
     generate_calendar(burlov, 2027)

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from councils.demo import DEMO_PASSWORD
 from councils.models import Area, Body, Membership, Municipality, User
 from meetings.models import AgendaItem, Meeting
-from situation_reports import report_workflow
 from situation_reports.models import Incident, IncidentCategory, SituationReport
+from situation_reports.services import workflow
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,11 +57,11 @@ def build_next_meeting():
             description="Cykelstöld",
         )
     # What the beat task does a day before the meeting (the worker tests cover the task itself).
-    from situation_reports import report_compile
+    from situation_reports.services import compiling
 
-    report_id = report_workflow.prepare_meeting_report(meeting.pk)
-    report_compile.compile_report(report_id)
-    report_workflow.after_compile(report_id)
+    report_id = workflow.prepare_meeting_report(meeting.pk)
+    compiling.compile_report(report_id)
+    workflow.after_compile(report_id)
     return meeting, SituationReport.objects.get(pk=report_id)
 
 

@@ -116,13 +116,11 @@ def test_a_text_written_by_hand_is_what_everyone_reads(client, counted_meeting, 
 def test_the_report_item_counts_what_each_viewer_may_list(
     client, counted_meeting, police_partner, company_partner, burlov
 ):
-    from situation_reports import report_compile
+    from situation_reports.services import compiling
 
-    start, end = report_compile.meeting_period(counted_meeting)
-    report = report_compile.create_report(
-        burlov, start, timezone.localdate(), meeting=counted_meeting
-    )
-    report_compile.compile_report(report.pk)
+    start, end = compiling.meeting_period(counted_meeting)
+    report = compiling.create_report(burlov, start, timezone.localdate(), meeting=counted_meeting)
+    compiling.compile_report(report.pk)
     services.fill_agenda(counted_meeting)
     url = reverse(
         "meetings:meeting-detail", kwargs={"municipality": "burlov", "pk": counted_meeting.pk}

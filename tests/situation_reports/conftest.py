@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from councils.models import Area, Municipality
-from situation_reports.categories import ensure_default_categories
 from situation_reports.models import Incident, IncidentCategory
+from situation_reports.services.categories import ensure_default_categories
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

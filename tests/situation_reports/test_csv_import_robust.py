@@ -8,8 +8,8 @@ from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import translation
 
-from situation_reports import csv_import
 from situation_reports.models import Incident
+from situation_reports.services import csv_import
 
 pytestmark = pytest.mark.django_db
 

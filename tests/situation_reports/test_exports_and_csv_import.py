@@ -126,7 +126,7 @@ def test_confirming_without_a_preview_imports_nothing(login, coordinator):
 
 
 def test_the_import_is_all_or_nothing(login, coordinator, categories, arlov, monkeypatch):
-    from situation_reports import csv_import
+    from situation_reports.services import csv_import
 
     client = login(coordinator)
     upload(client, CSV)

@@ -15,8 +15,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
-from situation_reports import police
 from situation_reports.models import Incident, PoliceImportSetting
+from situation_reports.services import police, police_format
 
 from .conftest import make_municipality
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_reads_an_unpadded_hour():
-    published = police.parse_published("2025-06-07 7:32:06 +02:00")
+    published = police_format.parse_published("2025-06-07 7:32:06 +02:00")
     assert (published.hour, published.minute, published.utcoffset().total_seconds()) == (
         7,
         32,
@@ -33,18 +33,18 @@ def test_it_reads_an_unpadded_hour():
 
 
 def test_it_takes_the_time_from_the_name_in_both_formats():
-    published = police.parse_published("2023-11-06 7:42:03 +01:00")
-    old = police.event_time("06 november 07:32, Trafikolycka, Burlöv", published)
-    new = police.event_time("06 november 07.32, Trafikolycka, Burlöv", published)
+    published = police_format.parse_published("2023-11-06 7:42:03 +01:00")
+    old = police_format.event_time("06 november 07:32, Trafikolycka, Burlöv", published)
+    new = police_format.event_time("06 november 07.32, Trafikolycka, Burlöv", published)
     assert old == new
     assert (old.year, old.month, old.day, old.hour, old.minute) == (2023, 11, 6, 7, 32)
 
 
 def test_a_december_event_published_in_january_belongs_to_the_previous_year():
-    published = police.parse_published("2026-01-01 7:23:31 +01:00")
-    when = police.event_time("31 december 23.49, Olaga hot, Ronneby", published)
+    published = police_format.parse_published("2026-01-01 7:23:31 +01:00")
+    when = police_format.event_time("31 december 23.49, Olaga hot, Ronneby", published)
     assert when.date().isoformat() == "2025-12-31"
-    same_year = police.event_time("01 januari 00.35, Misshandel, Eslöv", published)
+    same_year = police_format.event_time("01 januari 00.35, Misshandel, Eslöv", published)
     assert same_year.date().isoformat() == "2026-01-01"
 
 

@@ -14,8 +14,9 @@ from celery.exceptions import Retry
 from django.core.cache import cache
 from django.urls import reverse
 
-from situation_reports import models, police
+from situation_reports import models
 from situation_reports.models import Incident, PoliceImportSetting
+from situation_reports.services import police
 from trygghet import limits
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +83,7 @@ MALFORMED = [
 def test_a_malformed_record_is_skipped_counted_and_logged_and_the_batch_imported(
     burlov, categories, caplog, bad
 ):
-    with caplog.at_level(logging.WARNING, logger="situation_reports.police"):
+    with caplog.at_level(logging.WARNING, logger="situation_reports.services.police"):
         summary = police.import_events([good(id=1), bad, good(id=2)])
     assert sorted(Incident.objects.values_list("police_id", flat=True)) == [1, 2]
     assert summary.imported == 2
@@ -156,7 +157,7 @@ def test_only_https_links_to_polisen_se_are_kept(url, kept):
 
 
 def test_a_javascript_url_is_dropped_and_the_event_kept(burlov, categories, caplog):
-    with caplog.at_level(logging.INFO, logger="situation_reports.police"):
+    with caplog.at_level(logging.INFO, logger="situation_reports.services.police"):
         summary = police.import_events([good(url="javascript:alert(1)")])
     incident = Incident.objects.get()
     assert incident.police_url == ""

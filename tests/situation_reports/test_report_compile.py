@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 from meetings.models import Observation
-from situation_reports import report_compile
 from situation_reports.models import Incident, SituationReport
+from situation_reports.services import compiling, figures
 
 from .report_helpers import (  # noqa: F401  (fixtures)
     END,
@@ -33,7 +33,7 @@ def by(items, key):
 
 
 def test_it_counts_totals_against_the_previous_period_and_last_year(burlov, dataset):
-    data = report_compile.compute(burlov, START, END)
+    data = figures.compute(burlov, START, END)
     current = counted(dataset, burlov, START, END)
     previous = counted(dataset, burlov, PREV_START, PREV_END)
     last_year = counted(dataset, burlov, LY_START, LY_END)
@@ -55,7 +55,7 @@ def test_it_counts_totals_against_the_previous_period_and_last_year(burlov, data
 
 
 def test_it_counts_by_category_and_by_area(burlov, dataset, areas):
-    data = report_compile.compute(burlov, START, END)
+    data = figures.compute(burlov, START, END)
     periods = {
         "current": counted(dataset, burlov, START, END),
         "previous": counted(dataset, burlov, PREV_START, PREV_END),
@@ -77,7 +77,7 @@ def test_it_counts_by_category_and_by_area(burlov, dataset, areas):
 
 
 def test_it_counts_weekday_by_part_of_day(burlov, dataset):
-    data = report_compile.compute(burlov, START, END)
+    data = figures.compute(burlov, START, END)
     expected = by(
         counted(dataset, burlov, START, END),
         lambda i: (i.occurred_on.isoweekday(), i.part_of_day or ""),
@@ -94,7 +94,7 @@ def test_it_counts_weekday_by_part_of_day(burlov, dataset):
 
 
 def test_it_finds_hot_spots_and_recurring_places(burlov, dataset):
-    data = report_compile.compute(burlov, START, END)
+    data = figures.compute(burlov, START, END)
     current = counted(dataset, burlov, START, END)
     expected = by([i for i in current if i.place], lambda i: i.place)
     assert {p["label"]: p["current"] for p in data["places"]} == dict(expected)
@@ -107,7 +107,7 @@ def test_it_finds_hot_spots_and_recurring_places(burlov, dataset):
 
 
 def test_it_lists_notable_incidents_sources_and_whats_coming(burlov, dataset):
-    data = report_compile.compute(burlov, START, END)
+    data = figures.compute(burlov, START, END)
     current = counted(dataset, burlov, START, END)
     high = [i for i in current if i.severity == Incident.Severity.HIGH]
     assert data["notable"]["count"] == len(high) == 2
@@ -151,7 +151,7 @@ def test_it_lists_open_safety_walk_observations(burlov, situation_group):
         description="Skräp",
         status=Observation.Status.RESOLVED,
     )
-    data = report_compile.compute(burlov, START, END)
+    data = figures.compute(burlov, START, END)
     assert data["observations"]["count"] == 1
     assert data["observations"]["items"][0]["place"] == "Tunneln"
 
@@ -171,7 +171,7 @@ def test_it_compiles_in_a_constant_number_of_queries(burlov, areas, django_asser
                 severity=3,
             )
         with CaptureQueriesContext(connection) as ctx:
-            report_compile.compute(burlov, START, END)
+            figures.compute(burlov, START, END)
         return len(ctx.captured_queries)
 
     small = queries_for(3)
@@ -181,20 +181,20 @@ def test_it_compiles_in_a_constant_number_of_queries(burlov, areas, django_asser
 
 
 def test_compiled_figures_are_frozen_until_an_explicit_recompile(burlov, dataset, coordinator):
-    report = report_compile.create_report(burlov, START, END, user=coordinator)
-    report_compile.compile_report(report.pk)
+    report = compiling.create_report(burlov, START, END, user=coordinator)
+    compiling.compile_report(report.pk)
     report.refresh_from_db()
     assert report.status == SituationReport.Status.DRAFT
     assert report.data["totals"]["current"] == 17
     # Later changes to incidents do not alter the compiled report...
     incident(burlov, START, "theft")
     Incident.objects.filter(municipality=burlov, occurred_on=END).delete()
-    report_compile.compile_report(report.pk)  # a second run (task run twice) changes nothing
+    compiling.compile_report(report.pk)  # a second run (task run twice) changes nothing
     report.refresh_from_db()
     assert report.data["totals"]["current"] == 17
     # ... until a coordinator recompiles the draft on purpose.
-    report_compile.request_recompile(report, coordinator)
-    report_compile.compile_report(report.pk)
+    compiling.request_recompile(report, coordinator)
+    compiling.compile_report(report.pk)
     report.refresh_from_db()
     assert report.data["totals"]["current"] == 17 + 1 - 2
 
@@ -207,9 +207,9 @@ def test_the_default_period_is_since_the_last_meeting_or_the_last_days(burlov, s
     from .report_helpers import aware
 
     today = timezone.localdate()
-    start, end = report_compile.default_period(burlov, days=7, today=today)
+    start, end = compiling.default_period(burlov, days=7, today=today)
     assert (end - start).days == 6 and end == today
-    assert report_compile.default_period(burlov, today=today) == (
+    assert compiling.default_period(burlov, today=today) == (
         today - datetime.timedelta(days=13),
         today,
     )
@@ -221,13 +221,13 @@ def test_the_default_period_is_since_the_last_meeting_or_the_last_days(burlov, s
         start=aware(last),
         end=aware(last, 11),
     )
-    assert report_compile.default_period(burlov, today=today) == (last, today)
+    assert compiling.default_period(burlov, today=today) == (last, today)
 
 
 def test_a_small_base_is_shown_as_a_number_not_a_percentage():
-    assert report_compile.change(3, 1) == {"diff": 2, "percent": None}
-    assert report_compile.change(15, 10) == {"diff": 5, "percent": 50}
-    assert report_compile.change(0, 0) == {"diff": 0, "percent": None}
+    assert figures.change(3, 1) == {"diff": 2, "percent": None}
+    assert figures.change(15, 10) == {"diff": 5, "percent": 50}
+    assert figures.change(0, 0) == {"diff": 0, "percent": None}
 
 
 def test_it_lists_late_and_soon_due_actions_of_the_agreement(burlov, police_org, coordinator):
@@ -259,7 +259,7 @@ def test_it_lists_late_and_soon_due_actions_of_the_agreement(burlov, police_org,
     action("Snart klar", datetime.date(2026, 4, 1))
     action("Långt fram", datetime.date(2026, 9, 1))
     action("Klar redan", datetime.date(2026, 3, 1), status=Action.Status.DONE)
-    data = report_compile.compute(burlov, START, END, today=today)
+    data = figures.compute(burlov, START, END, today=today)
     assert data["actions"]["available"] is True
     assert [a["title"] for a in data["actions"]["late"]] == ["Försenad belysning"]
     assert [a["title"] for a in data["actions"]["due_soon"]] == ["Snart klar"]
@@ -268,7 +268,7 @@ def test_it_lists_late_and_soon_due_actions_of_the_agreement(burlov, police_org,
 def test_it_keeps_the_figures_of_open_incidents_apart(burlov, dataset):
     """The count rule (issue 9): readers outside public authorities get figures computed from
     open incidents only, stored beside the full ones."""
-    data = report_compile.compute(burlov, START, END)
+    data = figures.compute(burlov, START, END)
     shown = data["open"]
     assert shown["totals"]["current"] == data["totals"]["current"] - 1 == 16
     assert shown["totals"]["current_restricted"] == 0

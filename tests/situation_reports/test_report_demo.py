@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 
 from meetings.models import AgendaItem
+from situation_reports.demo import seed_reports
 from situation_reports.models import SituationReport
-from situation_reports.report_demo import seed_reports
 
 pytestmark = pytest.mark.django_db
 

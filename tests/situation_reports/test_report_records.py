@@ -15,10 +15,9 @@ from django.utils import timezone
 
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, Meeting
-from situation_reports import report_compile, report_workflow
-from situation_reports.models import ReportComment, ReportSection, SituationReport
-from situation_reports.report_forms import CommentForm, SectionForm
-from situation_reports.report_models import ReportLocked
+from situation_reports.forms.reports import CommentForm, SectionForm
+from situation_reports.models import ReportComment, ReportLocked, ReportSection, SituationReport
+from situation_reports.services import compiling, workflow
 
 from .report_helpers import END, START, areas, dataset, incident, situation_group  # noqa: F401
 
@@ -27,11 +26,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def approved(burlov, dataset, situation_group, coordinator):
-    report = report_compile.create_report(burlov, START, END, body=situation_group)
-    report_compile.compile_report(report.pk)
-    report_workflow.save_section(report, "assessment", "Lugnt.", coordinator)
-    report_workflow.submit_for_review(report, coordinator)
-    return report_workflow.approve(report, coordinator)
+    report = compiling.create_report(burlov, START, END, body=situation_group)
+    compiling.compile_report(report.pk)
+    workflow.save_section(report, "assessment", "Lugnt.", coordinator)
+    workflow.submit_for_review(report, coordinator)
+    return workflow.approve(report, coordinator)
 
 
 def test_the_model_refuses_to_change_or_delete_an_approved_report(approved):
@@ -97,26 +96,26 @@ def test_the_admin_shows_an_approved_report_read_only(client, approved, burlov):
 
 def test_a_correction_is_a_new_version_and_the_old_one_stays(approved, coordinator, login):
     incident(approved.municipality, START, "theft")  # something changed since
-    copy = report_workflow.new_version(approved, coordinator, "Felaktig kategori")
+    copy = workflow.new_version(approved, coordinator, "Felaktig kategori")
     assert copy.version == 2 and copy.supersedes == approved
     assert copy.status == SituationReport.Status.DRAFT
     assert copy.data == approved.data  # the same figures to start from
     assert ReportSection.objects.get(report=copy, key="assessment").text == "Lugnt."
-    report_workflow.recompile(copy, coordinator)  # explicitly, in the new version only
-    report_compile.compile_report(copy.pk)
+    workflow.recompile(copy, coordinator)  # explicitly, in the new version only
+    compiling.compile_report(copy.pk)
     copy.refresh_from_db()
     approved.refresh_from_db()
     assert copy.data["totals"]["current"] == 18
     assert approved.data["totals"]["current"] == 17 and approved.is_approved
-    with pytest.raises(report_workflow.WorkflowError):
-        report_workflow.new_version(approved, coordinator, "igen")
+    with pytest.raises(workflow.WorkflowError):
+        workflow.new_version(approved, coordinator, "igen")
     html = login(coordinator).get(approved.get_absolute_url()).content.decode()
     assert copy.get_absolute_url() in html  # the old one points to its correction
 
 
 def test_only_a_draft_is_recompiled(approved, coordinator):
     with pytest.raises(ReportLocked):
-        report_workflow.recompile(approved, coordinator)
+        workflow.recompile(approved, coordinator)
 
 
 def test_the_command_compiles_a_report_and_prints_its_address(burlov, dataset):
@@ -178,7 +177,7 @@ def next_meeting(burlov, situation_group):
 def test_the_beat_task_compiles_a_report_for_the_next_meeting_once(
     next_meeting, burlov, areas, member, coordinator, django_capture_on_commit_callbacks, settings
 ):
-    from situation_reports import report_tasks
+    from situation_reports import tasks
 
     settings.CELERY_TASK_ALWAYS_EAGER = True
     from trygghet.celery import app
@@ -186,8 +185,10 @@ def test_the_beat_task_compiles_a_report_for_the_next_meeting_once(
     app.conf.task_always_eager = True
     try:
         incident(burlov, timezone.localdate() - datetime.timedelta(days=2), "theft", areas["Arlöv"])
-        report_tasks.compile_reports_before_meetings()
-        report_tasks.compile_reports_before_meetings()  # run twice: nothing more
+        for _run in range(2):  # run twice: nothing more
+            # The task is sent once the sweep's transaction commits (TrygghetTask.enqueue).
+            with django_capture_on_commit_callbacks(execute=True):
+                tasks.compile_reports_before_meetings()
     finally:
         app.conf.task_always_eager = False
     report = SituationReport.objects.get(meeting=next_meeting)
@@ -205,16 +206,16 @@ def test_the_beat_task_compiles_a_report_for_the_next_meeting_once(
 
 def test_meetings_outside_the_lead_time_get_no_report_yet(next_meeting, settings):
     settings.SITUATION_REPORT_LEAD_HOURS = 6
-    assert list(report_workflow.meetings_needing_reports()) == []
+    assert list(workflow.meetings_needing_reports()) == []
     settings.SITUATION_REPORT_LEAD_HOURS = 24
-    assert list(report_workflow.meetings_needing_reports()) == [next_meeting.pk]
+    assert list(workflow.meetings_needing_reports()) == [next_meeting.pk]
 
 
 def test_the_database_allows_one_report_per_meeting(next_meeting):
     from django.db import IntegrityError, transaction
 
-    report_compile.report_for_meeting(next_meeting)
-    again, created = report_compile.report_for_meeting(next_meeting)
+    compiling.report_for_meeting(next_meeting)
+    again, created = compiling.report_for_meeting(next_meeting)
     assert not created
     with pytest.raises(IntegrityError), transaction.atomic():
         SituationReport.objects.create(

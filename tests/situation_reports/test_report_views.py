@@ -4,8 +4,8 @@
 import pytest
 from django.urls import reverse
 
-from situation_reports import report_compile, report_workflow
 from situation_reports.models import ReportComment, ReportSection, SituationReport
+from situation_reports.services import compiling, workflow
 
 from .report_helpers import END, START, areas, dataset, situation_group  # noqa: F401
 
@@ -14,10 +14,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def report(burlov, dataset, situation_group, coordinator):
-    report = report_compile.create_report(
-        burlov, START, END, user=coordinator, body=situation_group
-    )
-    report_compile.compile_report(report.pk)
+    report = compiling.create_report(burlov, START, END, user=coordinator, body=situation_group)
+    compiling.compile_report(report.pk)
     report.refresh_from_db()
     return report
 
@@ -100,7 +98,7 @@ def test_the_list_needs_the_same_number_of_queries_for_few_and_many_reports(
 
     def make(n):
         for _i in range(n):
-            report_compile.create_report(burlov, START, END)
+            compiling.create_report(burlov, START, END)
 
     make(2)
     with django_assert_max_num_queries(12) as small:
@@ -125,7 +123,7 @@ def test_a_coordinator_compiles_on_demand_without_waiting(
     page = client.get(report.get_absolute_url()).content.decode()
     assert 'hx-get="' + url("report-status", report) in page
     assert client.get(url("report-status", report)).status_code == 200
-    report_compile.compile_report(report.pk)
+    compiling.compile_report(report.pk)
     done = client.get(url("report-status", report))
     assert done.status_code == 204 and done["HX-Refresh"] == "true"
 
@@ -191,7 +189,7 @@ def test_the_approval_rule_of_minutes_holds_for_reports(login, burlov, report, s
 
     officer = make_user(f"burlov.seat-{seat}", burlov, "member")
     Membership.objects.create(body=report.body, user=officer, role=seat)
-    report_workflow.submit_for_review(report, None)
+    workflow.submit_for_review(report, None)
     response = login(officer).post(url("report-step", report, step="approve"))
     report.refresh_from_db()
     assert (report.status == SituationReport.Status.APPROVED) is may_approve
@@ -199,7 +197,7 @@ def test_the_approval_rule_of_minutes_holds_for_reports(login, burlov, report, s
 
 
 def test_a_partner_outside_the_body_cannot_comment(login, company_partner, report):
-    report_workflow.submit_for_review(report, None)
+    workflow.submit_for_review(report, None)
     response = login(company_partner).post(
         url("report-comment", report), {"section": "summary", "text": "Hej"}
     )
@@ -241,8 +239,8 @@ def pdf_text(stream):
 
 
 def test_compare_and_trend_show_tables_next_to_the_charts(login, member, burlov, report):
-    other = report_compile.create_report(burlov, START, START)
-    report_compile.compile_report(other.pk)
+    other = compiling.create_report(burlov, START, START)
+    compiling.compile_report(other.pk)
     client = login(member)
     html = client.get(url("report-compare"), {"a": report.pk, "b": other.pk}).content.decode()
     assert "<svg" in html and "<table" in html
@@ -255,9 +253,9 @@ def test_the_start_page_section_shows_the_latest_compiled_report(rf, member, bur
     from django.template.loader import render_to_string
 
     from councils.models import MunicipalityMembership
-    from situation_reports.report_dashboard import dashboard_section
+    from situation_reports.dashboard import report_section as dashboard_section
 
-    report_compile.create_report(burlov, END, END)  # newer, but not compiled yet
+    compiling.create_report(burlov, END, END)  # newer, but not compiled yet
     request = rf.get("/")
     request.user = member
     request.membership = MunicipalityMembership.objects.get(user=member)

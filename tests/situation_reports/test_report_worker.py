@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Meeting
-from situation_reports import report_compile
 from situation_reports.models import SituationReport
+from situation_reports.services import compiling
 
 from ..conftest import database_url_for_processes, wait_until
 from .report_helpers import areas, incident, situation_group  # noqa: F401
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def workers(transactional_db, settings):
     """``start(name, **env)`` starts a real worker (solo pool) and returns its process; all are
-    stopped at the end. Workers use ``report_worker_settings`` (pause and visibility knobs)."""
+    stopped at the end. Workers use ``report_worker_settings`` (hold and visibility knobs)."""
     from trygghet.celery import app
 
     broker = settings.CELERY_BROKER_URL
@@ -109,7 +109,7 @@ def upcoming_meeting(burlov, situation_group, areas):
 
 
 def test_two_workers_running_the_schedule_twice_make_exactly_one_report(workers, upcoming_meeting):
-    from situation_reports.report_tasks import compile_reports_before_meetings
+    from situation_reports.tasks import compile_reports_before_meetings
 
     workers("a")
     workers("b")
@@ -151,21 +151,50 @@ def _holds_uncommitted_write_on_reports():
         return cursor.fetchone()[0] > 0
 
 
+# The advisory lock a held compile waits for (``report_worker_settings.CompileHold``).
+HOLD_LOCK = 20261122
+
+
+def _hold(statement):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {statement}(%s)", [HOLD_LOCK])
+
+
+def _a_compile_is_held():
+    """True while another connection waits for the hold lock (a compile, half-way)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*) FROM pg_locks
+            WHERE locktype = 'advisory' AND NOT granted AND objid = %s AND objsubid = 1
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """,
+            [HOLD_LOCK],
+        )
+        return cursor.fetchone()[0] > 0
+
+
 def test_a_worker_killed_mid_compile_leaves_no_half_report_and_the_retry_completes(
     workers, burlov, coordinator
 ):
-    from situation_reports.report_tasks import compile_situation_report
+    from situation_reports.tasks import compile_situation_report
 
     incident(burlov, timezone.localdate(), "theft")
-    report = report_compile.create_report(
+    report = compiling.create_report(
         burlov, timezone.localdate() - datetime.timedelta(days=6), timezone.localdate()
     )
-    doomed = workers("doomed", REPORT_COMPILE_PAUSE=120, REPORT_VISIBILITY_TIMEOUT=3)
-    compile_situation_report.delay(burlov.pk, report.pk)
-    # The worker has computed and written the figures, inside its transaction, and pauses.
-    wait_until(_holds_uncommitted_write_on_reports, timeout=60, message="the compile to start")
-    os.kill(doomed.pid, signal.SIGKILL)
-    doomed.wait(timeout=10)
+    _hold("pg_advisory_lock")  # a compile of the doomed worker stops before its commit
+    try:
+        doomed = workers("doomed", REPORT_COMPILE_HOLD_LOCK=HOLD_LOCK, REPORT_VISIBILITY_TIMEOUT=3)
+        compile_situation_report.delay(burlov.pk, report.pk)
+        # The worker has computed and written the figures, inside its transaction, and waits.
+        wait_until(_a_compile_is_held, timeout=60, message="the compile to be held half-way")
+        assert _holds_uncommitted_write_on_reports()
+        os.kill(doomed.pid, signal.SIGKILL)
+        doomed.wait(timeout=10)
+    finally:
+        # The killed worker's connection gets the lock, finds its client gone and rolls back.
+        _hold("pg_advisory_unlock")
     # Nothing half-written: the row is as before the compile (no figures, not a draft).
     wait_until(lambda: not _holds_uncommitted_write_on_reports(), timeout=30, message="rollback")
     report.refresh_from_db()
@@ -190,7 +219,7 @@ def test_with_the_broker_down_the_page_works_and_the_report_is_compiled_once_it_
     """What this proves: the web process cannot reach the broker (its broker address is pointed
     at a closed port for the request); the request still answers, the report stays queued, and
     the periodic sweep sends it once the broker is reachable again, to a real worker."""
-    from situation_reports.report_tasks import compile_reports_before_meetings
+    from situation_reports.tasks import compile_reports_before_meetings
     from trygghet.celery import app
 
     incident(burlov, timezone.localdate(), "theft")

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from councils.models import Membership, MunicipalityMembership
-from situation_reports import incidents, report_compile
 from situation_reports.models import Incident
+from situation_reports.services import compiling, incidents
 from tests.conftest import make_user
 
 from .report_helpers import END, START, areas, dataset, situation_group  # noqa: F401
@@ -161,10 +161,8 @@ def test_history_keeps_open_periods_apart_from_restricted_ones(
 
 @pytest.fixture
 def report(burlov, dataset, situation_group, coordinator):
-    report = report_compile.create_report(
-        burlov, START, END, user=coordinator, body=situation_group
-    )
-    report_compile.compile_report(report.pk)
+    report = compiling.create_report(burlov, START, END, user=coordinator, body=situation_group)
+    compiling.compile_report(report.pk)
     report.refresh_from_db()
     return report
 

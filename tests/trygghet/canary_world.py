@@ -40,10 +40,9 @@ from meetings.models import (
     Observation,
     ShareLink,
 )
-from situation_reports import report_compile, report_workflow
-from situation_reports.models import Incident, IncidentCategory, UpcomingEvent
-from situation_reports.report_models import SituationReport
-from situation_reports.report_views import STEPS
+from situation_reports.models import Incident, IncidentCategory, SituationReport, UpcomingEvent
+from situation_reports.services import compiling, workflow
+from situation_reports.views.reports import STEPS
 from tests.conftest import make_user
 from tests.trygghet.canary_crawler import FILE_ROUTE, Limits, view_name
 from trygghet import access
@@ -210,7 +209,7 @@ def plant():
 
     # Within the period of the situation group's next meeting (and of the default lägesbild,
     # since the last meeting): the day before the meeting at the latest, an hour ago at most.
-    group = report_compile.situation_group(burlov)
+    group = compiling.situation_group(burlov)
     now = timezone.now()
     meeting = (
         Meeting.objects.filter(body=group, start__gt=now)
@@ -267,21 +266,19 @@ def plant():
     reports = []
     report = SituationReport.objects.filter(meeting=meeting).order_by("-version").first()
     if report is None:
-        report, _created = report_compile.report_for_meeting(meeting)
+        report, _created = compiling.report_for_meeting(meeting)
     else:
         if report.status == SituationReport.Status.IN_REVIEW:
-            report = report_workflow.return_to_draft(report, coordinator)
-        report_compile.request_recompile(report, coordinator)
-    report_compile.compile_report(report.pk)
+            report = workflow.return_to_draft(report, coordinator)
+        compiling.request_recompile(report, coordinator)
+    compiling.compile_report(report.pk)
     report.refresh_from_db()
-    report_workflow.submit_for_review(report, coordinator)
-    report_workflow.attach_to_agenda(report)
+    workflow.submit_for_review(report, coordinator)
+    workflow.attach_to_agenda(report)
     reports.append(report)
-    start, end = report_compile.default_period(burlov)
-    standalone = report_compile.create_report(
-        burlov, min(start, started.date()), end, user=coordinator
-    )
-    report_compile.compile_report(standalone.pk)
+    start, end = compiling.default_period(burlov)
+    standalone = compiling.create_report(burlov, min(start, started.date()), end, user=coordinator)
+    compiling.compile_report(standalone.pk)
     reports.append(standalone)
     for report in reports:
         report.refresh_from_db()

@@ -90,7 +90,7 @@ from django.test import Client
 
 from councils.models import MunicipalityMembership, User
 from situation_reports.models import Incident
-from situation_reports.views import LOGGERS
+from situation_reports.permissions import LOGGERS
 from trygghet.celery import app as celery_app
 
 from .canary_crawler import Crawler, kind_of, texts_of, url_patterns, view_name

@@ -67,7 +67,6 @@ def test_a_schedule_changed_in_the_admin_survives_the_next_migrate():
 def test_every_task_has_the_one_base_and_retries_only_what_passes():
     import councils.tasks  # noqa: F401  (registers the tasks)
     import meetings.tasks  # noqa: F401
-    import situation_reports.report_tasks
     import situation_reports.tasks  # noqa: F401
     from trygghet.celery import TRANSIENT_ERRORS, TrygghetTask
 

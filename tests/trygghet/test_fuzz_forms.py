@@ -84,9 +84,8 @@ from councils.models import (
 )
 from meetings import services as meeting_services
 from meetings.models import ActionItem, AgendaItem, Meeting, MeetingSeries, Observation, ShareLink
-from situation_reports.models import Incident, UpcomingEvent
-from situation_reports.report_models import SituationReport
-from situation_reports.report_views import STEPS
+from situation_reports.models import Incident, SituationReport, UpcomingEvent
+from situation_reports.views.reports import STEPS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
@@ -472,7 +471,8 @@ def plausible(f):
     return by_kind.get(f.kind, f"Fuzz {f.name}")
 
 
-# The incident import's columns (situation_reports.csv_import.HEADINGS) and a row it accepts.
+# The incident import's columns (situation_reports.services.csv_import.HEADINGS) and a row
+# it accepts.
 CSV_HEADER = b"datum;tid;kategori;omr\xc3\xa5de;plats;beskrivning;allvar;sekretess;lat;lon\n"
 CSV_ROW = (
     "2026-01-10;21:30;Skadegörelse;Arlöv;Stationen;Krossad ruta;2;öppen;55.63;13.07\n".encode()

@@ -173,8 +173,8 @@ def rows(burlov, categories, police_org, admin_user):
 
 @pytest.fixture
 def categories(db):
-    from situation_reports.categories import ensure_default_categories
     from situation_reports.models import IncidentCategory
+    from situation_reports.services.categories import ensure_default_categories
 
     ensure_default_categories()
     return {c.code: c for c in IncidentCategory.objects.filter(municipality__isnull=True)}

@@ -5,14 +5,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_scopes import scopes_disabled
 
-# Each app seeds its own part, in the order they build on each other. A module's ``seed``
-# must be idempotent: running the command twice changes nothing.
+# Each app seeds its own part, in the order they build on each other: a module's ``seed``, or
+# the function named after the colon. Each must be idempotent: running the command twice
+# changes nothing.
 DEMO_MODULES = [
     "councils.demo",
     "situation_reports.demo",
     "meetings.demo",
     # Situation reports for the meetings above (needs the meetings, so it comes last).
-    "situation_reports.report_demo",
+    "situation_reports.demo:seed_reports",
 ]
 
 
@@ -28,7 +29,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, only=None, **options):
-        for module_name in DEMO_MODULES:
+        for step in DEMO_MODULES:
+            module_name, _colon, function = step.partition(":")
             app = module_name.split(".")[0]
             if only and app not in only:
                 continue
@@ -40,7 +42,7 @@ class Command(BaseCommand):
                 continue
             # The demo writes both municipalities' rows: a deliberate unscoped run.
             with transaction.atomic(), scopes_disabled():
-                module.seed(stdout=self.stdout)
+                getattr(module, function or "seed")(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         if not settings.DEBUG:
             # docker-compose.yml runs with DEBUG off; the README offers the demo there too.

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from councils.models import Municipality
-from situation_reports import report_compile
+from situation_reports.services import compiling
 from trygghet.tenancy import municipality_scope
 
 
@@ -36,11 +36,11 @@ class Command(BaseCommand):
         if (start is None) != (end is None):
             raise CommandError("Give both --start and --end, or neither.")
         if start is None:
-            start, end = report_compile.default_period(found, days=days)
+            start, end = compiling.default_period(found, days=days)
         if end < start:
             raise CommandError("--end is before --start.")
         with municipality_scope(found):
-            body = report_compile.situation_group(found)
-            report = report_compile.create_report(found, start, end, body=body)
-            report = report_compile.compile_report(report.pk)
+            body = compiling.situation_group(found)
+            report = compiling.create_report(found, start, end, body=body)
+            report = compiling.compile_report(report.pk)
         self.stdout.write(settings.SITE_URL + report.get_absolute_url())

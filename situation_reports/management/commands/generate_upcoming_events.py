@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from councils.models import Municipality
-from situation_reports.upcoming import FIRST_YEAR, LAST_YEAR, generate_calendar
+from situation_reports.services.upcoming import FIRST_YEAR, LAST_YEAR, generate_calendar
 from trygghet.tenancy import municipality_scope
 
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scopes_disabled
 
 from councils.models import Municipality
-from situation_reports import police
+from situation_reports.services import police
 
 
 class Command(BaseCommand):

@@ -1,8 +1,13 @@
-"""The national default list of incident categories and the mapping of police open-data types.
+"""The national default list of incident categories.
 
 The default list is created by migration 0003 and ensured again after every migrate (a test
-database flush empties it), see ``SituationReportsConfig.ready``.
+database flush empties it), see ``SituationReportsConfig.ready``. The police's types are
+mapped to these codes in ``police_format.TYPE_TO_CATEGORY``.
 """
+
+from django_scopes import scopes_disabled
+
+from ..models import IncidentCategory
 
 # code, Swedish label (the list is Swedish: a municipality's own categories are too)
 DEFAULT_CATEGORIES = [
@@ -22,10 +27,6 @@ DEFAULT_CATEGORIES = [
 
 def ensure_default_categories(**kwargs):
     """Create any missing national default category (never renames one an admin changed)."""
-    from django_scopes import scopes_disabled
-
-    from .models import IncidentCategory
-
     # The national list belongs to no municipality, and post_migrate runs with none in scope:
     # a deliberate unscoped read and write.
     with scopes_disabled():

@@ -18,12 +18,11 @@ coordinator corrects where the local calendar differs. Generating again adds not
 import datetime
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from trygghet import limits
 from trygghet.holidays import VALBORG, holiday_date, public_holidays
 
-from .models import UpcomingEvent
+from ..models import UpcomingEvent
 
 # The years a calendar is generated for. A year's jullov ends in the next one, which must lie
 # in the range of dates Trygghet keeps too (and ``holidays`` knows no year after 2100).
@@ -45,19 +44,23 @@ SCHOOL_BREAK_EFFECT = (
 
 
 def school_breaks(year):
-    """(title, first day, last day) of the year's school breaks, by the Skåne rule above."""
+    """(title, first day, last day) of the year's school breaks, by the Skåne rule above.
+
+    The titles are the breaks' Swedish names, like the holidays' names from ``holidays``: the
+    stored rows are Swedish whatever the language of who generates them, and the generated
+    keys (``generate_calendar``) are made from them."""
     breaks = []
     monday = datetime.date.fromisocalendar(year, 7, 1)
-    breaks.append((_("Sportlov"), monday, monday + datetime.timedelta(days=4)))
+    breaks.append(("Sportlov", monday, monday + datetime.timedelta(days=4)))
     easter_monday = holiday_date(year, "Annandag påsk")
-    breaks.append((_("Påsklov"), easter_monday, easter_monday + datetime.timedelta(days=4)))
+    breaks.append(("Påsklov", easter_monday, easter_monday + datetime.timedelta(days=4)))
     monday = datetime.date.fromisocalendar(year, 44, 1)
-    breaks.append((_("Höstlov"), monday, monday + datetime.timedelta(days=4)))
+    breaks.append(("Höstlov", monday, monday + datetime.timedelta(days=4)))
     christmas_eve = datetime.date(year, 12, 24)
     start = christmas_eve - datetime.timedelta(days=(christmas_eve.weekday() - 5) % 7)
     epiphany = holiday_date(year + 1, "Trettondedag jul")
     first_monday = epiphany + datetime.timedelta(days=(7 - epiphany.weekday()) % 7 or 7)
-    breaks.append((_("Jullov"), start, first_monday - datetime.timedelta(days=1)))
+    breaks.append(("Jullov", start, first_monday - datetime.timedelta(days=1)))
     return breaks
 
 

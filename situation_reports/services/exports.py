@@ -10,6 +10,9 @@ import io
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from trygghet.spreadsheets import safe_cell
 
@@ -89,10 +92,6 @@ def csv_response(queryset, filename):
 
 
 def xlsx_response(queryset, filename):
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Incidents"))
     header = []

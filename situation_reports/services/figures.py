@@ -1,5 +1,4 @@
-"""Compiling a situation report: plain functions over the database, used by the task, the views,
-the management command and the demo alike.
+"""The figures of a situation report: plain functions over the database.
 
 ``compute(municipality, start, end)`` returns the figures of a report as a JSON-ready dict. All
 numbers come from database aggregation in a constant number of queries, whatever the number of
@@ -12,37 +11,29 @@ incidents:
    sources, the open and high-severity counts (at most 7 × 5 × sources rows);
 3. the municipality's areas (a quiet area is listed with zeros); 4. hot and recurring places;
 5. notable incidents (high severity, capped); 6. open safety-walk observations; 7. upcoming
-   events; 8. the agreement's actions (late, due soon) when the councils app has them.
+   events; 8. the agreement's actions (late, due soon).
 
 Queries 1–5 run twice: with restricted incidents, and over open incidents only (the count rule:
 see ``figures_for``).
 
 The numbers never come from a row per incident: every query returns a bounded number of
-grouped rows, whatever the number of incidents.
-
-``compile_report(report_id)`` freezes those figures into the report inside one transaction: a
-worker killed half-way leaves the row as it was (waiting), and the redelivered task completes it.
+grouped rows, whatever the number of incidents. ``compiling.compile_report`` freezes them into
+the report.
 """
 
 import datetime
-import logging
-import time
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q, Value
 from django.db.models.functions import Coalesce, ExtractIsoWeekDay, Lower, Trim
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from councils.models import Area
+from councils.models import Action, Agreement, Area, Organisation
+from meetings.models import Observation
 from trygghet.tenancy import pick_for
 
-from .models import Incident, UpcomingEvent
-from .report_models import SituationReport
-
-logger = logging.getLogger(__name__)
+from ..models import Incident, UpcomingEvent
 
 # Below this many incidents in the base period a percentage misleads ("+200 %" for 1 → 3):
 # the change is shown as a number only.
@@ -53,10 +44,7 @@ LIST_LIMIT = 25
 RECUR_WEEKS = 12
 DUE_SOON_DAYS = 30
 PARTS = ["night", "morning", "afternoon", "evening", ""]
-OWN_KINDS = {"municipal_administration", "municipal_company"}
-
-
-# --- Periods ---------------------------------------------------------------------------------
+OWN_KINDS = {Organisation.Kind.MUNICIPAL_ADMINISTRATION, Organisation.Kind.MUNICIPAL_COMPANY}
 
 
 def comparison_periods(start, end):
@@ -65,59 +53,6 @@ def comparison_periods(start, end):
     previous = (start - datetime.timedelta(days=days), start - datetime.timedelta(days=1))
     last_year = (start - relativedelta(years=1), end - relativedelta(years=1))
     return previous, last_year
-
-
-def situation_group(municipality):
-    from councils.models import Body
-
-    return (
-        Body.objects.filter(
-            municipality=municipality, kind=Body.Kind.SITUATION_GROUP, is_active=True
-        )
-        .order_by("pk")
-        .first()
-    )
-
-
-def last_meeting_of(body, before):
-    from meetings.models import Meeting
-
-    if body is None:
-        return None
-    return (
-        Meeting.objects.filter(body=body, start__lt=before)
-        .exclude(status=Meeting.Status.CANCELLED)
-        .order_by("-start")
-        .first()
-    )
-
-
-def default_period(municipality, *, days=None, today=None, body=None):
-    """Since the situation group's last meeting (until today), or the last ``days`` days."""
-    today = today or timezone.localdate()
-    if days:
-        return today - datetime.timedelta(days=days - 1), today
-    body = body or situation_group(municipality)
-    now = timezone.now()
-    last = last_meeting_of(body, now)
-    if last is not None:
-        start = timezone.localdate(last.start)
-        if start <= today:
-            return start, today
-    return today - datetime.timedelta(days=13), today
-
-
-def meeting_period(meeting):
-    """The period a meeting's report covers: since the body's previous meeting (or 14 days)
-    up to the day before the meeting."""
-    end = timezone.localdate(meeting.start) - datetime.timedelta(days=1)
-    previous = meeting.previous_meeting()
-    if previous is not None:
-        start = timezone.localdate(previous.start)
-    else:
-        start = end - datetime.timedelta(days=13)
-    start = min(start, end)
-    return start, end
 
 
 # --- Changes ----------------------------------------------------------------------------------
@@ -131,6 +66,16 @@ def change(current, base):
     if base >= SMALL_BASE:
         percent = round(100 * diff / base)
     return {"diff": diff, "percent": percent}
+
+
+def change_text(delta):
+    """A ``change()`` as the pages write it: ``+3`` or ``+3 (+25 %)``."""
+    if not delta:
+        return ""
+    text = f"{delta['diff']:+d}"
+    if delta.get("percent") is not None:
+        text += f" ({delta['percent']:+d} %)"
+    return text
 
 
 def _row(key, label, cur, prev, ly, **extra):
@@ -388,8 +333,6 @@ def _sources(counts):
 
 def _observations(municipality, end):
     """Open safety-walk observations made up to the end of the period."""
-    from meetings.models import Observation
-
     qs = Observation.objects.filter(
         municipality=municipality,
         status=Observation.Status.OPEN,
@@ -435,14 +378,12 @@ def _upcoming(municipality, end, days):
 
 def _actions(municipality, today):
     """Late and soon-due actions of the municipality's agreements (not drafts)."""
-    from councils.models import Action
-
     open_statuses = [Action.Status.PLANNED, Action.Status.ONGOING]
     qs = (
         Action.objects.filter(
             focus_area__agreement__municipality=municipality, status__in=open_statuses
         )
-        .exclude(focus_area__agreement__status="draft")
+        .exclude(focus_area__agreement__status=Agreement.Status.DRAFT)
         .select_related("responsible_organisation")
         .order_by("due_date", "pk")
     )
@@ -465,125 +406,3 @@ def _actions(municipality, today):
             qs.filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(DUE_SOON_DAYS))
         ),
     }
-
-
-# --- Creating and compiling reports -----------------------------------------------------------
-
-
-def report_title(municipality, start, end):
-    return _("Situation report %(municipality)s %(start)s–%(end)s") % {
-        "municipality": municipality.name,
-        "start": formats.date_format(start, "SHORT_DATE_FORMAT"),
-        "end": formats.date_format(end, "SHORT_DATE_FORMAT"),
-    }
-
-
-def create_report(municipality, start, end, *, user=None, body=None, meeting=None):
-    """A new report waiting to be compiled (status queued)."""
-    if end < start:
-        raise ValueError("The period ends before it starts.")
-    return SituationReport.objects.create(
-        municipality=municipality,
-        title=report_title(municipality, start, end),
-        body=body,
-        meeting=meeting,
-        period_start=start,
-        period_end=end,
-        compiled_by=user,
-        compile_requested_at=timezone.now(),
-    )
-
-
-def report_for_meeting(meeting):
-    """The (version-1) report of a meeting, created if missing. Two callers racing get the
-    same row: the unique constraint decides, the loser reads the winner's row."""
-    existing = SituationReport.objects.filter(meeting=meeting, version=1).first()
-    if existing is not None:
-        return existing, False
-    start, end = meeting_period(meeting)
-    try:
-        with transaction.atomic():
-            report = create_report(
-                meeting.municipality, start, end, body=meeting.body, meeting=meeting
-            )
-            when = timezone.localdate(meeting.start).isoformat()
-            report.title = _("Situation report for %(meeting)s") % {
-                "meeting": f"{meeting.title} {when}"
-            }
-            report.save(update_fields=["title"])
-            return report, True
-    except IntegrityError:
-        return SituationReport.objects.get(meeting=meeting, version=1), False
-
-
-def _pause_for_tests():
-    """A pause inside the compile transaction, set only by the worker-kill test (through its
-    own settings module), so the test can kill the worker while a compile is half-way."""
-    seconds = getattr(settings, "SITUATION_REPORT_COMPILE_PAUSE", 0)
-    if seconds:
-        logger.warning("compile paused for %s s (test setting)", seconds)
-        time.sleep(seconds)
-
-
-def compile_report(report_id):
-    """Compute and freeze the figures of a report waiting for them (queued or compiling).
-    Idempotent: a report that already has its figures is left alone (recompiling a draft is
-    explicit: ``request_recompile`` puts it back in the queue first).
-
-    Everything happens in one transaction with the row locked: two workers compiling the same
-    report run one after the other (the second finds it done), and a worker killed half-way
-    leaves nothing written.
-    """
-    with transaction.atomic():
-        report = (
-            SituationReport.objects.select_for_update()
-            .select_related("municipality")
-            .filter(pk=report_id)
-            .first()
-        )
-        if report is None:
-            return None
-        if report.status not in SituationReport.PENDING:
-            return report
-        data = compute(report.municipality, report.period_start, report.period_end)
-        # Written before the pause on purpose: the kill test shows this never reaches the
-        # database when the worker dies here.
-        report.data = data
-        report.compiled_at = timezone.now()
-        report.status = SituationReport.Status.DRAFT
-        report.save()
-        _pause_for_tests()
-    return report
-
-
-def mark_compiling(report, task_id=""):
-    SituationReport.objects.filter(pk=report.pk, status__in=SituationReport.PENDING).update(
-        status=SituationReport.Status.COMPILING,
-        task_id=task_id[:64],
-        compile_started_at=timezone.now(),
-    )
-
-
-def request_recompile(report, user):
-    """Put a draft back in the queue (explicit: only a draft's figures may be replaced)."""
-    report.check_editable()
-    if report.status != SituationReport.Status.DRAFT:
-        raise ValueError("Only a draft can be compiled again.")
-    report.status = SituationReport.Status.QUEUED
-    report.compile_requested_at = timezone.now()
-    report.compiled_by = user
-    report.save()
-    return report
-
-
-def stalled_reports(now=None, minutes=15):
-    """Reports waiting to be compiled: queued (the broker was down when they were asked for)
-    or compiling for longer than a compile takes (the worker died)."""
-    now = now or timezone.now()
-    return SituationReport.objects.filter(
-        Q(status=SituationReport.Status.QUEUED)
-        | Q(
-            status=SituationReport.Status.COMPILING,
-            compile_started_at__lt=now - datetime.timedelta(minutes=minutes),
-        )
-    ).values_list("pk", flat=True)

@@ -1,8 +1,8 @@
-"""What happened (``Incident``) and what is coming (``UpcomingEvent``) in a municipality.
+"""What happened: incidents, their categories, and who read a restricted one.
 
-The situation report (lägesbild) models build on these. Confidentiality is enforced in one
-place, ``IncidentQuerySet.restrict``: every list, map, export, detail and count starts there
-(counts through ``IncidentQuerySet.counted``, the count rule of ``trygghet.tenancy``).
+Confidentiality is enforced in one place, ``IncidentQuerySet.restrict``: every list, map,
+export, detail and count starts there (counts through ``IncidentQuerySet.counted``, the count
+rule of ``trygghet.tenancy``).
 """
 
 import datetime
@@ -388,113 +388,3 @@ class IncidentAccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.incident_id} – {self.accessed_at:%Y-%m-%d %H:%M}"
-
-
-class UpcomingEvent(MunicipalModel):
-    """Something that is coming and may affect safety (omvärldsbevakning)."""
-
-    class Kind(models.TextChoices):
-        PUBLIC_HOLIDAY = "public_holiday", _("public holiday")
-        SCHOOL_BREAK = "school_break", _("school break")
-        EVENT = "event", _("event")
-        MATCH = "match", _("match")
-        OTHER = "other", _("other")
-
-    title = models.CharField(_("title"), max_length=200)
-    starts_on = models.DateField(_("first day"), validators=[validate_in_range])
-    ends_on = models.DateField(_("last day"), null=True, blank=True, validators=[validate_in_range])
-    area = models.ForeignKey(
-        Area,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="upcoming_events",
-        verbose_name=_("area"),
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EVENT)
-    expected_effect = models.TextField(_("expected effect"), blank=True, max_length=MAX_TEXT_LENGTH)
-    # Generated rows (holidays, school breaks) carry a key so that generating again adds nothing.
-    generated_key = models.CharField(_("generated key"), max_length=80, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    created_at = models.DateTimeField(
-        _("created at"), auto_now_add=True, validators=[validate_in_range]
-    )
-
-    class Meta:
-        verbose_name = _("upcoming event")
-        verbose_name_plural = _("upcoming events")
-        ordering = ["starts_on", "title"]
-        indexes = [models.Index(fields=["municipality", "starts_on"], name="upcoming_muni_start")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "generated_key"],
-                condition=~Q(generated_key=""),
-                name="upcoming_unique_generated_key",
-            ),
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
-                name="upcoming_end_after_start",
-            ),
-            *range_constraints("upcoming", dates=["starts_on", "ends_on"], moments=["created_at"]),
-        ]
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return reverse(
-            "situation_reports:upcoming-list", kwargs={"municipality": self.municipality.slug}
-        )
-
-    @property
-    def last_day(self):
-        return self.ends_on or self.starts_on
-
-
-class PoliceImportSetting(models.Model):
-    """Per municipality: whether the periodic police open-data import includes it."""
-
-    municipality = models.OneToOneField(
-        "councils.Municipality",
-        on_delete=models.CASCADE,
-        related_name="police_import_setting",
-        verbose_name=_("municipality"),
-    )
-    enabled = models.BooleanField(
-        _("fetch police open data"),
-        default=False,
-        help_text=_("Fetch the police's published events for this municipality periodically."),
-    )
-    last_fetched_at = models.DateTimeField(
-        _("last fetched"), null=True, blank=True, validators=[validate_in_range]
-    )
-    last_summary = models.JSONField(_("last summary"), default=dict, blank=True)
-    # Fetches that failed since the last one that worked (the API down, an answer that is not
-    # events): shown on the import page, so a silent stop is noticed.
-    failed_fetches = models.PositiveIntegerField(_("failed fetches in a row"), default=0)
-    last_error = models.CharField(_("last error"), max_length=300, blank=True)
-    last_failed_at = models.DateTimeField(
-        _("last failed"), null=True, blank=True, validators=[validate_in_range]
-    )
-
-    objects = scoped_manager(path="municipality")
-
-    class Meta:
-        verbose_name = _("police open-data import")
-        verbose_name_plural = _("police open-data imports")
-        constraints = range_constraints(
-            "police_import", moments=["last_fetched_at", "last_failed_at"]
-        )
-
-    def __str__(self):
-        return str(self.municipality)
-
-
-from .report_models import *  # noqa: E402, F403  (the situation report; see report_models.py)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from councils.models import Area
 from trygghet import audit
 
-from .models import Incident, IncidentAccessLog
+from ..models import Incident, IncidentAccessLog
 
 DUPLICATE_WINDOW = datetime.timedelta(hours=2)
 

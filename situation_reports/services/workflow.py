@@ -2,7 +2,7 @@
 
 Plain functions used by views, tasks, the command and the demo. Draft → in review → approved;
 an approved report never changes again (the model refuses it); a correction is a new version
-that supersedes it.
+that supersedes it. Who may take each step is decided in ``situation_reports.permissions``.
 """
 
 import datetime
@@ -15,11 +15,13 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from councils.permissions import can_approve_for_body
+from councils.models import Body, Membership
+from meetings import services as meeting_services
+from meetings.models import Kind, Meeting
 from trygghet import outbox
 
-from . import report_compile
-from .report_models import ReportComment, ReportSection, SituationReport
+from ..models import ReportComment, ReportSection, SituationReport
+from . import compiling
 
 logger = logging.getLogger(__name__)
 
@@ -28,55 +30,6 @@ DEFAULT_LEAD_HOURS = 24
 
 class WorkflowError(ValueError):
     """A step that is not possible in the report's state; the message is for the user."""
-
-
-# --- Who may do what --------------------------------------------------------------------------
-
-
-def _body_membership(report, user):
-    from councils.models import Membership
-
-    if report.body_id is None:
-        return None
-    return (
-        Membership.objects.current()
-        .filter(body_id=report.body_id, user=user)
-        .order_by("role")
-        .first()
-    )
-
-
-def can_comment(report, membership):
-    """Managers, and the current members of the report's body (police, rescue service and
-    companies sit in Örat mot marken as partners)."""
-    if report.is_approved or report.is_pending:
-        return False
-    if membership.is_manager:
-        return True
-    if report.body_id is None:
-        return membership.role == "member"
-    return _body_membership(report, membership.user) is not None
-
-
-def can_approve(report, membership):
-    """The approval rule of ``councils.permissions``, the same as for minutes: managers, and
-    the current chair and vice chair of the report's body."""
-    return can_approve_for_body(membership, report.municipality_id, report.body_id)
-
-
-def detail_level(membership):
-    """How much of an incident's details a reader may see in a report.
-
-    ``all``: public authorities (restricted incidents too); ``open``: others inside the
-    municipality (details of open incidents only); ``aggregates``: private companies' partners
-    see numbers only (GDPR art. 10 and the partnership's terms). Whoever is not ``all`` gets
-    the figures of open incidents only (``report_compile.figures_for``, the count rule).
-    """
-    if membership.can_read_restricted:
-        return "all"
-    if membership.role == "partner":
-        return "aggregates"
-    return "open"
 
 
 # --- Steps -------------------------------------------------------------------------------------
@@ -120,13 +73,14 @@ def approve(report, user):
 
 
 def recompile(report, user):
+    """Put a draft back in the queue; the caller sends the compile task
+    (``tasks.compile_situation_report.enqueue``)."""
     with transaction.atomic():
         report = _locked(report.pk)
         report.check_editable()
         if report.status != SituationReport.Status.DRAFT:
             raise WorkflowError(_("Only a draft can be compiled again."))
-        report_compile.request_recompile(report, user)
-    enqueue_compile(report)
+        compiling.request_recompile(report, user)
     return report
 
 
@@ -181,17 +135,7 @@ def new_version(report, user, reason):
     return copy
 
 
-# --- Tasks' helpers ----------------------------------------------------------------------------
-
-
-def enqueue_compile(report):
-    """Send the compile task after the transaction commits. If the broker is down the report
-    stays queued (the page says so) and the periodic sweep sends it once the broker is back:
-    the request never fails because of the broker."""
-    # report_tasks imports this module: the task is looked up when it is sent.
-    from .report_tasks import compile_situation_report
-
-    compile_situation_report.enqueue(report.municipality_id, report.pk)
+# --- Around meetings (what the beat task calls) ----------------------------------------------
 
 
 def lead_time():
@@ -202,14 +146,11 @@ def lead_time():
 
 def meetings_needing_reports(now=None, hours=None):
     """Situation-group meetings starting within the lead time that have no report yet."""
-    from councils.models import Body
-    from meetings.models import Meeting
-
     now = now or timezone.now()
     until = now + (datetime.timedelta(hours=hours) if hours is not None else lead_time())
     return (
         Meeting.objects.filter(
-            body__kind=Body.Kind.SITUATION_GROUP, start__gt=now, start__lte=until, kind="meeting"
+            body__kind=Body.Kind.SITUATION_GROUP, start__gt=now, start__lte=until, kind=Kind.MEETING
         )
         .exclude(status__in=[Meeting.Status.CANCELLED, Meeting.Status.MINUTES_APPROVED])
         .exclude(situation_reports__isnull=False)
@@ -219,10 +160,8 @@ def meetings_needing_reports(now=None, hours=None):
 
 def prepare_meeting_report(meeting_id):
     """Create (once) the report of a meeting. Returns the report's id."""
-    from meetings.models import Meeting
-
     meeting = Meeting.objects.select_related("municipality", "body").get(pk=meeting_id)
-    report, _created = report_compile.report_for_meeting(meeting)
+    report, _created = compiling.report_for_meeting(meeting)
     return report.pk
 
 
@@ -241,8 +180,6 @@ def after_compile(report_id):
 
 
 def attach_to_agenda(report):
-    from meetings import services as meeting_services
-
     meeting = report.meeting
     if meeting is None or meeting.is_locked:
         return
@@ -255,8 +192,6 @@ def attach_to_agenda(report):
 def notify_members(report_id):
     """E-mail the body's current members that the report is ready for review, once: the claim
     and the mails are written in one transaction, then sent (this runs in a worker)."""
-    from councils.models import Membership
-
     with transaction.atomic():
         claimed = SituationReport.objects.filter(
             pk=report_id, review_notified_at__isnull=True

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygghet.limits import validate_in_range
 
-from .report_models import SECTIONS, SituationReport
+from ..models import SECTIONS, ReportLocked, SituationReport
 
 MAX_PERIOD_DAYS = 366
 
@@ -20,14 +20,8 @@ class LockedReportFormMixin:
 
     def clean(self):
         cleaned = super().clean()
-        if self.report is not None and self.report.is_approved:
-            raise forms.ValidationError(
-                _(
-                    "This situation report is approved and is an official record: it cannot "
-                    "be changed. Make a new version to correct it."
-                ),
-                code="report_locked",
-            )
+        if self.report is not None and self.report.is_locked:
+            raise ReportLocked()
         return cleaned
 
 

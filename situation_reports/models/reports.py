@@ -3,15 +3,14 @@
 A ``SituationReport`` stores the figures it was compiled from as JSON (``data``), so later
 changes to incidents never alter it; recompiling a draft is an explicit act. Once approved it is
 an official record (allmän handling): ``save()`` and ``delete()`` refuse any change, as do its
-sections and comments; a correction is a new version that ``supersedes`` it, and the old one
-stays readable.
+sections and comments (``trygghet.records``, ``ReportLocked``); a correction is a new version
+that ``supersedes`` it, and the old one stays readable.
 
 Exactly one report per meeting: the unique constraint on (meeting, version) makes a second
 version-1 row for the same meeting impossible, whichever task or worker tries.
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -19,22 +18,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trygghet.limits import range_constraints, validate_in_range
+from trygghet.records import LockedRecordMixin, RecordLocked
 from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, scoped_manager
 
-__all__ = ["ReportComment", "ReportLocked", "ReportSection", "SituationReport"]
 
-
-class ReportLocked(ValidationError):
+class ReportLocked(RecordLocked):
     """Raised when something tries to change an approved report (an official record)."""
 
-    def __init__(self):
-        super().__init__(
-            _(
-                "This situation report is approved and is an official record: it cannot be "
-                "changed. Make a new version to correct it."
-            ),
-            code="report_locked",
-        )
+    message = _(
+        "This situation report is approved and is an official record: it cannot be "
+        "changed. Make a new version to correct it."
+    )
+    code = "report_locked"
 
 
 # The sections of a report: each has its numbers (from ``data``) and room for people's text.
@@ -64,7 +59,7 @@ class SituationReportQuerySet(MunicipalQuerySet):
         return self.exclude(compiled_at__isnull=True)
 
 
-class SituationReport(MunicipalModel):
+class SituationReport(LockedRecordMixin, MunicipalModel):
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting to be compiled")
         COMPILING = "compiling", _("being compiled")
@@ -109,7 +104,7 @@ class SituationReport(MunicipalModel):
     correction_reason = models.CharField(
         _("reason for the new version"), max_length=300, blank=True
     )
-    # The frozen numbers (see report_compile.compute for the shape).
+    # The frozen numbers (see services.figures.compute for the shape).
     data = models.JSONField(_("figures"), default=dict, blank=True, editable=False)
     task_id = models.CharField(max_length=64, blank=True, editable=False)
     compile_requested_at = models.DateTimeField(
@@ -151,6 +146,7 @@ class SituationReport(MunicipalModel):
     )
 
     objects = scoped_manager(SituationReportQuerySet)
+    locked_error = ReportLocked
 
     class Meta:
         verbose_name = _("situation report")
@@ -196,29 +192,30 @@ class SituationReport(MunicipalModel):
             kwargs={"municipality": self.municipality.slug, "pk": self.pk},
         )
 
-    # --- The official-record rule ------------------------------------------------------------
+    # --- The official-record rule (trygghet.records) -------------------------------------------
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
-            if stored == self.Status.APPROVED:
-                raise ReportLocked()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if type(self).objects.filter(pk=self.pk, status=self.Status.APPROVED).exists():
-            raise ReportLocked()
-        return super().delete(*args, **kwargs)
+    def in_locked_record(self):
+        """Approved as stored: whatever this instance says, the stored row decides."""
+        return (
+            self.pk is not None
+            and type(self).objects.filter(pk=self.pk, status=self.Status.APPROVED).exists()
+        )
 
     def check_editable(self):
-        if self.status == self.Status.APPROVED:
-            raise ReportLocked()
+        """Refuse before a change starts when this report (as loaded) is approved."""
+        if self.is_locked:
+            raise self.locked_error()
 
     # --- State -------------------------------------------------------------------------------
 
     @property
     def is_approved(self):
         return self.status == self.Status.APPROVED
+
+    @property
+    def is_locked(self):
+        """An approved report is an official record (``trygghet.records``)."""
+        return self.is_approved
 
     @property
     def is_pending(self):
@@ -240,7 +237,7 @@ class SituationReport(MunicipalModel):
         return (self.period_end - self.period_start).days + 1
 
 
-class ReportSection(models.Model):
+class ReportSection(LockedRecordMixin, models.Model):
     """The people's text of one section: notes, or the assessment and recommendations."""
 
     report = models.ForeignKey(
@@ -254,6 +251,7 @@ class ReportSection(models.Model):
     )
 
     objects = scoped_manager(path="report__municipality")
+    locked_error = ReportLocked
 
     class Meta:
         verbose_name = _("report section")
@@ -267,16 +265,12 @@ class ReportSection(models.Model):
     def __str__(self):
         return f"{self.report} – {self.get_key_display()}"
 
-    def save(self, *args, **kwargs):
-        SituationReport.objects.get(pk=self.report_id).check_editable()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        SituationReport.objects.get(pk=self.report_id).check_editable()
-        return super().delete(*args, **kwargs)
+    def in_locked_record(self):
+        """Part of an approved report, as stored."""
+        return SituationReport.objects.get(pk=self.report_id).is_locked
 
 
-class ReportComment(models.Model):
+class ReportComment(LockedRecordMixin, models.Model):
     """A member's comment on one section during review."""
 
     report = models.ForeignKey(
@@ -292,6 +286,7 @@ class ReportComment(models.Model):
     )
 
     objects = scoped_manager(path="report__municipality")
+    locked_error = ReportLocked
 
     class Meta:
         verbose_name = _("report comment")
@@ -302,10 +297,6 @@ class ReportComment(models.Model):
     def __str__(self):
         return f"{self.author}: {self.text[:40]}"
 
-    def save(self, *args, **kwargs):
-        SituationReport.objects.get(pk=self.report_id).check_editable()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        SituationReport.objects.get(pk=self.report_id).check_editable()
-        return super().delete(*args, **kwargs)
+    def in_locked_record(self):
+        """Part of an approved report, as stored."""
+        return SituationReport.objects.get(pk=self.report_id).is_locked

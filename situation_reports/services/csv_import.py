@@ -27,8 +27,8 @@ from councils.models import Area
 from trygghet import limits
 from trygghet.limits import in_sweden
 
-from .models import Incident, IncidentCategory, part_of_day_for
-from .validators import find_personal_identity_numbers
+from ..models import Incident, IncidentCategory, part_of_day_for
+from ..validators import find_personal_identity_numbers
 
 MAX_ROWS = 20000
 MAX_FILE_SIZE = 5 * 1024 * 1024

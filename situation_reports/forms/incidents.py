@@ -1,4 +1,5 @@
-"""Forms of incidents and upcoming events.
+"""Forms of incidents: logging and editing one, withdrawing it, importing a file, and the
+municipality's own categories.
 
 The incident form is made for a coordinator who logs twenty incidents after a weekend: it
 opens with today's date, the time now, the user's own organisation and the last area they
@@ -16,11 +17,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Area, Organisation
-from trygghet.limits import SWEDEN_LATITUDE, SWEDEN_LONGITUDE, CleanTextFormMixin, validate_in_range
+from trygghet.limits import CleanTextFormMixin, in_sweden, validate_in_range
 
-from .csv_import import MAX_FILE_SIZE
-from .models import Incident, IncidentCategory, UpcomingEvent
-from .validators import validate_no_personal_identity_number
+from .. import permissions
+from ..models import Incident, IncidentCategory, part_of_day_for
+from ..services.csv_import import MAX_FILE_SIZE
+from ..services.incidents import possible_duplicates
+from ..validators import validate_no_personal_identity_number
 
 # A clock a minute fast on a laptop must not refuse an incident logged "now".
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
@@ -128,7 +131,7 @@ class IncidentForm(CleanTextFormMixin, forms.ModelForm):
         )
         self.fields["category"].error_messages["required"] = _("Choose a category.")
         organisations = Organisation.objects.filter(municipalities=self.municipality)
-        if membership.is_manager:
+        if permissions.logs_for_any_organisation(membership):
             self.fields["organisation"].queryset = organisations
             self.fields["organisation"].required = False
         else:
@@ -179,7 +182,7 @@ class IncidentForm(CleanTextFormMixin, forms.ModelForm):
         return _rounded(self.cleaned_data.get("longitude"))
 
     def clean_organisation(self):
-        if not self.membership.is_manager:
+        if not permissions.logs_for_any_organisation(self.membership):
             return self.membership.organisation
         # Left empty: the logger's own organisation, as the form proposed.
         return self.cleaned_data.get("organisation") or self.membership.organisation
@@ -230,10 +233,7 @@ class IncidentForm(CleanTextFormMixin, forms.ModelForm):
                 "longitude" if lng is None else "latitude",
                 _("Give both latitude and longitude, or neither."),
             )
-        elif lat is not None and not (
-            SWEDEN_LATITUDE[0] <= lat <= SWEDEN_LATITUDE[1]
-            and SWEDEN_LONGITUDE[0] <= lng <= SWEDEN_LONGITUDE[1]
-        ):
+        elif lat is not None and not in_sweden(lat, lng):
             self.add_error(
                 "latitude",
                 _(
@@ -255,12 +255,8 @@ class IncidentForm(CleanTextFormMixin, forms.ModelForm):
 
     def duplicates(self):
         """Possible duplicates of the incident being saved (call after is_valid)."""
-        from .incidents import possible_duplicates
-
         incident = self.instance
         if incident.started_at is not None:
-            from .models import part_of_day_for
-
             incident.part_of_day = part_of_day_for(timezone.localtime(incident.started_at).time())
         incident.municipality = self.municipality
         return list(possible_duplicates(incident, self.membership)[:5])
@@ -321,39 +317,6 @@ class IncidentImportForm(forms.Form):
         if upload.size > self.MAX_SIZE:
             raise ValidationError(_("The file is larger than 5 MB: split it."))
         return upload
-
-
-class UpcomingEventForm(CleanTextFormMixin, forms.ModelForm):
-    class Meta:
-        model = UpcomingEvent
-        fields = ["title", "kind", "starts_on", "ends_on", "area", "expected_effect"]
-        widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "expected_effect": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def __init__(self, *args, municipality, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.municipality = municipality
-        self.fields["area"] = AreaChoiceField(
-            queryset=Area.objects.filter(municipality=municipality, is_active=True),
-            required=False,
-            label=_("Area"),
-            municipality=municipality,
-        )
-
-    def clean_expected_effect(self):
-        text = self.cleaned_data.get("expected_effect", "").strip()
-        validate_no_personal_identity_number(text)
-        return text
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if start and end and end < start:
-            self.add_error("ends_on", _("The last day is before the first day."))
-        return cleaned
 
 
 class IncidentCategoryForm(CleanTextFormMixin, forms.ModelForm):

@@ -1,0 +1,1 @@
+"""The app's forms, a module per concern."""

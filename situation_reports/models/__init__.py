@@ -1,0 +1,53 @@
+"""The models of the app, a module per concern; every public name is importable from here.
+
+- ``incidents``: what happened (``Incident``), its categories and who read a restricted one;
+- ``upcoming``: what is coming (``UpcomingEvent``);
+- ``police``: the police open-data import's setting per municipality;
+- ``reports``: the situation report (lägesbild), its sections and comments.
+"""
+
+from .incidents import (
+    POLICE_HOSTS,
+    POLICE_SITE,
+    POLICE_URL_MAX_LENGTH,
+    Incident,
+    IncidentAccessLog,
+    IncidentCategory,
+    IncidentCategoryQuerySet,
+    IncidentQuerySet,
+    part_of_day_for,
+    police_link,
+)
+from .police import PoliceImportSetting
+from .reports import (
+    SECTION_KEYS,
+    SECTIONS,
+    ReportComment,
+    ReportLocked,
+    ReportSection,
+    SituationReport,
+    SituationReportQuerySet,
+)
+from .upcoming import UpcomingEvent
+
+__all__ = [
+    "POLICE_HOSTS",
+    "POLICE_SITE",
+    "POLICE_URL_MAX_LENGTH",
+    "SECTIONS",
+    "SECTION_KEYS",
+    "Incident",
+    "IncidentAccessLog",
+    "IncidentCategory",
+    "IncidentCategoryQuerySet",
+    "IncidentQuerySet",
+    "PoliceImportSetting",
+    "ReportComment",
+    "ReportLocked",
+    "ReportSection",
+    "SituationReport",
+    "SituationReportQuerySet",
+    "UpcomingEvent",
+    "part_of_day_for",
+    "police_link",
+]

@@ -1,0 +1,183 @@
+"""Creating and compiling situation reports: the period a report covers, a report waiting to be
+compiled, and the compile that freezes its figures (``figures.compute``). Plain functions used
+by the task, the views, the management command and the demo alike.
+
+``compile_report(report_id)`` freezes the figures into the report inside one transaction: a
+worker killed half-way leaves the row as it was (waiting), and the redelivered task completes it.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from councils.models import Body
+from meetings.models import Meeting
+
+from ..models import SituationReport
+from . import figures
+
+# --- Periods ---------------------------------------------------------------------------------
+
+
+def situation_group(municipality):
+    return (
+        Body.objects.filter(
+            municipality=municipality, kind=Body.Kind.SITUATION_GROUP, is_active=True
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def last_meeting_of(body, before):
+    if body is None:
+        return None
+    return (
+        Meeting.objects.filter(body=body, start__lt=before)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-start")
+        .first()
+    )
+
+
+def default_period(municipality, *, days=None, today=None, body=None):
+    """Since the situation group's last meeting (until today), or the last ``days`` days."""
+    today = today or timezone.localdate()
+    if days:
+        return today - datetime.timedelta(days=days - 1), today
+    body = body or situation_group(municipality)
+    now = timezone.now()
+    last = last_meeting_of(body, now)
+    if last is not None:
+        start = timezone.localdate(last.start)
+        if start <= today:
+            return start, today
+    return today - datetime.timedelta(days=13), today
+
+
+def meeting_period(meeting):
+    """The period a meeting's report covers: since the body's previous meeting (or 14 days)
+    up to the day before the meeting."""
+    end = timezone.localdate(meeting.start) - datetime.timedelta(days=1)
+    previous = meeting.previous_meeting()
+    if previous is not None:
+        start = timezone.localdate(previous.start)
+    else:
+        start = end - datetime.timedelta(days=13)
+    start = min(start, end)
+    return start, end
+
+
+# --- Creating and compiling reports -----------------------------------------------------------
+
+
+def report_title(municipality, start, end):
+    return _("Situation report %(municipality)s %(start)s–%(end)s") % {
+        "municipality": municipality.name,
+        "start": formats.date_format(start, "SHORT_DATE_FORMAT"),
+        "end": formats.date_format(end, "SHORT_DATE_FORMAT"),
+    }
+
+
+def create_report(municipality, start, end, *, user=None, body=None, meeting=None):
+    """A new report waiting to be compiled (status queued)."""
+    if end < start:
+        raise ValueError("The period ends before it starts.")
+    return SituationReport.objects.create(
+        municipality=municipality,
+        title=report_title(municipality, start, end),
+        body=body,
+        meeting=meeting,
+        period_start=start,
+        period_end=end,
+        compiled_by=user,
+        compile_requested_at=timezone.now(),
+    )
+
+
+def report_for_meeting(meeting):
+    """The (version-1) report of a meeting, created if missing. Two callers racing get the
+    same row: the unique constraint decides, the loser reads the winner's row."""
+    existing = SituationReport.objects.filter(meeting=meeting, version=1).first()
+    if existing is not None:
+        return existing, False
+    start, end = meeting_period(meeting)
+    try:
+        with transaction.atomic():
+            report = create_report(
+                meeting.municipality, start, end, body=meeting.body, meeting=meeting
+            )
+            when = timezone.localdate(meeting.start).isoformat()
+            report.title = _("Situation report for %(meeting)s") % {
+                "meeting": f"{meeting.title} {when}"
+            }
+            report.save(update_fields=["title"])
+            return report, True
+    except IntegrityError:
+        return SituationReport.objects.get(meeting=meeting, version=1), False
+
+
+def compile_report(report_id):
+    """Compute and freeze the figures of a report waiting for them (queued or compiling).
+    Idempotent: a report that already has its figures is left alone (recompiling a draft is
+    explicit: ``request_recompile`` puts it back in the queue first).
+
+    Everything happens in one transaction with the row locked: two workers compiling the same
+    report run one after the other (the second finds it done), and a worker killed half-way
+    leaves nothing written.
+    """
+    with transaction.atomic():
+        report = (
+            SituationReport.objects.select_for_update()
+            .select_related("municipality")
+            .filter(pk=report_id)
+            .first()
+        )
+        if report is None:
+            return None
+        if report.status not in SituationReport.PENDING:
+            return report
+        data = figures.compute(report.municipality, report.period_start, report.period_end)
+        report.data = data
+        report.compiled_at = timezone.now()
+        report.status = SituationReport.Status.DRAFT
+        # Saved, not committed: a worker killed before the commit leaves nothing written (the
+        # worker test holds a compile here and kills it: tests/situation_reports).
+        report.save()
+    return report
+
+
+def mark_compiling(report, task_id=""):
+    SituationReport.objects.filter(pk=report.pk, status__in=SituationReport.PENDING).update(
+        status=SituationReport.Status.COMPILING,
+        task_id=task_id[:64],
+        compile_started_at=timezone.now(),
+    )
+
+
+def request_recompile(report, user):
+    """Put a draft back in the queue (explicit: only a draft's figures may be replaced)."""
+    report.check_editable()
+    if report.status != SituationReport.Status.DRAFT:
+        raise ValueError("Only a draft can be compiled again.")
+    report.status = SituationReport.Status.QUEUED
+    report.compile_requested_at = timezone.now()
+    report.compiled_by = user
+    report.save()
+    return report
+
+
+def stalled_reports(now=None, minutes=15):
+    """Reports waiting to be compiled: queued (the broker was down when they were asked for)
+    or compiling for longer than a compile takes (the worker died)."""
+    now = now or timezone.now()
+    return SituationReport.objects.filter(
+        Q(status=SituationReport.Status.QUEUED)
+        | Q(
+            status=SituationReport.Status.COMPILING,
+            compile_started_at__lt=now - datetime.timedelta(minutes=minutes),
+        )
+    ).values_list("pk", flat=True)
