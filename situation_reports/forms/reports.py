@@ -28,14 +28,16 @@ class LockedReportFormMixin:
 class CompileForm(forms.Form):
     """What a coordinator asks for when compiling on demand."""
 
+    SINCE_MEETING = "since_meeting"
+    CUSTOM = "custom"
     PERIOD_CHOICES = [
-        ("since_meeting", _("Since the situation group's last meeting")),
+        (SINCE_MEETING, _("Since the situation group's last meeting")),
         ("7", _("The last 7 days")),
         ("14", _("The last 14 days")),
-        ("custom", _("Dates of my choice")),
+        (CUSTOM, _("Dates of my choice")),
     ]
 
-    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, initial="since_meeting")
+    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, initial=SINCE_MEETING)
     start = forms.DateField(
         label=_("From"),
         required=False,
@@ -51,7 +53,7 @@ class CompileForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("period") != "custom":
+        if cleaned.get("period") != self.CUSTOM:
             return cleaned
         start, end = cleaned.get("start"), cleaned.get("end")
         if start is None or end is None:

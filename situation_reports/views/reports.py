@@ -153,9 +153,9 @@ def report_create(request):
     period = form.cleaned_data["period"]
     municipality = request.municipality
     body = compiling.situation_group(municipality)
-    if period == "custom":
+    if period == CompileForm.CUSTOM:
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    elif period == "since_meeting":
+    elif period == CompileForm.SINCE_MEETING:
         start, end = compiling.default_period(municipality, body=body)
     else:
         start, end = compiling.default_period(municipality, days=int(period))
