@@ -2,15 +2,15 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from trygghet.schedules import ensure_periodic_task
-
 
 class SituationReportsConfig(AppConfig):
     name = "situation_reports"
     verbose_name = _("Incidents and situation reports")
 
     def ready(self):
-        # Not at the top: both import the models, which are not loaded when apps.py is.
+        # Not at the top: these import models, which are not loaded when apps.py is.
+        from trygghet.schedules import ensure_periodic_task
+
         from . import agenda
         from .services.categories import ensure_default_categories
 
