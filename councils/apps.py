@@ -2,14 +2,16 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from trygghet.schedules import ensure_periodic_task
-
 
 class CouncilsConfig(AppConfig):
     name = "councils"
     verbose_name = _("Councils and agreements")
 
     def ready(self):
+        # Imported here, not at the top: trygghet.schedules imports django-celery-beat's models,
+        # and this module is imported while the app registry is still being filled.
+        from trygghet.schedules import ensure_periodic_task
+
         def schedule_reminders(sender, **kwargs):
             # On the first of the last month of each quarter, so that the lead has a month
             # to post a follow-up before the quarter's report to the strategic council.
