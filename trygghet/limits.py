@@ -29,8 +29,13 @@ import datetime
 import re
 from zoneinfo import ZoneInfo
 
+from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
 from django.db import models
 from django.utils.functional import lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -154,9 +159,6 @@ class CleanTextFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django import forms
-        from django.core.validators import ProhibitNullCharactersValidator
-
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 multi_line = isinstance(field.widget, forms.Textarea)
