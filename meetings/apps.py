@@ -2,15 +2,15 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-from trygghet.schedules import ensure_periodic_task
-
 
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
 
     def ready(self):
-        # Not a cycle: the agenda sources read the models, which Django loads after this module.
+        # Not cycles: both import models, which Django loads after this module.
+        from trygghet.schedules import ensure_periodic_task
+
         from .agenda_sources import register_builtin_sources
 
         register_builtin_sources()
