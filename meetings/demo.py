@@ -1,7 +1,7 @@
 """Demo meetings for Burlöv and Eslöv: a series for every body, past meetings with minutes and
 action items, and a safety walk in Eslöv with Funktionsrätt Eslöv.
 
-What the demo holds is data, in ``demo_data.toml``; this module makes the dates (relative to
+What the demo holds is data, in ``demo.toml``; this module makes the dates (relative to
 today) and calls the services. Idempotent: series and walks are looked up by natural keys,
 meetings by their rule occurrence, and past meetings are only given minutes while they are
 still planned.
@@ -20,7 +20,7 @@ from . import services
 from .models import Attendance, Kind, Meeting, MeetingSeries, Observation
 from .recurrence import STOCKHOLM
 
-DATA_FILE = Path(__file__).with_name("demo_data.toml")
+DATA_FILE = Path(__file__).with_name("demo.toml")
 
 # The keys of a [[series]] entry that are not fields of the series.
 NOT_SERIES_FIELDS = ("municipality", "body", "members", "weekday")
