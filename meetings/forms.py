@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from councils.models import Body, Organisation, User
+from councils.models import Body, Organisation
+from councils.selectors import people_of
 from trygghet.limits import EARLIEST_DATE, LATEST_DATE, validate_in_range
 
 from .models import ActionItem, AgendaItem, Attendance, Meeting, MeetingSeries, Observation
@@ -38,13 +39,6 @@ class DateTimeInput(forms.DateTimeInput):
             **(attrs or {}),
         }
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-def people_of(municipality):
-    return User.objects.filter(
-        municipality_memberships__municipality=municipality,
-        municipality_memberships__is_active=True,
-    ).order_by("first_name", "last_name")
 
 
 def video_field():
@@ -167,14 +161,29 @@ class ShareLinkForm(forms.Form):
 
 
 class GuestResponseForm(forms.Form):
+    YES = "yes"
+    NO = "no"
+
     name = forms.CharField(label=_("Your name"), max_length=200)
     organisation = forms.CharField(label=_("Your organisation"), max_length=200)
     attending = forms.TypedChoiceField(
         label=_("Will you attend?"),
-        choices=[("yes", _("Yes, I will attend")), ("no", _("No, I cannot attend"))],
+        choices=[(YES, _("Yes, I will attend")), (NO, _("No, I cannot attend"))],
         widget=forms.RadioSelect,
-        coerce=lambda v: v == "yes",
+        coerce=lambda v: v == GuestResponseForm.YES,
     )
+
+    @classmethod
+    def initial_for(cls, attendance):
+        """The form's initial values for a guest's earlier answer (None: no answer yet)."""
+        if attendance is None:
+            return {}
+        coming = attendance.status in (Attendance.Status.ATTENDING, Attendance.Status.PRESENT)
+        return {
+            "name": attendance.name,
+            "organisation": attendance.organisation_name,
+            "attending": cls.YES if coming else cls.NO,
+        }
 
 
 class AttendanceForm(forms.ModelForm):

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from .area_views import area_urlpatterns
 from .views import categories, imports, incidents, maps, reports, upcoming
 
 app_name = "situation_reports"
@@ -41,6 +40,4 @@ urlpatterns = [
     path("reports/<int:pk>/version/", reports.report_new_version, name="report-new-version"),
     path("reports/<int:pk>/pdf/", reports.report_pdf, name="report-pdf"),
     path("reports/<int:pk>/<slug:step>/", reports.report_step, name="report-step"),
-    # Areas (moving to councils).
-    *area_urlpatterns,
 ]
