@@ -17,7 +17,7 @@ from councils.models import (
     GoalMeasurement,
     Membership,
 )
-from tests.conftest import make_user
+from tests.factories import make_user
 from trygghet import access
 
 from .conftest import days

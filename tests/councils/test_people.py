@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from councils import people
 from councils.models import MunicipalityMembership, Organisation, User
-from tests.conftest import make_user
+from tests.factories import make_user
 from trygghet import access
 from trygghet.tenancy import municipality_scope
 
@@ -689,7 +689,7 @@ def test_two_admins_removed_at_once_still_leave_one(burlov, admin_user, municipa
 
     from django.db import connection, connections, transaction
 
-    from tests.conftest import wait_until
+    from tests.helpers import wait_until
 
     first = admin_user.municipality_memberships.get()
     second = make_user(

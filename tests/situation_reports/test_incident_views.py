@@ -149,7 +149,7 @@ def test_a_private_company_partner_never_sees_a_restricted_incident(
 
 def test_the_housing_company_partner_is_treated_as_private_too(client, burlov, restricted_incident):
     from councils.models import Organisation
-    from tests.conftest import make_user
+    from tests.factories import make_user
     from trygghet import access
 
     housing = Organisation.objects.create(name="Burlövs Bostäder AB", kind="housing_company")

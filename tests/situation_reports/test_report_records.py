@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from report_helpers are used as arguments)
 """An approved report is an official record: the model, the forms and the admin refuse any
 change; a correction is a new version and the old one stays readable. Also the command, the
 agenda item and the scheduling around meetings."""
@@ -20,7 +19,7 @@ from situation_reports.models import ReportComment, ReportSection, SituationRepo
 from situation_reports.report_forms import CommentForm, SectionForm
 from situation_reports.report_models import ReportLocked
 
-from .report_helpers import END, START, areas, dataset, incident, situation_group  # noqa: F401
+from .report_helpers import END, START, incident
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from report_helpers are used as arguments)
 """Pages of the situation report: who may see and do what, what each reader sees."""
 
 import pytest
@@ -7,7 +6,7 @@ from django.urls import reverse
 from situation_reports import report_compile, report_workflow
 from situation_reports.models import ReportComment, ReportSection, SituationReport
 
-from .report_helpers import END, START, areas, dataset, situation_group  # noqa: F401
+from .report_helpers import END, START
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +82,7 @@ def test_a_member_without_public_authority_sees_open_details_only(
     login, burlov, security_org, report
 ):
     from councils.models import Membership
-
-    from ..conftest import make_user
+    from tests.factories import make_user
 
     guard_member = make_user("burlov.guardmember", burlov, "member", security_org)
     Membership.objects.create(body=report.body, user=guard_member)
@@ -153,8 +151,7 @@ def test_only_managers_compile_and_edit(login, users_by_role, report, role):
 
 def test_review_comment_and_approval_by_the_chair(login, burlov, report, coordinator, member):
     from councils.models import Membership
-
-    from ..conftest import make_user
+    from tests.factories import make_user
 
     chair = make_user("burlov.chair", burlov, "member")
     Membership.objects.create(body=report.body, user=chair, role=Membership.Role.CHAIR)

@@ -43,7 +43,7 @@ from situation_reports import report_compile, report_workflow
 from situation_reports.models import Area, Incident, IncidentCategory, UpcomingEvent
 from situation_reports.report_models import SituationReport
 from situation_reports.report_views import STEPS
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.trygghet.canary_crawler import FILE_ROUTE, Limits, view_name
 from trygghet import access
 

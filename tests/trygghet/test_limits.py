@@ -171,15 +171,6 @@ def rows(burlov, categories, police_org, admin_user):
     }
 
 
-@pytest.fixture
-def categories(db):
-    from situation_reports.categories import ensure_default_categories
-    from situation_reports.models import IncidentCategory
-
-    ensure_default_categories()
-    return {c.code: c for c in IncidentCategory.objects.filter(municipality__isnull=True)}
-
-
 BC = datetime.datetime(1, 1, 1, 0, 30, tzinfo=limits.LOCAL_TIME)  # a BC instant in UTC
 FAR = datetime.datetime(9999, 12, 31, 12, 0, tzinfo=UTC)
 

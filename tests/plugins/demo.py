@@ -1,0 +1,170 @@
+"""The demo world (``seed_demo``), seeded once per test session and copied into each test.
+
+``demo_world()`` gives the test the database exactly as ``call_command("seed_demo")`` leaves
+it on a freshly migrated database; ``demo_world(only=["councils"])`` as
+``seed_demo --only councils`` does. It returns a ``DemoWorld`` (``.burlov``, ``.eslov``,
+``.user(username)``).
+
+How: seeding takes seconds, so each variant is seeded once per session, in a transaction
+that is rolled back after every table has been copied out (``COPY ... TO STDOUT``); a test
+that asks for it gets those rows written back (``TRUNCATE`` of every table, ``COPY ... FROM
+STDIN``, sequences moved past the highest id) inside its own transaction.
+
+Why this and not a world committed once for the session:
+
+- isolation: a ``db`` test's transaction is rolled back at its end, so what a test changes
+  never reaches the next one; a ``transaction=True`` test (the browser tests, the worker
+  tests) gets the world committed, so the live server and the workers see it, and
+  pytest-django empties the database after it as for any such test;
+- order does not matter: a world committed for the session would collide with the tests that
+  build their own Burlöv (``burlov`` fixture: the same slug), and would be gone after the
+  first ``transaction=True`` test (the flush at its end). Here every copy replaces the whole
+  database, and every variant is seeded from the same starting point: the database as the
+  migrations left it (``django_db_setup`` below keeps a copy of it), whatever ran before;
+- side effects of the seed outside the database are replayed too: the e-mails it sends
+  (``mail.outbox``, as the canary test reads them). ``transaction.on_commit`` callbacks of the
+  seed are dropped with its transaction, as they are for ``seed_demo`` in a ``db`` test.
+"""
+
+import copy
+import io
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.test.utils import override_settings
+from django.utils import translation
+
+from councils.models import Municipality, User
+
+
+def _tables():
+    return connection.introspection.django_table_names(only_existing=True, include_views=False)
+
+
+def dump_tables():
+    """Every row of every table, as PostgreSQL's COPY text: {table: bytes}, empty ones left out."""
+    rows = {}
+    with connection.cursor() as cursor:
+        for table in _tables():
+            with cursor.copy(f"COPY {connection.ops.quote_name(table)} TO STDOUT") as out:
+                data = b"".join(bytes(block) for block in out)
+            if data:
+                rows[table] = data
+    return rows
+
+
+def restore_tables(rows):
+    """Replace the content of every table by ``rows`` (from ``dump_tables``), in one transaction
+    (the test's own, or a new one that commits)."""
+    with transaction.atomic():
+        # Deferred foreign-key checks of rows written earlier in this transaction would block
+        # the TRUNCATE ("pending trigger events"): run them first, as Django's loaddata does.
+        connection.check_constraints()
+        with connection.cursor() as cursor:
+            # The rows are a copy of a consistent database: triggers (foreign keys, and the
+            # ones that refuse to change an approved record) would only refuse to write them
+            # again. Replica mode skips them until the end of the copy. (DELETE, not TRUNCATE:
+            # as fast on these few rows, where TRUNCATE takes half a second for new files.)
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            for table in _tables():
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+            for table, data in rows.items():
+                with cursor.copy(f"COPY {connection.ops.quote_name(table)} FROM STDIN") as into:
+                    into.write(data)
+            reset = connection.ops.sequence_reset_sql(
+                no_style(), apps.get_models(include_auto_created=True)
+            )
+            cursor.execute("\n".join(reset))
+            cursor.execute("SET LOCAL session_replication_role = origin")
+    ContentType.objects.clear_cache()
+
+
+@dataclass
+class Seeded:
+    rows: dict
+    mails: list = field(default_factory=list)
+
+
+class DemoWorlds:
+    """The seeded variants of this session, made on first use from the migrated database."""
+
+    def __init__(self, migrated):
+        self.migrated = migrated
+        self.seeded = {}
+
+    def get(self, only):
+        key = tuple(sorted(only or ()))
+        if key not in self.seeded:
+            self.seeded[key] = self._seed(list(key) or None)
+        return self.seeded[key]
+
+    def _seed(self, only):
+        sent_before = len(mail.outbox)
+        # The settings every test runs with (tests/conftest.py), whichever test seeds first.
+        with (
+            override_settings(
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            ),
+            translation.override(settings.LANGUAGE_CODE),
+            transaction.atomic(),
+        ):
+            restore_tables(self.migrated)
+            call_command("seed_demo", only=only, stdout=io.StringIO())
+            seeded = Seeded(rows=dump_tables(), mails=mail.outbox[sent_before:])
+            transaction.set_rollback(True)
+        del mail.outbox[sent_before:]
+        ContentType.objects.clear_cache()
+        return seeded
+
+
+@dataclass
+class DemoWorld:
+    burlov: Municipality
+    eslov: Municipality
+
+    @staticmethod
+    def user(username):
+        return User.objects.get(username=username)
+
+
+MIGRATED = pytest.StashKey[dict]()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """pytest-django's test database; and a copy of it as the migrations left it, taken before
+    any test runs (the start of every demo variant)."""
+    with django_db_blocker.unblock():
+        request.config.stash[MIGRATED] = dump_tables()
+
+
+@pytest.fixture(scope="session")
+def demo_worlds(django_db_setup, request):
+    return DemoWorlds(migrated=request.config.stash[MIGRATED])
+
+
+@pytest.fixture
+def demo_world(db, demo_worlds):
+    """``demo_world(only=None)``: this test's own copy of the demo (see the module docstring).
+    Call it first, before making other rows: it replaces the whole database."""
+
+    def load(only=None):
+        seeded = demo_worlds.get(only)
+        restore_tables(seeded.rows)
+        mail.outbox.extend(copy.deepcopy(seeded.mails))
+        return DemoWorld(
+            burlov=Municipality.objects.get(slug="burlov"),
+            eslov=Municipality.objects.get(slug="eslov"),
+        )
+
+    yield load
+    # The rows go with the test (rollback or flush); cached content-type ids must go too.
+    ContentType.objects.clear_cache()
