@@ -7,6 +7,7 @@ from .models import (
     ActionReminder,
     ActionUpdate,
     Agreement,
+    Area,
     Body,
     CitizenPromise,
     CitizenPromiseUpdate,
@@ -111,6 +112,13 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "municipality", "kind", "latitude", "longitude", "is_active"]
+    list_filter = ["municipality", "kind", "is_active"]
+    search_fields = ["name"]
 
 
 @admin.register(Body)

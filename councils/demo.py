@@ -12,6 +12,7 @@ from councils.models import (
     Action,
     ActionUpdate,
     Agreement,
+    Area,
     Body,
     CitizenPromise,
     CitizenPromiseUpdate,
@@ -24,7 +25,6 @@ from councils.models import (
     Organisation,
     User,
 )
-from situation_reports.models import Area
 
 DEMO_PASSWORD = "trygghet-demo"
 

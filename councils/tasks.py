@@ -7,12 +7,7 @@ from trygghet.tenancy import each_municipality
 from . import services
 
 
-@shared_task(
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task
 def remind_action_leads():
     """Quarterly: remind each lead whose action has no follow-up this quarter, municipality by
     municipality. Idempotent (one reminder per action and quarter, see

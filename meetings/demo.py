@@ -10,8 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from councils.models import Body, Membership, Municipality, Organisation, User
-from situation_reports.models import Area
+from councils.models import Area, Body, Membership, Municipality, Organisation, User
 
 from . import services
 from .models import Attendance, Kind, Meeting, MeetingSeries, Observation

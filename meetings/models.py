@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from trygghet.limits import range_constraints, validate_in_range
+from trygghet.limits import latitude_field, longitude_field, range_constraints, validate_in_range
 from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, pick_for, scoped_manager
 
 
@@ -256,7 +256,7 @@ class Meeting(MunicipalModel):
     minutes_version = models.PositiveIntegerField(_("minutes version being written"), default=1)
     # Safety walks
     area = models.ForeignKey(
-        "situation_reports.Area",
+        "councils.Area",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -834,22 +834,8 @@ class Observation(LockedWithMeetingMixin, MunicipalModel):
         Meeting, on_delete=models.CASCADE, related_name="observations", verbose_name=_("walk")
     )
     place = models.CharField(_("place"), max_length=200)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=8,
-        decimal_places=5,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(55), MaxValueValidator(69.1)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=8,
-        decimal_places=5,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(10.9), MaxValueValidator(24.2)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     description = models.TextField(_("what was seen"))
     status = models.CharField(

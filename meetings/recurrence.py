@@ -6,10 +6,8 @@ the rule in UTC would move it an hour).
 """
 
 import datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
 from dateutil import rrule as du
 from django.utils.translation import gettext as _
 
@@ -163,13 +161,3 @@ def occurrences(series, start, end, limit=None):
             if limit is not None and len(result) >= limit:
                 break
     return result
-
-
-@lru_cache(maxsize=32)
-def _swedish_holidays(year):
-    return holidays.Sweden(years=year, include_sundays=False, language="sv")
-
-
-def holiday_name(day):
-    """The Swedish public holiday on ``day`` (a date), or ''."""
-    return _swedish_holidays(day.year).get(day) or ""

@@ -12,6 +12,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from trygghet import audit, outbox
+from trygghet.holidays import holiday_name
 from trygghet.models import OutgoingEmail
 
 from . import agenda_sources
@@ -30,7 +31,7 @@ from .models import (
     hash_token,
     new_token,
 )
-from .recurrence import RecurrenceError, holiday_name, occurrences
+from .recurrence import RecurrenceError, occurrences
 
 logger = logging.getLogger(__name__)
 

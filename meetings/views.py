@@ -1127,7 +1127,7 @@ def observation_map_data(request):
     """
     from django.http import JsonResponse
 
-    from situation_reports.models import Area
+    from councils.models import Area
 
     from .map_layers import observation_features
 

@@ -31,9 +31,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from councils.models import Municipality, MunicipalityMembership, Organisation, User  # noqa: E402
+from councils.models import Area, Municipality, MunicipalityMembership, Organisation, User  # noqa: E402
 from situation_reports.categories import ensure_default_categories  # noqa: E402
-from situation_reports.models import Area, Incident, IncidentCategory  # noqa: E402
+from situation_reports.models import Incident, IncidentCategory  # noqa: E402
 
 SLUG = "benchmarkby"
 

@@ -41,9 +41,9 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from councils.models import Municipality  # noqa: E402
+from councils.models import Area, Municipality  # noqa: E402
 from situation_reports import report_compile  # noqa: E402
-from situation_reports.models import Area, Incident, IncidentCategory  # noqa: E402
+from situation_reports.models import Incident, IncidentCategory  # noqa: E402
 
 PREFIX = "bench-"
 AREAS_PER_MUNICIPALITY = 8

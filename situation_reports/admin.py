@@ -3,20 +3,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import incidents
 from .models import (
-    Area,
     Incident,
     IncidentAccessLog,
     IncidentCategory,
     PoliceImportSetting,
     UpcomingEvent,
 )
-
-
-@admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
-    list_display = ["name", "municipality", "kind", "latitude", "longitude", "is_active"]
-    list_filter = ["municipality", "kind", "is_active"]
-    search_fields = ["name"]
 
 
 @admin.register(IncidentCategory)

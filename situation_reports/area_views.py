@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from councils.models import Area
 from trygghet.access import EVERYONE, MANAGERS, municipal_view
-from trygghet.limits import CleanTextFormMixin
-
-from .models import SWEDEN_LATITUDE, SWEDEN_LONGITUDE, Area
+from trygghet.limits import SWEDEN_LATITUDE, SWEDEN_LONGITUDE, CleanTextFormMixin
 
 
 class AreaForm(CleanTextFormMixin, forms.ModelForm):

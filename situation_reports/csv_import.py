@@ -23,16 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from councils.models import Area
 from trygghet import limits
+from trygghet.limits import in_sweden
 
-from .models import (
-    SWEDEN_LATITUDE,
-    SWEDEN_LONGITUDE,
-    Area,
-    Incident,
-    IncidentCategory,
-    part_of_day_for,
-)
+from .models import Incident, IncidentCategory, part_of_day_for
 from .validators import find_personal_identity_numbers
 
 MAX_ROWS = 20000
@@ -349,10 +344,7 @@ def _build(row, municipality, membership, categories, areas):
         else:
             if not (latitude.is_finite() and longitude.is_finite()):
                 errors.append(_("The position is not a pair of numbers."))
-            elif not (
-                SWEDEN_LATITUDE[0] <= latitude <= SWEDEN_LATITUDE[1]
-                and SWEDEN_LONGITUDE[0] <= longitude <= SWEDEN_LONGITUDE[1]
-            ):
+            elif not in_sweden(latitude, longitude):
                 errors.append(_("The position is outside Sweden."))
     if errors:
         return None

@@ -12,11 +12,11 @@ from decimal import Decimal
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from councils.models import Municipality, MunicipalityMembership
+from councils.models import Area, Municipality, MunicipalityMembership
 
 from . import police
 from .categories import ensure_default_categories
-from .models import Area, Incident, IncidentCategory, part_of_day_for
+from .models import Incident, IncidentCategory, part_of_day_for
 from .upcoming import generate_calendar
 
 SEED = 20261122

@@ -6,9 +6,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from councils.models import Area
 from trygghet.limits import validate_in_range
 
-from .models import Area, Incident, IncidentCategory
+from .models import Incident, IncidentCategory
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -15,18 +15,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from councils.models import Organisation
-from trygghet.limits import CleanTextFormMixin, validate_in_range
+from councils.models import Area, Organisation
+from trygghet.limits import SWEDEN_LATITUDE, SWEDEN_LONGITUDE, CleanTextFormMixin, validate_in_range
 
 from .csv_import import MAX_FILE_SIZE
-from .models import (
-    SWEDEN_LATITUDE,
-    SWEDEN_LONGITUDE,
-    Area,
-    Incident,
-    IncidentCategory,
-    UpcomingEvent,
-)
+from .models import Incident, IncidentCategory, UpcomingEvent
 from .validators import validate_no_personal_identity_number
 
 # A clock a minute fast on a laptop must not refuse an incident logged "now".

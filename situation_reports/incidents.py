@@ -6,9 +6,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from councils.models import Area
 from trygghet import audit
 
-from .models import Area, Incident, IncidentAccessLog
+from .models import Incident, IncidentAccessLog
 
 DUPLICATE_WINDOW = datetime.timedelta(hours=2)
 

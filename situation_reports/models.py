@@ -9,7 +9,6 @@ import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -17,9 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from councils.models import Area
 from trygghet.limits import (
     MAX_TEXT_LENGTH,
     has_control_characters,
+    latitude_field,
+    longitude_field,
     range_constraints,
     validate_in_range,
 )
@@ -30,79 +32,6 @@ from trygghet.tenancy import (
     sees_restricted,
     shared_or_scoped_manager,
 )
-
-# Sweden's bounding box (mainland and islands, with a small margin). Positions outside it are
-# refused: they are typing errors (swapped latitude/longitude) or not in a Swedish municipality.
-SWEDEN_LATITUDE = (55.0, 69.1)
-SWEDEN_LONGITUDE = (10.9, 24.2)
-
-
-def latitude_field(verbose_name=None):
-    return models.DecimalField(
-        verbose_name or _("latitude"),
-        max_digits=8,
-        decimal_places=5,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(SWEDEN_LATITUDE[0]), MaxValueValidator(SWEDEN_LATITUDE[1])],
-    )
-
-
-def longitude_field(verbose_name=None):
-    return models.DecimalField(
-        verbose_name or _("longitude"),
-        max_digits=8,
-        decimal_places=5,
-        null=True,
-        blank=True,
-        validators=[
-            MinValueValidator(SWEDEN_LONGITUDE[0]),
-            MaxValueValidator(SWEDEN_LONGITUDE[1]),
-        ],
-    )
-
-
-class Area(MunicipalModel):
-    """A district or locality of a municipality (område / stadsdel)."""
-
-    class Kind(models.TextChoices):
-        DISTRICT = "district", _("district")
-        LOCALITY = "locality", _("locality")
-
-    name = models.CharField(_("name"), max_length=120)
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.LOCALITY)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=8,
-        decimal_places=5,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(55), MaxValueValidator(69.1)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=8,
-        decimal_places=5,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(10.9), MaxValueValidator(24.2)],
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("area")
-        verbose_name_plural = _("areas")
-        ordering = ["municipality", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["municipality", "name"], name="area_unique_name")
-        ]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def has_centre(self):
-        return self.latitude is not None and self.longitude is not None
 
 
 class IncidentCategoryQuerySet(models.QuerySet):

@@ -38,10 +38,10 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from councils.models import Municipality, Organisation
+from councils.models import Area, Municipality, Organisation
 from trygghet import limits
 
-from .models import Area, Incident, IncidentCategory, police_link
+from .models import Incident, IncidentCategory, police_link
 
 logger = logging.getLogger(__name__)
 

@@ -36,9 +36,10 @@ from django.db.models.functions import Coalesce, ExtractIsoWeekDay, Lower, Trim
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from councils.models import Area
 from trygghet.tenancy import pick_for
 
-from .models import Area, Incident, UpcomingEvent
+from .models import Incident, UpcomingEvent
 from .report_models import SituationReport
 
 logger = logging.getLogger(__name__)

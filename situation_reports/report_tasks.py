@@ -13,15 +13,8 @@ from trygghet.tenancy import each_municipality
 
 from . import report_compile, report_workflow
 
-RETRY = {
-    "autoretry_for": (ConnectionError, TimeoutError, OSError),
-    "retry_backoff": True,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
 
-
-@municipal_task(bind=True, name="situation_reports.compile_situation_report", **RETRY)
+@municipal_task(bind=True, name="situation_reports.compile_situation_report")
 def compile_situation_report(self, municipality_id, report_id):
     from .report_models import SituationReport
 
@@ -35,7 +28,7 @@ def compile_situation_report(self, municipality_id, report_id):
     return report_id
 
 
-@shared_task(name="situation_reports.compile_reports_before_meetings", **RETRY)
+@shared_task(name="situation_reports.compile_reports_before_meetings")
 def compile_reports_before_meetings(hours=None):
     """Beat: a report for every situation-group meeting starting within the lead time, and a
     sweep of reports left waiting (the broker was down, or a worker died), municipality by
@@ -47,6 +40,6 @@ def compile_reports_before_meetings(hours=None):
             ids.append(report_workflow.prepare_meeting_report(meeting_id))
         ids.extend(report_compile.stalled_reports())
         for report_id in dict.fromkeys(ids):
-            compile_situation_report.delay(municipality.pk, report_id)
+            compile_situation_report.enqueue(municipality.pk, report_id)
         sent += len(ids)
     return sent

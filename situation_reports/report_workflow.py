@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from councils.permissions import can_approve_for_body
 from trygghet import outbox
 
 from . import report_compile
@@ -58,11 +59,9 @@ def can_comment(report, membership):
 
 
 def can_approve(report, membership):
-    """The chair of the report's body, or a coordinator (admins are coordinators too)."""
-    if membership.is_manager:
-        return True
-    body_membership = _body_membership(report, membership.user)
-    return body_membership is not None and body_membership.role == "chair"
+    """The approval rule of ``councils.permissions``, the same as for minutes: managers, and
+    the current chair and vice chair of the report's body."""
+    return can_approve_for_body(membership, report.municipality_id, report.body_id)
 
 
 def detail_level(membership):
@@ -189,23 +188,10 @@ def enqueue_compile(report):
     """Send the compile task after the transaction commits. If the broker is down the report
     stays queued (the page says so) and the periodic sweep sends it once the broker is back:
     the request never fails because of the broker."""
-    from trygghet.celery import app
-
+    # report_tasks imports this module: the task is looked up when it is sent.
     from .report_tasks import compile_situation_report
 
-    def send():
-        try:
-            # One quick connection attempt: a coordinator's request must not hang on a broker
-            # that is down (the default publish retries for seconds).
-            with app.connection_for_write() as conn:
-                conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
-                compile_situation_report.apply_async(
-                    (report.municipality_id, report.pk), connection=conn, retry=False
-                )
-        except Exception:  # kombu.exceptions.OperationalError and socket errors
-            logger.warning("broker unavailable: report %s stays queued for the sweep", report.pk)
-
-    transaction.on_commit(send)
+    compile_situation_report.enqueue(report.municipality_id, report.pk)
 
 
 def lead_time():

@@ -30,7 +30,8 @@ def retry_countdown(retries):
     return math.ceil(max(backoff, police.wait_before_next_call()))
 
 
-@shared_task(bind=True, max_retries=3, soft_time_limit=120, time_limit=180)
+# Retries of its own (the throttle decides the countdown), not the base class's.
+@shared_task(bind=True, autoretry_for=(), max_retries=3, soft_time_limit=120, time_limit=180)
 def fetch_police_events(self, url=None):
     """Fetch the police's newest events for the municipalities that switched it on.
 

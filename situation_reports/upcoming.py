@@ -17,11 +17,11 @@ coordinator corrects where the local calendar differs. Generating again adds not
 
 import datetime
 
-import holidays
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from trygghet import limits
+from trygghet.holidays import VALBORG, holiday_date, public_holidays
 
 from .models import UpcomingEvent
 
@@ -30,7 +30,6 @@ from .models import UpcomingEvent
 FIRST_YEAR = limits.EARLIEST_DATE.year
 LAST_YEAR = limits.LATEST_DATE.year - 1
 
-VALBORG = "Valborgsmässoafton"
 
 # Safety effects worth knowing ahead, by holiday name (the dates come from ``holidays``).
 EFFECTS = {
@@ -45,41 +44,18 @@ SCHOOL_BREAK_EFFECT = (
 )
 
 
-def public_holidays(year):
-    """(date, name) of the year's Swedish public and de facto holidays, and Valborgsmässoafton."""
-    found = {}
-    for category in ("public", "de_facto"):
-        for date, name in holidays.country_holidays(
-            "SE", years=year, language="sv", categories=(category,)
-        ).items():
-            found.setdefault(date, name)
-    for date, name in holidays.country_holidays(
-        "SE", years=year, language="sv", categories=("optional",)
-    ).items():
-        if name.startswith(VALBORG):
-            found.setdefault(date, VALBORG)
-    return sorted(found.items())
-
-
-def _holiday_date(year, name):
-    for date, holiday in holidays.country_holidays("SE", years=year, language="sv").items():
-        if holiday == name:
-            return date
-    raise LookupError(name)
-
-
 def school_breaks(year):
     """(title, first day, last day) of the year's school breaks, by the Skåne rule above."""
     breaks = []
     monday = datetime.date.fromisocalendar(year, 7, 1)
     breaks.append((_("Sportlov"), monday, monday + datetime.timedelta(days=4)))
-    easter_monday = _holiday_date(year, "Annandag påsk")
+    easter_monday = holiday_date(year, "Annandag påsk")
     breaks.append((_("Påsklov"), easter_monday, easter_monday + datetime.timedelta(days=4)))
     monday = datetime.date.fromisocalendar(year, 44, 1)
     breaks.append((_("Höstlov"), monday, monday + datetime.timedelta(days=4)))
     christmas_eve = datetime.date(year, 12, 24)
     start = christmas_eve - datetime.timedelta(days=(christmas_eve.weekday() - 5) % 7)
-    epiphany = _holiday_date(year + 1, "Trettondedag jul")
+    epiphany = holiday_date(year + 1, "Trettondedag jul")
     first_monday = epiphany + datetime.timedelta(days=(7 - epiphany.weekday()) % 7 or 7)
     breaks.append((_("Jullov"), start, first_monday - datetime.timedelta(days=1)))
     return breaks

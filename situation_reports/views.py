@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from councils.models import Area
 from trygghet import limits
 from trygghet.access import ADMIN, COORDINATOR, EVERYONE, MANAGERS, PARTNER, municipal_view
 
@@ -34,7 +35,7 @@ from .forms import (
     UpcomingEventForm,
     WithdrawForm,
 )
-from .models import Area, Incident, IncidentCategory, PoliceImportSetting, UpcomingEvent
+from .models import Incident, IncidentCategory, PoliceImportSetting, UpcomingEvent
 
 logger = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ pytest_plugins = [
 def _test_code_reads_every_municipality():
     """Test code arranges and inspects rows of several municipalities: it runs unscoped (the
     explicit bypass of ``trygghet.tenancy``). What it exercises is scoped as in production:
-    every request starts a fresh scope (``ScopeMiddleware``), every task too (``ScopedTask``)."""
+    every request starts a fresh scope (``ScopeMiddleware``), every task too (``TrygghetTask``)."""
     with scopes_disabled():
         yield
 

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
 from councils.models import (
+    Area,
     Body,
     Membership,
     Municipality,
@@ -112,8 +113,7 @@ class MembershipFactory(DjangoModelFactory):
 
 class AreaFactory(DjangoModelFactory):
     class Meta:
-        # By label: the Area model moves between apps (issue 11); the label follows it.
-        model = "situation_reports.Area"
+        model = Area
 
     municipality = factory.SubFactory(MunicipalityFactory)
     name = factory.Sequence(lambda n: f"Område {n}")

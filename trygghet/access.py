@@ -1,10 +1,9 @@
 """The one access mechanism of Trygghet.
 
 Every municipal page is reached as ``/<municipality-slug>/...``. A view declares who may use it
-with ``@municipal_view(...)`` (functions) or ``MunicipalViewMixin`` (classes): an anonymous
-visitor is sent to the login page, a user who is not a member of that municipality gets 404
-(never 403, and never data), and the view receives ``request.municipality`` and
-``request.membership``. Every query for municipal rows then starts from
+with ``@municipal_view(...)``: an anonymous visitor is sent to the login page, a user who is
+not a member of that municipality gets 404 (never 403, and never data), and the view receives
+``request.municipality`` and ``request.membership``. Every query for municipal rows then starts from
 ``Model.objects.restrict(request.membership)``: a row of another municipality cannot be found,
 so it answers 404 by construction. The view runs inside ``scope(municipality=...)`` (see
 ``trygghet.tenancy``): even a query that forgets ``restrict`` sees this municipality's rows only,
@@ -17,7 +16,6 @@ Models whose rows have finer rules (confidential incidents, meetings of a body) 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django_scopes import scopes_disabled
@@ -108,20 +106,3 @@ def municipal_view(roles=EVERYONE):
         return wrapper
 
     return decorator
-
-
-class MunicipalViewMixin(LoginRequiredMixin):
-    """The class-based form of ``municipal_view``: set ``allowed_roles`` on the view."""
-
-    allowed_roles = EVERYONE
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        membership = get_membership(request.user, kwargs.pop("municipality"))
-        request.membership = membership
-        request.municipality = membership.municipality
-        self.membership = membership
-        self.municipality = membership.municipality
-        check_role(membership, self.allowed_roles)
-        return _respond(super().dispatch, request, *args, **kwargs)

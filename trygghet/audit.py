@@ -11,6 +11,7 @@ translated when shown (``changes``), so the trail reads in the viewer's language
 import ipaddress
 
 from axes.helpers import get_client_ip_address
+from django.apps import apps
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -92,8 +93,6 @@ def _datetime(value):
 
 def _choice(model_path, choices_name):
     def show(value):
-        from django.apps import apps
-
         app_label, model_name = model_path.split(".")
         choices = getattr(apps.get_model(app_label, model_name), choices_name)
         return dict(choices.choices).get(value, value)
@@ -152,8 +151,6 @@ def _show(show, value):
 
 def object_type_label(event):
     """The object's kind in words ("municipal role", "share link"), from its model."""
-    from django.apps import apps
-
     try:
         model = apps.get_model(event.object_type)
     except (LookupError, ValueError):

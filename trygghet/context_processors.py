@@ -1,10 +1,9 @@
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Municipality
 
-# The municipal navigation, in order. An entry whose page does not exist yet (its app has not
-# landed) is left out rather than linking to nothing.
+# The municipal navigation, in order.
 NAVIGATION = [
     ("dashboard", _("Start")),
     ("councils:chart", _("Organisation")),
@@ -28,10 +27,7 @@ def navigation(request):
         return context
     items = []
     for name, label in NAVIGATION:
-        try:
-            url = reverse(name, kwargs={"municipality": municipality.slug})
-        except NoReverseMatch:
-            continue
+        url = reverse(name, kwargs={"municipality": municipality.slug})
         items.append({"url": url, "label": label, "active": _is_active(request.path, url, name)})
     context["nav_items"] = items
     return context

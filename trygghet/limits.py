@@ -17,6 +17,8 @@ same instants.
 
 **Addresses to go back to** (a posted ``next``): a path on this site, else none.
 
+**Positions**: inside Sweden's bounding box (``in_sweden``, ``latitude_field``).
+
 **Text**: free text may hold tabs and line breaks, one-line text (names, titles) not even those;
 no other control character (NUL cannot be stored at all, the others break exports, mail
 headers and PDFs) and no lone surrogate (not encodable as UTF-8). Free text is at most
@@ -27,7 +29,13 @@ import datetime
 import re
 from zoneinfo import ZoneInfo
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
 from django.db import models
 from django.utils.functional import lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -42,6 +50,11 @@ EARLIEST_MOMENT = datetime.datetime.combine(EARLIEST_DATE, datetime.time.min, LO
 LATEST_MOMENT = datetime.datetime.combine(LATEST_DATE, datetime.time.max, LOCAL_TIME)
 
 MAX_ID = 2**63 - 1  # PostgreSQL bigint
+
+# Sweden's bounding box (mainland and islands, with a small margin). Positions outside it are
+# refused: they are typing errors (swapped latitude/longitude) or not in a Swedish municipality.
+SWEDEN_LATITUDE = (55.0, 69.1)
+SWEDEN_LONGITUDE = (10.9, 24.2)
 MAX_TEXT_LENGTH = 10_000
 
 OUT_OF_RANGE_MESSAGE = _("Give a date between %(earliest)s and %(latest)s.")
@@ -146,9 +159,6 @@ class CleanTextFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django import forms
-        from django.core.validators import ProhibitNullCharactersValidator
-
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 multi_line = isinstance(field.widget, forms.Textarea)
@@ -193,3 +203,38 @@ def refuse_stored_dates_out_of_range(app_label):
             )
 
     return check
+
+
+def in_sweden(latitude, longitude):
+    """Whether a position lies inside Sweden's bounding box."""
+    return (
+        SWEDEN_LATITUDE[0] <= latitude <= SWEDEN_LATITUDE[1]
+        and SWEDEN_LONGITUDE[0] <= longitude <= SWEDEN_LONGITUDE[1]
+    )
+
+
+def latitude_field(verbose_name=None):
+    """An optional latitude, five decimals (about a metre), inside Sweden."""
+    return models.DecimalField(
+        verbose_name or _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(SWEDEN_LATITUDE[0]), MaxValueValidator(SWEDEN_LATITUDE[1])],
+    )
+
+
+def longitude_field(verbose_name=None):
+    """An optional longitude, five decimals, inside Sweden."""
+    return models.DecimalField(
+        verbose_name or _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(SWEDEN_LONGITUDE[0]),
+            MaxValueValidator(SWEDEN_LONGITUDE[1]),
+        ],
+    )

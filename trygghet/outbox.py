@@ -101,29 +101,14 @@ def queue(key, mails):
 
 
 def send_after_commit(ids):
-    """Enqueue the sending task once the current transaction commits."""
-    ids = list(ids)
-    if ids:
-        transaction.on_commit(lambda: _enqueue(ids))
-
-
-def _enqueue(ids):
-    from kombu.exceptions import OperationalError
-
-    from .celery import app
+    """Enqueue the sending task once the current transaction commits (broker down: the rows
+    wait for the sweep)."""
+    # trygghet.tasks imports this module: the task is looked up when it is sent.
     from .tasks import send_emails
 
-    if app.conf.task_always_eager:
-        send_emails.apply_async((ids,))
-        return
-    try:
-        # One quick connection attempt: a request must not hang on a broker that is down
-        # (the default publish retries for seconds). The rows wait for the sweep.
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
-            send_emails.apply_async((ids,), connection=conn, retry=False)
-    except (OperationalError, OSError):
-        logger.warning("broker unavailable: %d e-mails wait for the sweep", len(ids))
+    ids = list(ids)
+    if ids:
+        send_emails.enqueue(ids)
 
 
 def deliver(ids, now=None):

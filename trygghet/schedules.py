@@ -4,7 +4,10 @@ them in the admin. Each app declares its schedules once, after migrate, with
 so a change made in the admin survives the next deploy.
 """
 
+import json
+
 from django.db import transaction
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 
 def ensure_periodic_task(
@@ -14,10 +17,6 @@ def ensure_periodic_task(
 
     ``expire_seconds`` should be just under the interval, so a backlog never runs twice.
     """
-    import json
-
-    from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
-
     if PeriodicTask.objects.filter(name=name).exists():
         return PeriodicTask.objects.get(name=name), False
     with transaction.atomic():

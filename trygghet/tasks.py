@@ -5,7 +5,7 @@ from django.utils import timezone
 from . import outbox
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_jitter=True, max_retries=5)
+@shared_task
 def clear_expired_sessions():
     """Delete expired sessions (what `manage.py clearsessions` does). Safe to run twice."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
@@ -16,13 +16,13 @@ def clear_expired_sessions():
 # sweep sends it when that has passed, so the retry survives a broker or worker restart.
 
 
-@shared_task
+@shared_task(autoretry_for=())
 def send_emails(ids):
     """Send these outbox rows, those still pending and due. Safe to run twice, or at once."""
     return outbox.deliver(ids)
 
 
-@shared_task
+@shared_task(autoretry_for=())
 def send_unsent_emails():
     """Beat, every minute: send every pending row that is due (queued while the broker was
     down, or waiting after a failed attempt)."""

@@ -7,7 +7,7 @@ read without saying whose view it is. Who activates the scope:
 
 - a request: ``trygghet.middleware.ScopeMiddleware`` starts every request with no municipality
   in scope, and ``@municipal_view`` (``trygghet.access``) activates the URL's municipality;
-- a task: ``trygghet.celery.ScopedTask`` (every task's base) starts with none, and a task made
+- a task: ``trygghet.celery.TrygghetTask`` (every task's base) starts with none, and a task made
   with ``@municipal_task`` activates the municipality of its first argument;
 - code that works for several municipalities loops with ``each_municipality()``.
 

@@ -8,8 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from councils.demo import DEMO_PASSWORD
-from councils.models import User
-from situation_reports.models import Area
+from councils.models import Area, User
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

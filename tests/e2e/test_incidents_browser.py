@@ -112,8 +112,8 @@ def test_the_other_incident_pages_are_accessible(
 ):
     demo_world(only=["councils"])
     ensure_default_categories()
-    from councils.models import Municipality, User
-    from situation_reports.models import Area, IncidentCategory
+    from councils.models import Area, Municipality, User
+    from situation_reports.models import IncidentCategory
     from situation_reports.upcoming import generate_calendar
 
     burlov = Municipality.objects.get(slug="burlov")

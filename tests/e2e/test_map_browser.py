@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from councils.models import Municipality, Organisation
-from situation_reports.models import Area, Incident, IncidentCategory
+from councils.models import Area, Municipality, Organisation
+from situation_reports.models import Incident, IncidentCategory
 from tests.factories import PASSWORD, make_user
 from trygghet import access
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from councils.demo import DEMO_PASSWORD
-from councils.models import Body, Membership, Municipality, User
+from councils.models import Area, Body, Membership, Municipality, User
 from meetings.models import AgendaItem, Meeting
 from situation_reports import report_workflow
-from situation_reports.models import Area, Incident, IncidentCategory, SituationReport
+from situation_reports.models import Incident, IncidentCategory, SituationReport
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

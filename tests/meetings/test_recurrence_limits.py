@@ -174,7 +174,9 @@ def test_the_nightly_task_enqueues_one_task_per_active_series_after_commit(
     make_series(recurrence="weekly", title="Vilande", is_active=False)
     enqueued = []
     monkeypatch.setattr(
-        tasks.generate_series_meetings, "delay", lambda *args, **kw: enqueued.append((args, kw))
+        tasks.generate_series_meetings,
+        "apply_async",
+        lambda args, kwargs, **options: enqueued.append((args, kwargs)),
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         tasks.generate_meetings.run(weeks=3)

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from situation_reports.models import Area
+from councils.models import Area
 
 pytestmark = pytest.mark.django_db
 

@@ -79,7 +79,8 @@ HUGE = "x" * 10_001
 
 def hostile_forms(categories, arlov):
     """(address name, a valid submission, the model it adds to) of each form."""
-    from situation_reports.models import Area, IncidentCategory, UpcomingEvent
+    from councils.models import Area
+    from situation_reports.models import IncidentCategory, UpcomingEvent
 
     yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
     return {

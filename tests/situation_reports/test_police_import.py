@@ -227,7 +227,7 @@ def test_the_police_events_appear_in_the_list_as_police_open_data(
 
 
 def test_an_area_named_in_the_summary_is_taken_only_when_it_is_the_only_one(burlov, categories):
-    from situation_reports.models import Area
+    from councils.models import Area
 
     arlov = Area.objects.create(municipality=burlov, name="Arlöv")
     Area.objects.create(municipality=burlov, name="Åkarp")

@@ -175,6 +175,25 @@ def test_review_comment_and_approval_by_the_chair(login, burlov, report, coordin
     assert report.approved_by == chair
 
 
+@pytest.mark.parametrize(
+    ("seat", "may_approve"),
+    [("vice_chair", True), ("secretary", False), ("member", False)],
+)
+def test_the_approval_rule_of_minutes_holds_for_reports(login, burlov, report, seat, may_approve):
+    """One approval rule (councils.permissions): chair and vice chair approve, the secretary
+    and the members do not."""
+    from councils.models import Membership
+    from tests.factories import make_user
+
+    officer = make_user(f"burlov.seat-{seat}", burlov, "member")
+    Membership.objects.create(body=report.body, user=officer, role=seat)
+    report_workflow.submit_for_review(report, None)
+    response = login(officer).post(url("report-step", report, step="approve"))
+    report.refresh_from_db()
+    assert (report.status == SituationReport.Status.APPROVED) is may_approve
+    assert response.status_code == (302 if may_approve else 403)
+
+
 def test_a_partner_outside_the_body_cannot_comment(login, company_partner, report):
     report_workflow.submit_for_review(report, None)
     response = login(company_partner).post(

@@ -6,7 +6,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from situation_reports.models import UpcomingEvent
-from situation_reports.upcoming import generate_calendar, public_holidays, school_breaks
+from situation_reports.upcoming import generate_calendar, school_breaks
+from trygghet.holidays import public_holidays
 
 pytestmark = pytest.mark.django_db
 

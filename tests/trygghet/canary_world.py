@@ -19,6 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from councils.models import (
     Action,
     Agreement,
+    Area,
     Body,
     CitizenPromise,
     FocusArea,
@@ -40,7 +41,7 @@ from meetings.models import (
     ShareLink,
 )
 from situation_reports import report_compile, report_workflow
-from situation_reports.models import Area, Incident, IncidentCategory, UpcomingEvent
+from situation_reports.models import Incident, IncidentCategory, UpcomingEvent
 from situation_reports.report_models import SituationReport
 from situation_reports.report_views import STEPS
 from tests.factories import make_user

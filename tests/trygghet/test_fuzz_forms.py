@@ -70,6 +70,7 @@ from councils.demo import DEMO_PASSWORD
 from councils.models import (
     Action,
     Agreement,
+    Area,
     Body,
     CitizenPromise,
     FocusArea,
@@ -82,7 +83,7 @@ from councils.models import (
 )
 from meetings import services as meeting_services
 from meetings.models import ActionItem, AgendaItem, Meeting, MeetingSeries, Observation, ShareLink
-from situation_reports.models import Area, Incident, UpcomingEvent
+from situation_reports.models import Incident, UpcomingEvent
 from situation_reports.report_models import SituationReport
 from situation_reports.report_views import STEPS
 
