@@ -7,18 +7,20 @@ import pytest
 from django.db import connection
 
 
-def wait_until(predicate, timeout=60, interval=0.1, message="condition"):
+def wait_until(predicate, timeout=60, interval=0.1, message="condition", details=None):
     """Poll ``predicate`` until it returns something true, and return that; fail after
-    ``timeout`` seconds. It waits for a state (a row written by a worker, a line in its log, a
-    lock taken by another connection), never for a time: the timeout only stops a hung test,
-    so it is generous. The one pause between two polls of the test suite is here."""
+    ``timeout`` seconds (with ``details()`` in the message, when given). It waits for a state
+    (a row written by a worker, a line in its log, a lock taken by another connection), never
+    for a time: the timeout only stops a hung test, so it is generous. The one pause between
+    two polls of the test suite is here."""
     deadline = time.monotonic() + timeout
     while True:
         result = predicate()
         if result:
             return result
         if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {message}")
+            extra = f"\n{details()}" if details else ""
+            pytest.fail(f"timed out after {timeout} s waiting for {message}{extra}")
         time.sleep(interval)
 
 

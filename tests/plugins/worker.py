@@ -1,8 +1,10 @@
 """Real Celery workers for the tests that need one: ``start_worker(...)``.
 
-Each worker is a process of its own (``celery -A trygghet worker --pool=solo``) on the Redis
-broker and the test database, so the tests using it are ``transaction=True`` (the worker only
-sees committed rows); ``start_worker`` asks for ``transactional_db`` itself.
+Each worker is a process of its own (``celery -A tests.worker_app worker --pool=solo``: the
+project's Celery app, see ``tests/worker_app.py``) on the Redis broker and the test database,
+so the tests using it run with ``transaction=True`` (a worker only sees committed rows);
+``start_worker`` asks for ``transactional_db`` itself. It waits for the worker to say it is
+ready, never for a time.
 """
 
 import os
