@@ -47,6 +47,8 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from .models import ActionItem, Kind, Observation
+
 
 @dataclass
 class AgendaItemSpec:
@@ -104,8 +106,6 @@ def series_defaults(meeting, previous):
 
 def open_action_items(meeting, previous):
     """Open action items of the body decided at earlier meetings: followed up until closed."""
-    from .models import ActionItem
-
     items = list(
         ActionItem.objects.open()
         .filter(body_id=meeting.body_id, meeting__start__lt=meeting.start)
@@ -134,8 +134,6 @@ def open_action_items(meeting, previous):
 
 def walk_observations(meeting, previous):
     """Open observations of the body's safety walks, until each is resolved."""
-    from .models import Kind, Observation
-
     if meeting.kind == Kind.SAFETY_WALK:
         return []
     observations = list(

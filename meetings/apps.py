@@ -8,6 +8,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
+        # Not cycles: both import models, which Django loads after this module.
         from trygghet.schedules import ensure_periodic_task
 
         from .agenda_sources import register_builtin_sources

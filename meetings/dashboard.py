@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from .models import ActionItem, Meeting
+from .permissions import sees_every_meeting
 
 
 def dashboard_section(request, limit=5):
@@ -15,7 +16,7 @@ def dashboard_section(request, limit=5):
         .select_related("municipality", "body")
         .order_by("start")
     )
-    if membership.is_manager:
+    if sees_every_meeting(membership):
         # A coordinator sees every meeting; the start page shows the ones they attend first.
         mine = meetings.filter(attendances__user=user)
         meetings = mine if mine.exists() else meetings

@@ -167,14 +167,29 @@ class ShareLinkForm(forms.Form):
 
 
 class GuestResponseForm(forms.Form):
+    YES = "yes"
+    NO = "no"
+
     name = forms.CharField(label=_("Your name"), max_length=200)
     organisation = forms.CharField(label=_("Your organisation"), max_length=200)
     attending = forms.TypedChoiceField(
         label=_("Will you attend?"),
-        choices=[("yes", _("Yes, I will attend")), ("no", _("No, I cannot attend"))],
+        choices=[(YES, _("Yes, I will attend")), (NO, _("No, I cannot attend"))],
         widget=forms.RadioSelect,
-        coerce=lambda v: v == "yes",
+        coerce=lambda v: v == GuestResponseForm.YES,
     )
+
+    @classmethod
+    def initial_for(cls, attendance):
+        """The form's initial values for a guest's earlier answer (None: no answer yet)."""
+        if attendance is None:
+            return {}
+        coming = attendance.status in (Attendance.Status.ATTENDING, Attendance.Status.PRESENT)
+        return {
+            "name": attendance.name,
+            "organisation": attendance.organisation_name,
+            "attending": cls.YES if coming else cls.NO,
+        }
 
 
 class AttendanceForm(forms.ModelForm):

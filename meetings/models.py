@@ -29,6 +29,9 @@ from django.utils.translation import pgettext_lazy
 from trygghet.limits import latitude_field, longitude_field, range_constraints, validate_in_range
 from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, pick_for, scoped_manager
 
+from .permissions import seated_body_ids, sees_every_meeting
+from .recurrence import Recurrence, RecurrenceError, build_rule
+
 
 def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
@@ -65,12 +68,7 @@ class MeetingSeriesQuerySet(MunicipalQuerySet):
 class MeetingSeries(MunicipalModel):
     """How a body meets regularly. A Celery beat task creates its meetings ahead of time."""
 
-    class Recurrence(models.TextChoices):
-        WEEKLY = "weekly", _("every week")
-        BIWEEKLY = "biweekly", _("every other week")
-        MONTHLY_WEEKDAY = "monthly_weekday", _("monthly on a weekday (e.g. first Tuesday)")
-        RRULE = "rrule", _("iCalendar rule (RRULE)")
-        AS_DECIDED = "as_decided", _("as decided (no automatic meetings)")
+    Recurrence = Recurrence
 
     class Weekday(models.IntegerChoices):
         MONDAY = 0, _("Monday")
@@ -161,8 +159,6 @@ class MeetingSeries(MunicipalModel):
         return [line.strip() for line in self.default_agenda.splitlines() if line.strip()]
 
     def clean(self):
-        from .recurrence import RecurrenceError, build_rule
-
         errors = {}
         if self.end_date and self.start_date and self.end_date < self.start_date:
             errors["end_date"] = _("The last date cannot be before the first meeting.")
@@ -198,12 +194,10 @@ class MeetingQuerySet(MunicipalQuerySet):
     def restrict(self, membership, action="view"):
         """Managers see every meeting of their municipality; others the meetings of bodies
         they currently belong to, and meetings they are invited to."""
-        from councils.models import Membership
-
         qs = super().restrict(membership, action)
-        if membership.is_manager:
+        if sees_every_meeting(membership):
             return qs
-        body_ids = Membership.objects.current().filter(user=membership.user).values("body_id")
+        body_ids = seated_body_ids(membership.user)
         return qs.filter(Q(body_id__in=body_ids) | Q(attendances__user=membership.user)).distinct()
 
     def upcoming(self, now=None):
@@ -223,6 +217,8 @@ class Meeting(MunicipalModel):
         HELD = "held", _("held")
         MINUTES_APPROVED = "minutes_approved", _("minutes approved")
         CANCELLED = "cancelled", pgettext_lazy("meeting status", "cancelled")
+
+    NOT_YET_HELD = (Status.PLANNED, Status.AGENDA_PUBLISHED)
 
     body = models.ForeignKey(
         "councils.Body", on_delete=models.CASCADE, related_name="meetings", verbose_name=_("body")
@@ -323,6 +319,20 @@ class Meeting(MunicipalModel):
     @property
     def duration_minutes(self):
         return int((self.end - self.start).total_seconds() // 60)
+
+    @property
+    def is_planned(self):
+        return self.status == self.Status.PLANNED
+
+    @property
+    def is_held(self):
+        return self.status == self.Status.HELD
+
+    @property
+    def is_not_yet_held(self):
+        """Planned or with its agenda published: its agenda may be published (again), and it
+        may be marked held."""
+        return self.status in self.NOT_YET_HELD
 
     def check_editable(self):
         if self.is_locked:
@@ -527,6 +537,10 @@ class Attendance(LockedWithMeetingMixin, models.Model):
             return str(self.user)
         return self.name
 
+    @property
+    def is_guest(self):
+        return self.role == self.Role.GUEST
+
 
 class ActionItemQuerySet(MunicipalQuerySet):
     def open(self):
@@ -534,7 +548,7 @@ class ActionItemQuerySet(MunicipalQuerySet):
 
     def restrict(self, membership, action="view"):
         qs = super().restrict(membership, action)
-        if membership.is_manager:
+        if sees_every_meeting(membership):
             return qs
         return qs.filter(
             Q(meeting__in=Meeting.objects.restrict(membership)) | Q(owner=membership.user)
@@ -608,6 +622,10 @@ class ActionItem(LockedWithMeetingMixin, MunicipalModel):
 
     def __str__(self):
         return self.what
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
 
     @property
     def owner_label(self):
@@ -754,9 +772,13 @@ class ShareLinkOpening(models.Model):
     revoked or expired link are not written: they would let anyone with an old link fill the
     table (issue 9)."""
 
+    # What happened: the page was shown, or an answer was given (``outcome``).
+    SHOWN = "shown"
+    RSVP = "rsvp"
+
     link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="openings")
     opened_at = models.DateTimeField(default=timezone.now)
-    outcome = models.CharField(max_length=12)  # shown / rsvp
+    outcome = models.CharField(max_length=12)  # SHOWN or RSVP
     user_agent = models.CharField(max_length=300, blank=True)
 
     objects = scoped_manager(path="link__municipality")
@@ -809,7 +831,7 @@ class CalendarToken(models.Model):
 class ObservationQuerySet(MunicipalQuerySet):
     def restrict(self, membership, action="view"):
         qs = super().restrict(membership, action)
-        if membership.is_manager:
+        if sees_every_meeting(membership):
             return qs
         return qs.filter(meeting__in=Meeting.objects.restrict(membership))
 

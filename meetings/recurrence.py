@@ -9,10 +9,24 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from trygghet.limits import LOCAL_TIME, in_range
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 WEEKDAYS = [du.MO, du.TU, du.WE, du.TH, du.FR, du.SA, du.SU]
+
+
+class Recurrence(models.TextChoices):
+    """How a series recurs (``MeetingSeries.Recurrence``)."""
+
+    WEEKLY = "weekly", gettext_lazy("every week")
+    BIWEEKLY = "biweekly", gettext_lazy("every other week")
+    MONTHLY_WEEKDAY = "monthly_weekday", gettext_lazy("monthly on a weekday (e.g. first Tuesday)")
+    RRULE = "rrule", gettext_lazy("iCalendar rule (RRULE)")
+    AS_DECIDED = "as_decided", gettext_lazy("as decided (no automatic meetings)")
 
 
 class RecurrenceError(ValueError):
@@ -21,27 +35,24 @@ class RecurrenceError(ValueError):
 
 def build_rule(series):
     """The dateutil rule of a series, or None for series that meet as decided."""
-    from .models import MeetingSeries
-
-    R = MeetingSeries.Recurrence
     dtstart = datetime.datetime.combine(series.start_date, series.start_time)
     until = (
         datetime.datetime.combine(series.end_date, datetime.time(23, 59))
         if series.end_date
         else None
     )
-    if series.recurrence == R.AS_DECIDED:
+    if series.recurrence == Recurrence.AS_DECIDED:
         return None
-    if series.recurrence == R.WEEKLY:
+    if series.recurrence == Recurrence.WEEKLY:
         return du.rrule(du.WEEKLY, interval=1, dtstart=dtstart, until=until)
-    if series.recurrence == R.BIWEEKLY:
+    if series.recurrence == Recurrence.BIWEEKLY:
         return du.rrule(du.WEEKLY, interval=2, dtstart=dtstart, until=until)
-    if series.recurrence == R.MONTHLY_WEEKDAY:
+    if series.recurrence == Recurrence.MONTHLY_WEEKDAY:
         if series.weekday is None or series.week_of_month is None:
             raise RecurrenceError(_("A monthly series needs a weekday and a week of the month."))
         day = WEEKDAYS[series.weekday](series.week_of_month)
         return du.rrule(du.MONTHLY, byweekday=day, dtstart=dtstart, until=until)
-    if series.recurrence == R.RRULE:
+    if series.recurrence == Recurrence.RRULE:
         return parse_rrule(series.rrule, dtstart, until)
     raise RecurrenceError(_("Unknown recurrence."))
 
@@ -77,8 +88,6 @@ def parse_rrule(text, dtstart, until=None):
     one occurrence per combination of them on each day it meets), INTERVAL under 1, an UNTIL
     outside 2000-2100, and rules that never produce a meeting.
     """
-    from trygghet.limits import LOCAL_TIME, in_range
-
     text = (text or "").strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]

@@ -5,13 +5,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import ActionItem, Meeting, MeetingSeries
+from .permissions import can_plan
+
+# Which meetings a list shows (``?when=``).
+UPCOMING = "upcoming"
+PAST = "past"
 
 
 def visible_meetings(membership):
     return Meeting.objects.restrict(membership).select_related("body", "municipality")
 
 
-def meeting_list(membership, *, body=None, when="upcoming", now=None):
+def meeting_list(membership, *, body=None, when=UPCOMING, now=None):
     now = now or timezone.now()
     qs = visible_meetings(membership).annotate(
         item_count=Count("agenda_items", distinct=True),
@@ -21,7 +26,7 @@ def meeting_list(membership, *, body=None, when="upcoming", now=None):
     )
     if body is not None:
         qs = qs.filter(body=body)
-    if when == "past":
+    if when == PAST:
         return qs.filter(end__lt=now).order_by("-start")
     return qs.filter(end__gte=now).order_by("start")
 
@@ -42,5 +47,5 @@ def body_meetings_context(body, membership, limit=5):
         "calendar_url": reverse("meetings:calendar", kwargs={"municipality": slug}),
         "meetings_url": reverse("meetings:meeting-list", kwargs={"municipality": slug})
         + f"?body={body.pk}",
-        "can_manage": membership.is_manager,
+        "can_manage": can_plan(membership),
     }

@@ -4,6 +4,7 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
@@ -11,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from councils.models import Membership, MunicipalityMembership
 from trygghet import audit, outbox
 from trygghet.holidays import holiday_name
 from trygghet.models import OutgoingEmail
@@ -127,8 +129,6 @@ def generate_series_meetings(series, weeks=DEFAULT_HORIZON_WEEKS, now=None):
 
 def _invite_members_in_bulk(body_id, meetings):
     """``invite_members`` for new meetings of one body, in two statements."""
-    from councils.models import Membership
-
     first = timezone.localdate(meetings[0].start)
     last = timezone.localdate(meetings[-1].start)
     seats = list(
@@ -215,8 +215,6 @@ def apply_series_change(series, weeks=DEFAULT_HORIZON_WEEKS, now=None):
 
 def invite_members(meeting):
     """Invite the body's current members (an attendance row each); safe to call again."""
-    from councils.models import Membership
-
     user_ids = (
         Membership.objects.current(timezone.localdate(meeting.start))
         .filter(body_id=meeting.body_id)
@@ -257,8 +255,6 @@ def _apply_spec(item, spec):
     item.restricted_description = spec.restricted_description
     item.link = spec.link
     if spec.obj is not None:
-        from django.contrib.contenttypes.models import ContentType
-
         item.content_type = ContentType.objects.get_for_model(spec.obj)
         item.object_id = spec.obj.pk
 
@@ -385,7 +381,7 @@ def cancel_meeting(meeting, reason=""):
 def publish_agenda(meeting, notify=True):
     """Publish the agenda and e-mail the invited members a link (queued in the caller's
     transaction, sent after commit)."""
-    if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.AGENDA_PUBLISHED):
+    if not meeting.is_not_yet_held:
         raise ValidationError(_("Only a planned meeting's agenda can be published."))
     invite_members(meeting)
     fill_agenda(meeting)
@@ -500,7 +496,7 @@ def meetings_due_for_reminder(now=None):
         Meeting.objects.filter(
             start__gt=now,
             start__lte=until,
-            status__in=[Meeting.Status.PLANNED, Meeting.Status.AGENDA_PUBLISHED],
+            status__in=Meeting.NOT_YET_HELD,
         )
         .exclude(notices__kind=MeetingNotice.Kind.REMINDER)
         .values_list("pk", flat=True)
@@ -569,7 +565,7 @@ def find_share_link(token):
 def log_opening(link, outcome, request):
     user_agent = request.headers.get("User-Agent", "")[:300]
     ShareLinkOpening.objects.create(link=link, outcome=outcome, user_agent=user_agent)
-    if outcome == "shown":  # an opening (an answer is logged as "rsvp"; invalid links, never)
+    if outcome == ShareLinkOpening.SHOWN:  # an opening (an answer is RSVP; invalid links, never)
         record_share_link(
             link, audit.Action.SHARE_LINK_OPENED, new={"user_agent": user_agent}, request=request
         )
@@ -641,8 +637,6 @@ def record_guest_response(link, meeting, *, guest_key, name, organisation, atten
 def attendee_organisations(meeting):
     """user id -> the organisation the person represents: their seat in the body, or else their
     organisation in the municipality."""
-    from councils.models import Membership, MunicipalityMembership
-
     user_ids = list(
         meeting.attendances.filter(user__isnull=False).values_list("user_id", flat=True)
     )

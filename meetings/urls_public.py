@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import views
+from .views import calendars, public
 
 app_name = "meetings_public"
 
 # Pages reached without a municipality in the address: share links and private calendar feeds.
 # The token is the only key: unguessable (256 bits) and stored as a SHA-256 hash.
 urlpatterns = [
-    path("share/<str:token>/", views.shared_agenda, name="share"),
-    path("calendar/<str:token>.ics", views.personal_feed, name="calendar-feed"),
+    path("share/<str:token>/", public.shared_agenda, name="share"),
+    path("calendar/<str:token>.ics", calendars.personal_feed, name="calendar-feed"),
 ]

@@ -67,7 +67,7 @@ def test_a_dst_meeting_keeps_its_local_time_in_the_feed(make_series, login, memb
     series = make_series(recurrence="weekly", start_date=datetime.date(2026, 3, 24))
     services.generate_meetings(weeks=2, now=local(2026, 3, 23), series=[series])
     from meetings.ical import build_calendar
-    from meetings.views import _feed_window  # noqa: F401  (the feed shows half a year back)
+    from meetings.views.calendars import feed_window  # noqa: F401  (the feed shows half a year back)
 
     found, _ = events(build_calendar(series.meetings.order_by("start"), "x"))
     hours = sorted((e.decoded("DTSTART").hour, e.decoded("DTSTART").day) for e in found.values())

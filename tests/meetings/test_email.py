@@ -41,20 +41,25 @@ def test_the_agenda_email_goes_out_once_even_if_the_task_runs_twice(seat, make_m
 
 
 def test_reminders_go_to_meetings_within_the_configured_hours_once(
-    settings, seat, make_meeting, eager_celery
+    settings, seat, make_meeting, eager_celery, django_capture_on_commit_callbacks
 ):
+    def send_due_reminders():
+        # The sweep enqueues each reminder once its transaction commits (TrygghetTask.enqueue).
+        with django_capture_on_commit_callbacks(execute=True):
+            return tasks.send_due_reminders()
+
     settings.MEETING_REMINDER_HOURS = 24
     soon = make_meeting(start=timezone.now() + datetime.timedelta(hours=20))
     later = make_meeting(start=timezone.now() + datetime.timedelta(hours=30))
     cancelled = make_meeting(start=timezone.now() + datetime.timedelta(hours=5))
     services.cancel_meeting(cancelled)
-    assert tasks.send_due_reminders() == 1
-    assert tasks.send_due_reminders() == 0
+    assert send_due_reminders() == 1
+    assert send_due_reminders() == 0
     assert len(mail.outbox) == 1
     assert MeetingNotice.objects.filter(meeting=soon, kind="reminder").exists()
     assert not MeetingNotice.objects.filter(meeting=later).exists()
     settings.MEETING_REMINDER_HOURS = 48
-    assert tasks.send_due_reminders() == 1
+    assert send_due_reminders() == 1
     assert len(mail.outbox) == 2
 
 

@@ -3,6 +3,7 @@ from django.contrib.admin.sites import site
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings import services
 from meetings.models import Attendance, MinutesLocked, MinutesVersion
@@ -114,6 +115,15 @@ def test_the_minutes_pdf_has_the_attendance(login, coordinator, member, held):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert "-v1.pdf" in response["Content-Disposition"]
+
+
+def test_the_draft_minutes_pdf_is_named_in_swedish(login, member, held):
+    client = login(member)
+    response = client.get(
+        reverse("meetings:minutes-pdf", kwargs={"municipality": "burlov", "pk": held.pk})
+    )
+    day = timezone.localtime(held.start).date().isoformat()
+    assert response["Content-Disposition"] == f'inline; filename="protokoll-{day}-utkast.pdf"'
 
 
 def test_the_coordinator_writes_minutes_and_adds_an_action_item(login, coordinator, held):
