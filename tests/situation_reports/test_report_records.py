@@ -185,8 +185,11 @@ def test_the_beat_task_compiles_a_report_for_the_next_meeting_once(
     app.conf.task_always_eager = True
     try:
         incident(burlov, timezone.localdate() - datetime.timedelta(days=2), "theft", areas["Arlöv"])
-        report_tasks.compile_reports_before_meetings()
-        report_tasks.compile_reports_before_meetings()  # run twice: nothing more
+        # The sweep enqueues each compile once its transaction commits (TrygghetTask.enqueue).
+        with django_capture_on_commit_callbacks(execute=True):
+            report_tasks.compile_reports_before_meetings()
+        with django_capture_on_commit_callbacks(execute=True):
+            report_tasks.compile_reports_before_meetings()  # run twice: nothing more
     finally:
         app.conf.task_always_eager = False
     report = SituationReport.objects.get(meeting=next_meeting)
