@@ -8,6 +8,8 @@ class CouncilsConfig(AppConfig):
     verbose_name = _("Councils and agreements")
 
     def ready(self):
+        # Imported here, not at the top: trygghet.schedules imports django-celery-beat's models,
+        # and this module is imported while the app registry is still being filled.
         from trygghet.schedules import ensure_periodic_task
 
         def schedule_reminders(sender, **kwargs):

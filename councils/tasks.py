@@ -4,12 +4,12 @@ from celery import shared_task
 
 from trygghet.tenancy import each_municipality
 
-from . import services
+from .services import reminders
 
 
 @shared_task
 def remind_action_leads():
     """Quarterly: remind each lead whose action has no follow-up this quarter, municipality by
     municipality. Idempotent (one reminder per action and quarter, see
-    ``services.remind_action_leads``)."""
-    return sum(services.remind_action_leads() for _municipality in each_municipality())
+    ``services.reminders.remind_action_leads``)."""
+    return sum(reminders.remind_action_leads() for _municipality in each_municipality())

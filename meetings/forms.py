@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from councils.models import Body, Organisation, User
+from councils.models import Body, Organisation
+from councils.selectors import people_of
 from trygghet.limits import EARLIEST_DATE, LATEST_DATE, validate_in_range
 
 from .models import ActionItem, AgendaItem, Attendance, Meeting, MeetingSeries, Observation
@@ -38,13 +39,6 @@ class DateTimeInput(forms.DateTimeInput):
             **(attrs or {}),
         }
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-def people_of(municipality):
-    return User.objects.filter(
-        municipality_memberships__municipality=municipality,
-        municipality_memberships__is_active=True,
-    ).order_by("first_name", "last_name")
 
 
 def video_field():

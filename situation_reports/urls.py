@@ -28,7 +28,3 @@ urlpatterns = [
 from .report_views import report_urlpatterns  # noqa: E402  (the situation report)
 
 urlpatterns += report_urlpatterns
-
-from .area_views import area_urlpatterns  # noqa: E402  (areas)
-
-urlpatterns += area_urlpatterns

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from councils import people
 from councils.models import Membership, MunicipalityMembership, Organisation
+from councils.services import people
 from tests.admin_helpers import admin_form_data
 from trygghet import access
 from trygghet.models import AuditEvent

@@ -17,6 +17,7 @@ from councils.models import (
     GoalMeasurement,
     Membership,
 )
+from councils.services import agreements
 from tests.factories import make_user
 from trygghet import access
 
@@ -283,8 +284,6 @@ def test_the_follow_up_adds_up_the_hours_reported(client, coordinator, world):
             previous_status="ongoing",
             hours_spent=hours,
         )
-    from councils import services
-
-    data = services.follow_up(world["agreement"])
+    data = agreements.follow_up(world["agreement"])
     assert data["areas"][0]["hours"] == 6.5
     assert data["totals"]["hours"] == 6.5

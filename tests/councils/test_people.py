@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from councils import people
 from councils.models import MunicipalityMembership, Organisation, User
+from councils.services import people
 from tests.factories import make_user
 from trygghet import access
 from trygghet.tenancy import municipality_scope

@@ -4,7 +4,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from councils import services
 from councils.models import (
     Action,
     ActionReminder,
@@ -12,6 +11,7 @@ from councils.models import (
     Agreement,
     GoalMeasurement,
 )
+from councils.services import agreements, reminders
 from councils.tasks import remind_action_leads
 from tests.helpers import free_port, wait_until
 from trygghet.tenancy import each_municipality
@@ -46,7 +46,7 @@ def varied_actions(world, member, municipal_admin_org):
 def test_renewal_copies_focus_areas_goals_and_unfinished_actions_only(world, varied_actions):
     old = world["agreement"]
     GoalMeasurement.objects.create(goal=world["goal"], measured_on=days(-10), value="6.5")
-    new = services.renew_agreement(old)
+    new = agreements.renew_agreement(old)
 
     assert new.pk != old.pk and new.previous == old
     assert new.status == Agreement.Status.DRAFT
@@ -83,21 +83,21 @@ def test_renewal_leaves_the_old_agreement_unchanged(world, varied_actions):
         )
 
     before = snapshot()
-    services.renew_agreement(old)
+    agreements.renew_agreement(old)
     assert snapshot() == before
 
 
 def test_an_agreement_is_renewed_only_once(world):
-    services.renew_agreement(world["agreement"])
+    agreements.renew_agreement(world["agreement"])
     with pytest.raises(ValidationError):
-        services.renew_agreement(world["agreement"])
+        agreements.renew_agreement(world["agreement"])
 
 
 def test_a_one_year_agreement_renews_for_the_next_year(world):
     agreement = world["agreement"]
     agreement.start_date = datetime.date(2026, 1, 1)
     agreement.end_date = datetime.date(2026, 12, 31)
-    assert services.next_period(agreement) == (
+    assert agreements.next_period(agreement) == (
         datetime.date(2027, 1, 1),
         datetime.date(2027, 12, 31),
     )
@@ -130,10 +130,10 @@ def test_the_coordinator_renews_through_the_page(client, coordinator, world):
 
 def test_posting_an_update_moves_the_action_and_keeps_history(world, member):
     action = world["action"]
-    services.post_action_update(
+    agreements.post_action_update(
         action, author=member, note="Start", status="ongoing", hours_spent=3
     )
-    services.post_action_update(action, author=member, note="Klart", status="done", hours_spent=5)
+    agreements.post_action_update(action, author=member, note="Klart", status="done", hours_spent=5)
     action.refresh_from_db()
     assert action.status == "done"
     updates = list(action.updates.order_by("pk"))
@@ -166,7 +166,7 @@ def test_follow_up_counts_statuses_late_stale_and_latest_goal_value(
     )
     GoalMeasurement.objects.create(goal=world["goal"], measured_on=days(-300), value="7")
     GoalMeasurement.objects.create(goal=world["goal"], measured_on=days(-20), value="4.5")
-    data = services.follow_up(world["agreement"])
+    data = agreements.follow_up(world["agreement"])
     row = data["areas"][0]
     counts = {value: n for value, _label, n in row["counts"]}
     assert counts == {"planned": 1, "ongoing": 1, "done": 0, "cancelled": 0}
@@ -192,7 +192,7 @@ def test_an_action_never_followed_up_for_90_days_is_stale(world):
 
 def test_it_reminds_each_lead_without_an_update_this_quarter_once(world, mailoutbox):
     today = days(0)
-    assert services.remind_action_leads(today) == 1
+    assert reminders.remind_action_leads(today) == 1
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == [world["action"].lead.email]
@@ -200,9 +200,9 @@ def test_it_reminds_each_lead_without_an_update_this_quarter_once(world, mailout
     assert world["action"].get_absolute_url() in message.body
     assert message.body.startswith("Hej"), "the mail is in the interface language, Swedish"
     # Run again (a retried or duplicated task): nothing more is sent.
-    assert services.remind_action_leads(today) == 0
+    assert reminders.remind_action_leads(today) == 0
     assert len(mailoutbox) == 1
-    assert ActionReminder.objects.get().quarter == services.quarter_of(today)[0]
+    assert ActionReminder.objects.get().quarter == reminders.quarter_of(today)[0]
 
 
 def test_the_task_is_idempotent_too(world, mailoutbox):
@@ -221,36 +221,36 @@ def test_it_does_not_remind_a_lead_who_followed_up_this_quarter(world, mailoutbo
         previous_status="ongoing",
         date=days(0),
     )
-    assert services.remind_action_leads(days(0)) == 0
+    assert reminders.remind_action_leads(days(0)) == 0
     assert mailoutbox == []
 
 
 def test_it_does_not_remind_finished_actions_or_ended_agreements(world, mailoutbox):
     Action.objects.filter(pk=world["action"].pk).update(status="done")
-    assert services.remind_action_leads(days(0)) == 0
+    assert reminders.remind_action_leads(days(0)) == 0
     Action.objects.filter(pk=world["action"].pk).update(status="ongoing")
     Agreement.objects.filter(pk=world["agreement"].pk).update(status="ended")
-    assert services.remind_action_leads(days(0)) == 0
+    assert reminders.remind_action_leads(days(0)) == 0
     assert mailoutbox == []
 
 
 def test_it_reminds_again_next_quarter(world, mailoutbox):
     today = days(0)
-    services.remind_action_leads(today)
-    next_quarter = services.quarter_of(today)[1] + datetime.timedelta(days=100)
+    reminders.remind_action_leads(today)
+    next_quarter = reminders.quarter_of(today)[1] + datetime.timedelta(days=100)
     Action.objects.filter(pk=world["action"].pk).update(
         due_date=next_quarter + datetime.timedelta(days=30)
     )
-    assert services.remind_action_leads(next_quarter) == 1
+    assert reminders.remind_action_leads(next_quarter) == 1
     assert len(mailoutbox) == 2
 
 
 def test_a_reminder_recorded_but_not_sent_is_sent_by_the_next_run(world, mailoutbox):
     """A crash between recording and sending leaves an unsent row: the next run sends it,
     once."""
-    quarter = services.quarter_of(days(0))[0]
+    quarter = reminders.quarter_of(days(0))[0]
     ActionReminder.objects.create(action=world["action"], quarter=quarter)
-    assert services.remind_action_leads(days(0)) == 1
+    assert reminders.remind_action_leads(days(0)) == 1
     assert len(mailoutbox) == 1
     assert ActionReminder.objects.get().sent_at is not None
 
@@ -262,14 +262,14 @@ def test_a_failed_send_leaves_the_reminder_unsent_for_the_outbox_to_retry(
     from trygghet.models import OutgoingEmail
 
     settings.EMAIL_PORT = free_port()  # the mail server is down
-    assert services.remind_action_leads(days(0)) == 0
+    assert reminders.remind_action_leads(days(0)) == 0
     row = OutgoingEmail.objects.get(key=f"action-reminder:{ActionReminder.objects.get().pk}")
     assert (row.status, row.attempts, row.recipient) == ("pending", 1, world["action"].lead.email)
-    assert services.remind_action_leads(days(0)) == 0  # recorded once: not queued again
+    assert reminders.remind_action_leads(days(0)) == 0  # recorded once: not queued again
     settings.EMAIL_PORT = smtp.port
     assert outbox.send_due(now=row.next_attempt_at) == 1
     assert smtp.recipients() == [world["action"].lead.email]
-    assert services.remind_action_leads(days(0)) == 0
+    assert reminders.remind_action_leads(days(0)) == 0
     assert OutgoingEmail.objects.count() == 1
 
 
@@ -295,7 +295,7 @@ def test_two_reminder_runs_at_the_same_time_send_one_mail(world, mailoutbox):
             barrier.wait()
             # A thread starts with no scope: like the task, it works in each municipality.
             for _municipality in each_municipality():
-                services.remind_action_leads(days(0))
+                reminders.remind_action_leads(days(0))
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:

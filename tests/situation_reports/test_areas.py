@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(name, municipality="burlov", **kwargs):
-    return reverse(f"situation_reports:{name}", kwargs={"municipality": municipality, **kwargs})
+    return reverse(f"councils:{name}", kwargs={"municipality": municipality, **kwargs})
 
 
 @pytest.fixture

@@ -691,8 +691,8 @@ OPTIONS = re.compile(r"<select\b.*?</select>|<option\b.*?</option>|<datalist\b.*
 # Pages of the canary's municipality that list its categories and areas as such.
 CONFIGURATION_PAGES = {
     "situation_reports:category-list",
-    "situation_reports:area-list",
-    "situation_reports:area-edit",
+    "councils:area-list",
+    "councils:area-edit",
 }
 
 

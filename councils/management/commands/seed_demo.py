@@ -1,18 +1,21 @@
-import importlib
-
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_scopes import scopes_disabled
 
-# Each app seeds its own part, in the order they build on each other. A module's ``seed``
-# must be idempotent: running the command twice changes nothing.
-DEMO_MODULES = [
-    "councils.demo",
-    "situation_reports.demo",
-    "meetings.demo",
+from councils import demo as councils_demo
+from meetings import demo as meetings_demo
+from situation_reports import demo as situation_reports_demo
+from situation_reports import report_demo
+
+# Each app seeds its own part, in the order they build on each other: (app, module). A module's
+# ``seed`` must be idempotent: running the command twice changes nothing.
+DEMOS = [
+    ("councils", councils_demo),
+    ("situation_reports", situation_reports_demo),
+    ("meetings", meetings_demo),
     # Situation reports for the meetings above (needs the meetings, so it comes last).
-    "situation_reports.report_demo",
+    ("situation_reports", report_demo),
 ]
 
 
@@ -22,21 +25,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--only",
-            choices=[m.split(".")[0] for m in DEMO_MODULES],
+            choices=list(dict.fromkeys(app for app, _module in DEMOS)),
             action="append",
             help="Seed only these apps (and nothing that depends on the others).",
         )
 
     def handle(self, *args, only=None, **options):
-        for module_name in DEMO_MODULES:
-            app = module_name.split(".")[0]
+        for app, module in DEMOS:
             if only and app not in only:
-                continue
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name != module_name:
-                    raise
                 continue
             # The demo writes both municipalities' rows: a deliberate unscoped run.
             with transaction.atomic(), scopes_disabled():

@@ -1,32 +1,15 @@
-"""Workflows of the councils app that touch several rows: plain functions, called by views,
-tasks and commands alike."""
+"""The agreement's workflows: renewal for the next period, follow-ups of actions, and the
+strategic council's follow-up page."""
 
 import datetime
-import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.db.models import Exists, OuterRef, Prefetch, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trygghet import outbox
-
-from .models import (
-    OPEN_STATUSES,
-    Action,
-    ActionReminder,
-    ActionUpdate,
-    Agreement,
-    CitizenPromise,
-    FocusArea,
-    Goal,
-)
-
-logger = logging.getLogger(__name__)
-
+from councils.models import Action, ActionUpdate, Agreement, CitizenPromise, FocusArea, Goal
 
 # --- Renewal --------------------------------------------------------------------------------
 
@@ -74,9 +57,7 @@ def renew_agreement(agreement, *, start_date=None, end_date=None, title=None):
 
     focus_areas = agreement.focus_areas.prefetch_related(
         Prefetch("goals", queryset=Goal.objects.with_latest_measurement().order_by("pk")),
-        Prefetch(
-            "actions", queryset=Action.objects.filter(status__in=OPEN_STATUSES).order_by("pk")
-        ),
+        Prefetch("actions", queryset=Action.objects.open().order_by("pk")),
     )
     for old_area in focus_areas:
         area = FocusArea.objects.create(
@@ -187,7 +168,7 @@ def follow_up(agreement, today=None):
             recent_list.append(update)
     for action in actions:
         action.stale = (
-            action.status in OPEN_STATUSES
+            action.status in Action.OPEN_STATUSES
             and action.start_date <= since
             and not action.has_recent_update
         )
@@ -221,103 +202,3 @@ def follow_up(agreement, today=None):
         "hours": sum(row["hours"] for row in rows),
     }
     return {"areas": rows, "totals": totals, "today": today}
-
-
-def status_counts(queryset):
-    """Counts of actions per status (one query)."""
-    return queryset.aggregate(
-        **{value: Count("pk", filter=Q(status=value)) for value, _label in Action.Status.choices}
-    )
-
-
-# --- Quarterly reminders --------------------------------------------------------------------
-
-
-def quarter_of(day):
-    quarter = (day.month - 1) // 3 + 1
-    start = datetime.date(day.year, 3 * (quarter - 1) + 1, 1)
-    return f"{day.year}Q{quarter}", start
-
-
-def actions_needing_reminder(today=None):
-    """Open actions of active agreements, with a lead who has an e-mail address, and with no
-    follow-up since the quarter began."""
-    today = today or timezone.localdate()
-    quarter, start = quarter_of(today)
-    updated = ActionUpdate.objects.filter(action=OuterRef("pk"), date__gte=start)
-    return (
-        Action.objects.open()
-        .filter(
-            focus_area__agreement__status=Agreement.Status.ACTIVE,
-            start_date__lte=today,
-            lead__is_active=True,
-        )
-        .exclude(lead__email="")
-        .exclude(Exists(updated))
-    )
-
-
-def remind_action_leads(today=None):
-    """Record one reminder per action and quarter, with its mail in the outbox, then send.
-
-    The reminder row and its outbox row are written in one transaction; the unique (action,
-    quarter) constraint means a second run, even a concurrent one, never records, so never
-    queues, a second reminder, and the outbox sends each row once (trygghet/outbox.py): a run
-    that dies after that commit leaves the mail to the outbox's sweep.
-    Returns the number of mails sent by this call.
-    """
-    today = today or timezone.localdate()
-    quarter, _start = quarter_of(today)
-    ids = []
-    for action in actions_needing_reminder(today).select_related("lead"):
-        with transaction.atomic():
-            # get_or_create copes with a concurrent run: the unique constraint decides.
-            reminder, _created = ActionReminder.objects.get_or_create(
-                action=action, quarter=quarter, defaults={"recipient": action.lead.email}
-            )
-            ids += queue_reminder(reminder.pk)
-    # Reminders recorded but never queued (before the outbox existed) get their mail too.
-    pending = ActionReminder.objects.filter(quarter=quarter, sent_at__isnull=True).values_list(
-        "pk", flat=True
-    )
-    for reminder_id in list(pending):
-        ids += queue_reminder(reminder_id)
-    return outbox.deliver(ids)
-
-
-def queue_reminder(reminder_id):
-    """Queue the mail of one recorded reminder unless it has been queued (``sent_at`` is when
-    it went to the outbox). The row lock makes two workers that hold the same id take turns;
-    the second finds it queued. Returns the ids of the outbox rows written."""
-    with transaction.atomic():
-        reminder = (
-            ActionReminder.objects.select_for_update()
-            .select_related(
-                "action__lead",
-                "action__focus_area__agreement__municipality",
-            )
-            .get(pk=reminder_id)
-        )
-        if reminder.sent_at is not None:
-            return []
-        action = reminder.action
-        lead = action.lead
-        municipality = action.focus_area.agreement.municipality
-        base = getattr(settings, "SITE_URL", "").rstrip("/")
-        with translation.override(settings.LANGUAGE_CODE):
-            context = {
-                "action": action,
-                "lead": lead,
-                "municipality": municipality,
-                "quarter": reminder.quarter,
-                "url": base + action.get_absolute_url(),
-            }
-            subject = _("Follow-up of “%(action)s”") % {"action": action.title}
-            body = render_to_string("councils/email/action_reminder.txt", context)
-        ids = outbox.queue(
-            f"action-reminder:{reminder.pk}",
-            [outbox.Mail(reminder.recipient or lead.email, subject, body)],
-        )
-        reminder.sent_at = timezone.now()
-        reminder.save(update_fields=["sent_at"])
-        return ids

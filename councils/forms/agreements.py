@@ -1,12 +1,13 @@
-"""Forms of the councils pages. Every choice of a related row is limited to the municipality
-of the page, and the models' ``clean`` holds the rules (so the admin keeps them too)."""
+"""Forms of the agreement pages: the agreement, its renewal, focus areas, goals and their values,
+actions and their follow-ups, and citizen promises. Every choice of a related row is limited to
+the municipality of the page, and the models' ``clean`` holds the rules (so the admin keeps
+them too)."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trygghet.limits import validate_in_range
-
-from .models import (
+from councils.models import (
     Action,
     ActionUpdate,
     Agreement,
@@ -16,92 +17,13 @@ from .models import (
     FocusArea,
     Goal,
     GoalMeasurement,
-    Membership,
     Organisation,
     User,
 )
+from councils.selectors import organisations_of, people_of
+from trygghet.limits import validate_in_range
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def people_of(municipality):
-    return User.objects.filter(
-        municipality_memberships__municipality=municipality,
-        municipality_memberships__is_active=True,
-        is_active=True,
-    ).order_by("first_name", "last_name")
-
-
-def organisations_of(municipality):
-    return Organisation.objects.filter(municipalities=municipality).order_by("name")
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
-
-
-class ValidateSetFieldsMixin:
-    """Fields the view sets on the instance (not form fields) would be left out of the
-    unique-constraint checks; put them back, so a duplicate gets a message, not a 500."""
-
-    set_fields = ()
-
-    def _get_validation_exclusions(self):
-        return super()._get_validation_exclusions() - set(self.set_fields)
-
-
-class MunicipalFormMixin:
-    """Takes the page's municipality; subclasses limit their choices to it."""
-
-    def __init__(self, *args, municipality, **kwargs):
-        self.municipality = municipality
-        super().__init__(*args, **kwargs)
-
-
-class BodyForm(ValidateSetFieldsMixin, MunicipalFormMixin, forms.ModelForm):
-    set_fields = ("municipality",)
-
-    class Meta:
-        model = Body
-        fields = ["name", "kind", "parent", "mandate", "is_active"]
-        widgets = {"mandate": forms.Textarea(attrs={"rows": 4})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance.municipality = self.municipality
-        parents = Body.objects.in_municipality(self.municipality)
-        if self.instance.pk:
-            parents = parents.exclude(pk=self.instance.pk)
-        # The parent list shows only this municipality's bodies; a foreign pk posted anyway is
-        # refused by the field (not in its queryset), and the model's clean checks once more.
-        self.fields["parent"].queryset = parents.order_by("name")
-        self.fields["parent"].help_text = _(
-            "A working group belongs to the preparation group that appointed it."
-        )
-
-
-class MembershipForm(MunicipalFormMixin, forms.ModelForm):
-    user = PersonChoiceField(queryset=User.objects.none(), label=_("Person"))
-
-    class Meta:
-        model = Membership
-        fields = ["user", "role", "organisation", "start_date", "end_date"]
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
-
-    def __init__(self, *args, body, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance.body = body
-        self.fields["user"].queryset = people_of(self.municipality)
-        self.fields["organisation"].queryset = organisations_of(self.municipality)
-        self.fields["end_date"].help_text = _("Leave empty while the person takes part.")
-        if self.instance.pk:
-            self.fields["user"].disabled = True
+from .common import DateInput, MunicipalFormMixin, PersonChoiceField, ValidateSetFieldsMixin
 
 
 class AgreementForm(MunicipalFormMixin, forms.ModelForm):
@@ -256,8 +178,6 @@ class ActionUpdateForm(forms.ModelForm):
 
     def clean_date(self):
         date = self.cleaned_data["date"]
-        from django.utils import timezone
-
         if date > timezone.localdate():
             raise forms.ValidationError(_("A follow-up cannot be dated in the future."))
         return date

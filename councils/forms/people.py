@@ -5,31 +5,29 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from trygghet import access
-
-from . import people
-from .forms import organisations_of
-from .models import MunicipalityMembership, Organisation
+from councils import permissions
+from councils.models import MunicipalityMembership, Organisation
+from councils.selectors import organisations_of
 
 
-def role_choices_for(membership):
-    """Admins give any role; coordinators only member and partner (they may not create or
-    change admins or coordinators: only an admin hands out those roles)."""
-    roles = MunicipalityMembership.Role.choices
-    if membership.role == access.ADMIN:
-        return roles
-    return [(value, label) for value, label in roles if value in (access.MEMBER, access.PARTNER)]
+def role_choices_for(acting):
+    """The roles ``acting`` may give (``permissions.can_give_role``)."""
+    return [
+        (value, label)
+        for value, label in MunicipalityMembership.Role.choices
+        if permissions.can_give_role(acting, value)
+    ]
 
 
 def organisation_field_for(field, acting, current=None):
     """Limit a person's organisation field to what ``acting`` may choose (see
-    ``people.may_set_organisation``): a coordinator is not offered public authorities, and
+    ``permissions.can_set_organisation``): a coordinator is not offered public authorities, and
     cannot change the organisation of a person who belongs to one (a disabled field ignores
     whatever is posted)."""
     field.queryset = organisations_of(acting.municipality)
-    if acting.role == access.ADMIN:
+    if permissions.can_make_public_authority(acting):
         return
-    if people.is_public_authority(current):
+    if not permissions.can_move_out_of(acting, current):
         field.disabled = True
         field.help_text = _("Only an administrator moves a person out of a public authority.")
         return
@@ -38,13 +36,6 @@ def organisation_field_for(field, acting, current=None):
         "Public authorities (municipal administration, police, rescue service) read restricted "
         "incidents: only an administrator puts a person into one."
     )
-
-
-def may_change(acting, target):
-    """Whether ``acting`` (a membership) may change the person of membership ``target``."""
-    if acting.role == access.ADMIN:
-        return True
-    return acting.role == access.COORDINATOR and target.role in (access.MEMBER, access.PARTNER)
 
 
 class PersonFilterForm(forms.Form):
@@ -132,7 +123,7 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, membership, attach=True, **kwargs):
         super().__init__(*args, **kwargs)
-        if membership.role != access.ADMIN:
+        if not permissions.can_make_public_authority(membership):
             # The kind decides who reads restricted incidents (GDPR art. 10): only an admin
             # makes an organisation a public authority, or changes a public authority's kind.
             kind = self.fields["kind"]

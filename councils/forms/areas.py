@@ -1,19 +1,11 @@
-"""Areas (områden) of a municipality: everyone in it reads the list, managers keep it.
-
-An area's centre point places its incidents on the map; it is optional, but latitude and
-longitude come together and lie inside Sweden.
-"""
+"""The form of an area: its centre point is optional, but latitude and longitude come together
+and lie inside Sweden."""
 
 from django import forms
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
 
 from councils.models import Area
-from trygghet.access import EVERYONE, MANAGERS, municipal_view
 from trygghet.limits import SWEDEN_LATITUDE, SWEDEN_LONGITUDE, CleanTextFormMixin
 
 
@@ -83,58 +75,3 @@ class AreaForm(CleanTextFormMixin, forms.ModelForm):
     def save(self, commit=True):
         self.instance.municipality = self.municipality
         return super().save(commit)
-
-
-def _list_url(request):
-    return reverse(
-        "situation_reports:area-list", kwargs={"municipality": request.municipality.slug}
-    )
-
-
-def _form_page(request, form, title):
-    return render(
-        request,
-        "situation_reports/area_form.html",
-        {"form": form, "title": title, "back_url": _list_url(request)},
-        status=400 if form.is_bound and not form.is_valid() else 200,
-    )
-
-
-@municipal_view(roles=EVERYONE)
-def area_list(request):
-    areas = Area.objects.restrict(request.membership).order_by("-is_active", "name")
-    return render(
-        request,
-        "situation_reports/area_list.html",
-        {"areas": areas, "can_manage": request.membership.is_manager},
-    )
-
-
-@municipal_view(roles=MANAGERS)
-@require_http_methods(["GET", "POST"])
-def area_create(request):
-    form = AreaForm(request.POST or None, municipality=request.municipality)
-    if request.method == "POST" and form.is_valid():
-        area = form.save()
-        messages.success(request, _("The area “%(name)s” was added.") % {"name": area.name})
-        return redirect(_list_url(request))
-    return _form_page(request, form, _("New area"))
-
-
-@municipal_view(roles=MANAGERS)
-@require_http_methods(["GET", "POST"])
-def area_edit(request, pk):
-    area = get_object_or_404(Area.objects.restrict(request.membership), pk=pk)
-    form = AreaForm(request.POST or None, instance=area, municipality=request.municipality)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The changes to “%(name)s” were saved.") % {"name": area.name})
-        return redirect(_list_url(request))
-    return _form_page(request, form, _("Change the area “%(name)s”") % {"name": area.name})
-
-
-area_urlpatterns = [
-    path("areas/", area_list, name="area-list"),
-    path("areas/new/", area_create, name="area-create"),
-    path("areas/<int:pk>/edit/", area_edit, name="area-edit"),
-]

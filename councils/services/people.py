@@ -1,6 +1,7 @@
 """People and organisations of a municipality, managed by its own admins and coordinators.
 
-Plain functions, called by the pages (councils/people_views.py) and usable from the shell.
+Plain functions, called by the pages (councils/views/people.py and organisations.py) and usable
+from the shell. Who may do what is decided in ``councils.permissions``.
 A person is a ``User`` (one per e-mail address, across municipalities) with one
 ``MunicipalityMembership`` per municipality; a new user is invited with Django's standard
 password-reset link, queued in the outbox with the new membership and sent after commit.
@@ -12,11 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from councils import audit, permissions
+from councils.models import MunicipalityMembership, Organisation, User
 from trygghet import access
 from trygghet.forms import PasswordResetForm
-
-from . import audit
-from .models import MunicipalityMembership, Organisation, User
 
 logger = logging.getLogger(__name__)
 
@@ -37,26 +37,8 @@ def username_for(email):
     return candidate
 
 
-def is_public_authority(organisation):
-    return organisation is not None and organisation.is_public_authority
-
-
-def may_set_organisation(acting, current, new):
-    """Whether ``acting`` (a membership; None for the operators' shell and the demo) may give a
-    person the organisation ``new`` in place of ``current`` (None for a new person).
-
-    A person's organisation decides whether they read restricted incidents: only an admin puts
-    a person into a public authority or takes them out of one, as only an admin sets an
-    organisation's kind (issue 9: a coordinator could move a partner into the police)."""
-    if acting is None or acting.role == access.ADMIN:
-        return True
-    if current is not None and new is not None and current.pk == new.pk:
-        return True
-    return not is_public_authority(current) and not is_public_authority(new)
-
-
 def check_organisation_change(acting, current, new):
-    if not may_set_organisation(acting, current, new):
+    if not permissions.can_set_organisation(acting, current, new):
         raise ValidationError(
             {
                 "organisation": _(
@@ -88,7 +70,7 @@ def add_person(
     A person who already has an account (e.g. a police officer working in two municipalities)
     gets a new membership on that account, never a second user; ``created`` is then False.
     A new user gets an unusable password and, after commit, an invitation to set one.
-    ``acting`` is the membership doing it (see ``may_set_organisation``).
+    ``acting`` is the membership doing it (see ``permissions.can_set_organisation``).
     """
     check_organisation_change(acting, None, organisation)
     if (
@@ -182,11 +164,7 @@ def change_membership(membership, *, acting, role, organisation, title, is_activ
         .values_list("pk", flat=True)
     )
     current = MunicipalityMembership.objects.get(pk=membership.pk)
-    loses_admin = (
-        current.role == access.ADMIN
-        and current.is_active
-        and (role != access.ADMIN or not is_active)
-    )
+    loses_admin = current.is_admin and current.is_active and (role != access.ADMIN or not is_active)
     if acting.pk is not None and acting.pk == current.pk:
         if role != current.role:
             raise ValidationError({"role": _("You cannot change your own role.")})
@@ -223,7 +201,7 @@ def add_organisation(municipality, *, name, short_name="", kind, acting=None, re
     if existing is not None:
         if existing.municipalities.filter(pk=municipality.pk).exists():
             raise ValidationError({"name": _("This organisation already serves the municipality.")})
-        if existing.is_public_authority and acting is not None and acting.role != access.ADMIN:
+        if existing.is_public_authority and not permissions.can_make_public_authority(acting):
             raise ValidationError(
                 {
                     "name": _(

@@ -1,441 +1,22 @@
+"""The agreement with the police (samverkansöverenskommelse / samverkansavtal): its focus areas,
+goals and their measurements, actions with their follow-ups and reminders, and the citizen
+promises."""
+
 import datetime
 
-from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trygghet import tenancy as access
-from trygghet.limits import latitude_field, longitude_field, range_constraints, validate_in_range
+from trygghet.limits import range_constraints, validate_in_range
 from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, scoped_manager
 
-# Top-level URL words that a municipality slug may not take (see trygghet/urls.py).
-RESERVED_SLUGS = {
-    "admin",
-    "accounts",
-    "healthz",
-    "readyz",
-    "static",
-    "media",
-    "i18n",
-    "share",
-    "calendar",
-    "api",
-    "jsi18n",
-    "favicon.ico",
-    "robots.txt",
-}
-
-
-def validate_not_reserved(value):
-    if value in RESERVED_SLUGS:
-        raise ValidationError(
-            _("“%(slug)s” is reserved by the application."), params={"slug": value}
-        )
-
-
-class User(AbstractUser):
-    """A person who works with Trygghet. Members of bodies are users too; a person who never
-    logs in simply has no usable password."""
-
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    # Django's own fields, with the range every date of Trygghet keeps (the admin edits them).
-    last_login = models.DateTimeField(
-        _("last login"), blank=True, null=True, validators=[validate_in_range]
-    )
-    date_joined = models.DateTimeField(
-        _("date joined"), default=timezone.now, validators=[validate_in_range]
-    )
-
-    class Meta:
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
-        ordering = ["first_name", "last_name", "username"]
-        constraints = range_constraints("user", moments=["last_login", "date_joined"])
-
-    def __str__(self):
-        return self.get_full_name() or self.username
-
-
-class MunicipalityQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(memberships__user=user, memberships__is_active=True)
-
-
-class Municipality(models.Model):
-    """The scoping root: every municipal row belongs to exactly one municipality."""
-
-    name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(
-        _("slug"),
-        unique=True,
-        validators=[validate_not_reserved],
-        help_text=_("Begins every address of the municipality's pages, e.g. /burlov/."),
-    )
-    code = models.CharField(
-        _("municipality code"),
-        max_length=4,
-        unique=True,
-        validators=[RegexValidator(r"^\d{4}$", _("A municipality code has four digits."))],
-        help_text=_("Statistics Sweden's code, e.g. 1231 for Burlöv."),
-    )
-    county = models.CharField(_("county"), max_length=100, blank=True)
-    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-
-    objects = MunicipalityQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("municipality")
-        verbose_name_plural = _("municipalities")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("dashboard", kwargs={"municipality": self.slug})
-
-
-class Organisation(models.Model):
-    class Kind(models.TextChoices):
-        MUNICIPAL_ADMINISTRATION = "municipal_administration", _("municipal administration")
-        MUNICIPAL_COMPANY = "municipal_company", _("municipal company")
-        POLICE = "police", _("police")
-        RESCUE_SERVICE = "rescue_service", _("rescue service")
-        HOUSING_COMPANY = "housing_company", _("housing company")
-        SECURITY_COMPANY = "security_company", _("security company")
-        ASSOCIATION = "association", _("association")
-        OTHER = "other", _("other")
-
-    # Offence data about identifiable people may only be handled by public authorities
-    # (GDPR art. 10): these kinds may read restricted incidents, no other.
-    PUBLIC_AUTHORITY_KINDS = frozenset(
-        {Kind.MUNICIPAL_ADMINISTRATION, Kind.POLICE, Kind.RESCUE_SERVICE}
-    )
-
-    name = models.CharField(_("name"), max_length=200)
-    short_name = models.CharField(_("short name"), max_length=60, blank=True)
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
-    municipalities = models.ManyToManyField(
-        Municipality,
-        related_name="organisations",
-        verbose_name=_("municipalities"),
-        help_text=_("A police area or rescue service may serve several municipalities."),
-    )
-
-    class Meta:
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["name"], name="organisation_unique_name")]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def is_public_authority(self):
-        return self.kind in self.PUBLIC_AUTHORITY_KINDS
-
-
-class MunicipalityMembership(models.Model):
-    """A user's place in a municipality: the role decides what they may do there, the
-    organisation whom they represent (and whether they may read restricted data)."""
-
-    class Role(models.TextChoices):
-        ADMIN = access.ADMIN, _("administrator")
-        COORDINATOR = access.COORDINATOR, _("coordinator")
-        MEMBER = access.MEMBER, _("member")
-        PARTNER = access.PARTNER, _("partner")
-
-    user = models.ForeignKey(
-        User,
-        on_delete=models.CASCADE,
-        related_name="municipality_memberships",
-        verbose_name=_("user"),
-    )
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.CASCADE,
-        related_name="memberships",
-        verbose_name=_("municipality"),
-    )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="municipality_memberships",
-        verbose_name=_("organisation"),
-    )
-    title = models.CharField(_("job title"), max_length=120, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    objects = scoped_manager(path="municipality")
-
-    class Meta:
-        verbose_name = _("municipal role")
-        verbose_name_plural = _("municipal roles")
-        ordering = ["municipality__name", "user__first_name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "municipality"], name="one_role_per_user_and_municipality"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.user} – {self.municipality} ({self.get_role_display()})"
-
-    @property
-    def is_manager(self):
-        """Admins and coordinators manage the municipality's content."""
-        return self.role in access.MANAGERS
-
-    @property
-    def is_admin(self):
-        return self.role == access.ADMIN
-
-    @property
-    def can_read_restricted(self):
-        """Restricted data is for public authorities only (never private companies)."""
-        if self.organisation is None:
-            return self.user.is_superuser
-        return self.organisation.is_public_authority
-
-
-class BodyQuerySet(MunicipalQuerySet):
-    def restrict(self, membership, action="view"):
-        """Managers see every body of the municipality; members and partners the bodies in
-        which they hold a current seat (body membership decides what a person reads)."""
-        qs = super().restrict(membership, action)
-        if membership.is_manager:
-            return qs
-        if action != "view":
-            return qs.none()
-        today = timezone.localdate()
-        return qs.filter(
-            Exists(
-                Membership.objects.current(today).filter(
-                    body=OuterRef("pk"), user_id=membership.user_id
-                )
-            )
-        )
-
-    def active(self):
-        return self.filter(is_active=True)
-
-
-class Body(MunicipalModel):
-    """A group that meets: strategic council, preparation group, working group, situation
-    group (Örat mot marken) or another council."""
-
-    class Kind(models.TextChoices):
-        STRATEGIC_COUNCIL = "strategic_council", _("strategic council")
-        PREPARATION_GROUP = "preparation_group", _("preparation group")
-        WORKING_GROUP = "working_group", _("working group")
-        SITUATION_GROUP = "situation_group", _("situation group")
-        COUNCIL = "council", _("council")
-
-    name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
-    mandate = models.TextField(_("mandate"), blank=True)
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-        verbose_name=_("parent body"),
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-
-    objects = scoped_manager(BodyQuerySet)
-
-    class Meta:
-        verbose_name = _("body")
-        verbose_name_plural = _("bodies")
-        ordering = ["municipality", "name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "name"],
-                name="body_unique_name",
-                violation_error_message=_("The municipality already has a body of this name."),
-            ),
-            models.CheckConstraint(
-                condition=~Q(parent=models.F("pk")), name="body_not_its_own_parent"
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse(
-            "councils:body-detail", kwargs={"municipality": self.municipality.slug, "pk": self.pk}
-        )
-
-    def clean(self):
-        super().clean()
-        if self.parent_id is None:
-            if self.kind == self.Kind.WORKING_GROUP:
-                raise ValidationError(
-                    {"parent": _("A working group belongs to the body that appointed it.")}
-                )
-            return
-        parent = self.parent
-        if self.municipality_id and parent.municipality_id != self.municipality_id:
-            raise ValidationError({"parent": _("The parent body belongs to another municipality.")})
-        # Walk up from the parent: meeting this body again means a cycle. The walk is bounded
-        # by the number of bodies, since the chain it follows is finite without a cycle.
-        seen = set()
-        node = parent
-        while node is not None:
-            if self.pk is not None and node.pk == self.pk:
-                raise ValidationError(
-                    {"parent": _("A body cannot be placed under itself or one of its own groups.")}
-                )
-            if node.pk in seen:  # an existing cycle elsewhere: stop, do not loop forever
-                break
-            seen.add(node.pk)
-            node = node.parent
-
-    def ancestors(self):
-        chain, node, seen = [], self.parent, set()
-        while node is not None and node.pk not in seen:
-            seen.add(node.pk)
-            chain.append(node)
-            node = node.parent
-        return list(reversed(chain))
-
-
-class MembershipQuerySet(MunicipalQuerySet):
-    municipality_field = "body__municipality"
-
-    def current(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(Q(start_date__isnull=True) | Q(start_date__lte=on)).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=on)
-        )
-
-    def past(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(end_date__lt=on)
-
-    def restrict(self, membership, action="view"):
-        """Seats in the bodies this membership may read."""
-        qs = super().restrict(membership, action)
-        if membership.is_manager:
-            return qs
-        return qs.filter(body__in=Body.objects.restrict(membership, action))
-
-
-class Membership(models.Model):
-    """A person's seat in a body. History is kept: a person who leaves gets an end date."""
-
-    class Role(models.TextChoices):
-        CHAIR = "chair", _("chair")
-        VICE_CHAIR = "vice_chair", _("vice chair")
-        SECRETARY = "secretary", _("secretary")
-        MEMBER = "member", _("member")
-        CO_OPTED = "co_opted", _("co-opted")
-
-    body = models.ForeignKey(
-        Body, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("body")
-    )
-    user = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="body_memberships", verbose_name=_("person")
-    )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="body_memberships",
-        verbose_name=_("represents"),
-    )
-    start_date = models.DateField(_("from"), null=True, blank=True, validators=[validate_in_range])
-    end_date = models.DateField(_("to"), null=True, blank=True, validators=[validate_in_range])
-
-    objects = scoped_manager(MembershipQuerySet)
-
-    class Meta:
-        verbose_name = _("body membership")
-        verbose_name_plural = _("body memberships")
-        ordering = ["body", "role", "user__first_name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=models.F("start_date")),
-                name="membership_ends_after_start",
-            ),
-            *range_constraints("membership", dates=["start_date", "end_date"]),
-        ]
-
-    def __str__(self):
-        return f"{self.user} – {self.body} ({self.get_role_display()})"
-
-    @property
-    def is_current(self):
-        today = timezone.localdate()
-        return (self.start_date is None or self.start_date <= today) and (
-            self.end_date is None or self.end_date >= today
-        )
-
-    def clean(self):
-        super().clean()
-        errors = {}
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = _("A membership cannot end before it starts.")
-        # In an admin inline the body may be new (no id yet) but already set on the seat.
-        body = self.body if (self.body_id or Membership.body.is_cached(self)) else None
-        if body is not None:
-            if (
-                self.organisation_id
-                and not self.organisation.municipalities.filter(pk=body.municipality_id).exists()
-            ):
-                errors["organisation"] = _(
-                    "This organisation does not work in the body's municipality."
-                )
-            if (
-                self.user_id
-                and not MunicipalityMembership.objects.filter(
-                    user_id=self.user_id, municipality_id=body.municipality_id, is_active=True
-                ).exists()
-            ):
-                errors["user"] = _("This person has no role in the body's municipality.")
-            elif self.user_id and "end_date" not in errors:
-                # Two seats of one person in one body may follow each other, never overlap.
-                overlapping = Membership.objects.filter(body=body, user_id=self.user_id).exclude(
-                    pk=self.pk
-                )
-                if self.end_date:
-                    overlapping = overlapping.filter(
-                        Q(start_date__isnull=True) | Q(start_date__lte=self.end_date)
-                    )
-                if self.start_date:
-                    overlapping = overlapping.filter(
-                        Q(end_date__isnull=True) | Q(end_date__gte=self.start_date)
-                    )
-                if overlapping.exists():
-                    errors["user"] = _(
-                        "This person already has a seat in the body for this period: change "
-                        "that seat instead."
-                    )
-        if errors:
-            raise ValidationError(errors)
-
-
-# --- The agreement with the police ---------------------------------------------------------
+from .bodies import Body
+from .people import MunicipalityMembership, Organisation, User
 
 
 class AgreementQuerySet(MunicipalQuerySet):
@@ -450,14 +31,18 @@ class AgreementQuerySet(MunicipalQuerySet):
         return qs.exclude(status=Agreement.Status.DRAFT)
 
 
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    ACTIVE = "active", _("active")
+    ENDED = "ended", _("ended")
+
+
 class Agreement(MunicipalModel):
     """The samverkansöverenskommelse (Burlöv) or samverkansavtal (Eslöv) between the
     municipality and its local police area."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        ACTIVE = "active", _("active")
-        ENDED = "ended", _("ended")
+    # Defined outside the class so that the constraint in Meta can name a value of it.
+    Status = AgreementStatus
 
     title = models.CharField(_("title"), max_length=200)
     police_area = models.ForeignKey(
@@ -526,7 +111,7 @@ class Agreement(MunicipalModel):
             ),
             models.UniqueConstraint(
                 fields=["municipality"],
-                condition=Q(status="active"),
+                condition=Q(status=AgreementStatus.ACTIVE),
                 name="one_active_agreement_per_municipality",
                 violation_error_message=_(
                     "Another agreement of the municipality is active: end it first."
@@ -730,9 +315,6 @@ class GoalMeasurement(models.Model):
         return f"{self.goal}: {self.value} ({self.measured_on})"
 
 
-OPEN_STATUSES = ("planned", "ongoing")
-
-
 class ActionQuerySet(MunicipalQuerySet):
     municipality_field = "focus_area__agreement__municipality"
 
@@ -740,7 +322,7 @@ class ActionQuerySet(MunicipalQuerySet):
         return self.filter(focus_area__agreement__in=Agreement.objects.restrict(membership, action))
 
     def open(self):
-        return self.filter(status__in=OPEN_STATUSES)
+        return self.filter(status__in=Action.OPEN_STATUSES)
 
     def with_follow_up(self, today=None):
         """Annotate ``is_late`` (derived, never stored) and ``last_update_on``."""
@@ -748,13 +330,13 @@ class ActionQuerySet(MunicipalQuerySet):
         return self.annotate(
             last_update_on=Max("updates__date"),
             is_late=ExpressionWrapper(
-                Q(due_date__lt=today, status__in=OPEN_STATUSES), output_field=BooleanField()
+                Q(due_date__lt=today, status__in=Action.OPEN_STATUSES), output_field=BooleanField()
             ),
         )
 
     def late(self, today=None):
         today = today or timezone.localdate()
-        return self.filter(due_date__lt=today, status__in=OPEN_STATUSES)
+        return self.filter(due_date__lt=today, status__in=Action.OPEN_STATUSES)
 
     def stale(self, today=None, days=90):
         """Open actions without a follow-up in ``days`` days (counted from the start date when
@@ -773,6 +355,9 @@ class Action(models.Model):
         ONGOING = "ongoing", _("ongoing")
         DONE = "done", _("done")
         CANCELLED = "cancelled", _("cancelled")
+
+    # Not finished: followed up, reminded of, counted late, and carried over on renewal.
+    OPEN_STATUSES = (Status.PLANNED, Status.ONGOING)
 
     focus_area = models.ForeignKey(
         FocusArea, on_delete=models.CASCADE, related_name="actions", verbose_name=_("focus area")
@@ -844,11 +429,11 @@ class Action(models.Model):
         """Derived, never stored: open and past its due date."""
         if hasattr(self, "is_late"):
             return self.is_late
-        return self.status in OPEN_STATUSES and self.due_date < timezone.localdate()
+        return self.status in self.OPEN_STATUSES and self.due_date < timezone.localdate()
 
     @property
     def is_open(self):
-        return self.status in OPEN_STATUSES
+        return self.status in self.OPEN_STATUSES
 
     def clean(self):
         super().clean()
@@ -877,9 +462,6 @@ class Action(models.Model):
                 errors["lead"] = _("The lead must have a role in the municipality.")
         if errors:
             raise ValidationError(errors)
-
-    def may_post_update(self, membership):
-        return membership.is_manager or membership.user_id == self.lead_id
 
 
 class ActionUpdate(models.Model):
@@ -1023,37 +605,3 @@ class CitizenPromiseUpdate(models.Model):
 
     def __str__(self):
         return f"{self.promise} ({self.date})"
-
-
-# --- Geography ---------------------------------------------------------------------------------
-
-
-class Area(MunicipalModel):
-    """A district or locality of a municipality (område / stadsdel): where incidents happen and
-    safety walks go. Its table keeps the name it had in the situation_reports app."""
-
-    class Kind(models.TextChoices):
-        DISTRICT = "district", _("district")
-        LOCALITY = "locality", _("locality")
-
-    name = models.CharField(_("name"), max_length=120)
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.LOCALITY)
-    latitude = latitude_field()
-    longitude = longitude_field()
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        db_table = "situation_reports_area"
-        verbose_name = _("area")
-        verbose_name_plural = _("areas")
-        ordering = ["municipality", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["municipality", "name"], name="area_unique_name")
-        ]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def has_centre(self):
-        return self.latitude is not None and self.longitude is not None

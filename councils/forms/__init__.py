@@ -1,0 +1,1 @@
+"""Forms of the councils pages, one module per concern (bodies, agreements, people, areas)."""

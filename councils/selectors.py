@@ -1,0 +1,19 @@
+"""Who and what a municipality's forms offer to choose: one definition for every app."""
+
+from .models import Organisation, User
+
+
+def people_of(municipality):
+    """The people one may choose in the municipality (a seat's holder, an action's lead, a
+    meeting's action item's owner): active users with an active role there. A deactivated
+    person keeps their history but is offered for nothing new."""
+    return User.objects.filter(
+        municipality_memberships__municipality=municipality,
+        municipality_memberships__is_active=True,
+        is_active=True,
+    ).order_by("first_name", "last_name")
+
+
+def organisations_of(municipality):
+    """The organisations that serve the municipality."""
+    return Organisation.objects.filter(municipalities=municipality).order_by("name")
