@@ -1,21 +1,34 @@
 """Shared fixtures: two municipalities and, in Burlöv, one user per municipal role.
 
 Every view test checks the outsider (a member of Eslöv) and the roles that may not act, as
-well as the roles that may: see ``tests/trygghet/test_access.py`` for the pattern.
+well as the roles that may: ``tests/access.py`` runs that matrix for a list of pages.
+
+More shared fixtures come from the plugins below: the incidents' categories and builders,
+the seeded demo world (``demo_world``), real Celery workers (``start_worker``) and a real
+SMTP server (``smtp``). Rows are built with the factories of ``tests/factories.py``.
 """
 
 import os
 import uuid
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 from django_scopes import scopes_disabled
 
-from councils.models import Municipality, MunicipalityMembership, Organisation, User
+from councils.models import Organisation
+from tests.factories import MunicipalityFactory, OrganisationFactory, make_user
 from trygghet import access
+from trygghet.celery import app as celery_app
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-PASSWORD = "correct-horse-battery-staple"
+pytest_plugins = [
+    "tests.plugins.incidents",
+    "tests.plugins.demo",
+    "tests.plugins.worker",
+    "tests.plugins.mail",
+]
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -47,9 +60,6 @@ def _default_language():
     """A request in English leaves English active in the thread (LocaleMiddleware does not
     reset it): the next test starts in the default language again, whatever ran before."""
     yield
-    from django.conf import settings as django_settings
-    from django.utils import translation
-
     translation.activate(django_settings.LANGUAGE_CODE)
 
 
@@ -63,53 +73,37 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def burlov(db):
-    return Municipality.objects.create(name="Burlöv", slug="burlov", code="1231", population=20042)
+    return MunicipalityFactory(name="Burlöv", slug="burlov", code="1231", population=20042)
 
 
 @pytest.fixture
 def eslov(db):
-    return Municipality.objects.create(name="Eslöv", slug="eslov", code="1285", population=34878)
+    return MunicipalityFactory(name="Eslöv", slug="eslov", code="1285", population=34878)
 
 
 @pytest.fixture
 def municipal_admin_org(burlov):
-    org = Organisation.objects.create(
-        name="Burlövs kommun", kind=Organisation.Kind.MUNICIPAL_ADMINISTRATION
+    return OrganisationFactory(
+        name="Burlövs kommun",
+        kind=Organisation.Kind.MUNICIPAL_ADMINISTRATION,
+        municipalities=[burlov],
     )
-    org.municipalities.add(burlov)
-    return org
 
 
 @pytest.fixture
 def police_org(burlov, eslov):
-    org = Organisation.objects.create(name="Polisen LPO Kävlinge", kind=Organisation.Kind.POLICE)
-    org.municipalities.add(burlov, eslov)
-    return org
+    return OrganisationFactory(
+        name="Polisen LPO Kävlinge", kind=Organisation.Kind.POLICE, municipalities=[burlov, eslov]
+    )
 
 
 @pytest.fixture
 def security_org(burlov):
-    org = Organisation.objects.create(
-        name="Trygghetsbolaget AB", kind=Organisation.Kind.SECURITY_COMPANY
+    return OrganisationFactory(
+        name="Trygghetsbolaget AB",
+        kind=Organisation.Kind.SECURITY_COMPANY,
+        municipalities=[burlov],
     )
-    org.municipalities.add(burlov)
-    return org
-
-
-def make_user(username, municipality=None, role=None, organisation=None, **extra):
-    user = User.objects.create_user(
-        username=username,
-        password=PASSWORD,
-        email=f"{username}@example.org",
-        first_name=extra.pop("first_name", username.split(".")[-1].title()),
-        last_name=extra.pop("last_name", "Testsson"),
-        **extra,
-    )
-    if municipality is not None:
-        MunicipalityMembership.objects.create(
-            user=user, municipality=municipality, role=role, organisation=organisation
-        )
-    return user
 
 
 @pytest.fixture
@@ -142,10 +136,11 @@ def company_partner(burlov, security_org):
 @pytest.fixture
 def outsider(eslov):
     """A coordinator of another municipality: everything of Burlöv is 404 to them."""
-    org = Organisation.objects.create(
-        name="Eslövs kommun", kind=Organisation.Kind.MUNICIPAL_ADMINISTRATION
+    org = OrganisationFactory(
+        name="Eslövs kommun",
+        kind=Organisation.Kind.MUNICIPAL_ADMINISTRATION,
+        municipalities=[eslov],
     )
-    org.municipalities.add(eslov)
     return make_user("eslov.coordinator", eslov, access.COORDINATOR, org)
 
 
@@ -174,177 +169,9 @@ def login(client):
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, settings):
-    """A real Celery worker in its own process, on the Redis broker and the test database.
-
-    Use with ``@pytest.mark.django_db(transaction=True)`` so the worker sees committed rows.
-    Yields the Celery app; tasks sent with ``.delay()`` go through Redis to that worker.
-    """
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
-    from trygghet.celery import app
-
-    broker = settings.CELERY_BROKER_URL
-    if not broker.startswith("redis"):
-        pytest.fail(f"a worker test needs Redis as broker, got {broker!r}")
-    database_url = database_url_for_processes()
-    app.control.purge()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": broker,
-        "TESTING": "true",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-    }
-    root = Path(__file__).resolve().parents[1]
-    log = worker_log_path()
-    log.parent.mkdir(exist_ok=True)
-    with open(log, "w") as out:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "trygghet",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"test-{os.getpid()}@%h",
-            ],
-            cwd=root,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while "ready." not in log.read_text():
-            if worker.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the Celery worker did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield app
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-
-
-def wait_until(predicate, timeout=30, interval=0.1, message="condition"):
-    """Poll ``predicate`` until it is true (for effects of a real worker); fail after timeout."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(interval)
-    pytest.fail(f"timed out waiting for {message}")
-
-
-def database_url_for_processes():
-    """The DATABASE_URL of the test database, for processes the tests start (workers)."""
-    from django.db import connection
-
-    db = connection.settings_dict
-    return (
-        f"postgres://{db['USER'] or 'postgres'}:{db['PASSWORD'] or ''}@"
-        f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-
-
-def worker_log_path():
-    """Where ``celery_worker_process`` writes its worker's log (one file per test process)."""
-    from pathlib import Path
-
-    return Path(__file__).resolve().parents[1] / "var" / f"test-worker-{os.getpid()}.log"
-
-
-@pytest.fixture
 def eager_celery():
-    """Tasks run in-process for unit tests (real workers run in the ``worker`` tests)."""
-    from trygghet.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
+    """Tasks run in-process for unit tests (real workers: ``start_worker``)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
     yield
-    app.conf.task_always_eager = previous
-
-
-class SMTPRecorder:
-    """An aiosmtpd handler that keeps every mail it accepts, one entry per recipient.
-
-    ``refuse(n, address)`` is asked at each RCPT (``n`` counts them from 1) and may return an
-    SMTP reply such as ``"451 try again later"`` to refuse that recipient.
-    """
-
-    def __init__(self):
-        self.received = []
-        self.rcpt_seen = 0
-        self.refuse = lambda n, address: None
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        self.rcpt_seen += 1
-        reply = self.refuse(self.rcpt_seen, address)
-        if reply:
-            return reply
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        import email
-        from email import policy
-
-        message = email.message_from_bytes(envelope.original_content, policy=policy.default)
-        for recipient in envelope.rcpt_tos:
-            self.received.append((recipient, message))
-        return "250 Message accepted for delivery"
-
-    def recipients(self):
-        return [recipient for recipient, _message in self.received]
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server (aiosmtpd) on the loopback address for the duration of a test."""
-    from aiosmtpd.controller import Controller
-
-    recorder = SMTPRecorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    recorder.port = controller.port
-    try:
-        yield recorder
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
-def smtp(smtp_server, settings):
-    """Django's SMTP backend pointed at ``smtp_server`` (instead of the locmem outbox)."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = smtp_server.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 10
-    return smtp_server
+    celery_app.conf.task_always_eager = previous

@@ -16,6 +16,8 @@ from councils.models import (
     Goal,
     Membership,
 )
+from tests.factories import BodyFactory, MembershipFactory, make_user
+from trygghet import access
 
 TODAY = timezone.localdate
 
@@ -26,14 +28,14 @@ def days(n):
 
 @pytest.fixture
 def strategic(burlov):
-    return Body.objects.create(
+    return BodyFactory(
         municipality=burlov, name="Strategiskt råd", kind=Body.Kind.STRATEGIC_COUNCIL
     )
 
 
 @pytest.fixture
 def preparation(burlov, strategic):
-    return Body.objects.create(
+    return BodyFactory(
         municipality=burlov,
         name="Beredningsgrupp",
         kind=Body.Kind.PREPARATION_GROUP,
@@ -43,14 +45,14 @@ def preparation(burlov, strategic):
 
 @pytest.fixture
 def working_group(burlov, preparation, member, municipal_admin_org):
-    group = Body.objects.create(
+    group = BodyFactory(
         municipality=burlov,
         name="Arbetsgrupp ungdomar",
         kind=Body.Kind.WORKING_GROUP,
         parent=preparation,
         mandate="Insatser mot ungdomsbrottslighet.",
     )
-    Membership.objects.create(
+    MembershipFactory(
         body=group,
         user=member,
         role=Membership.Role.CHAIR,
@@ -130,12 +132,10 @@ def world(users_by_role, working_group, agreement, focus_area, goal, action, pro
 @pytest.fixture
 def make_seat(burlov, municipal_admin_org):
     """``make_seat(body, username)``: a new Burlöv member sitting in ``body`` from today."""
-    from tests.conftest import make_user
-    from trygghet import access
 
     def _make(body, username, role=Membership.Role.MEMBER, **extra):
         user = make_user(username, burlov, access.MEMBER, municipal_admin_org, **extra)
-        return Membership.objects.create(
+        return MembershipFactory(
             body=body, user=user, role=role, organisation=municipal_admin_org, start_date=TODAY()
         )
 

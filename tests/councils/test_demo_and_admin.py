@@ -19,8 +19,8 @@ def counts():
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
-def test_seed_demo_fills_bodies_and_agreements_and_is_idempotent(db):
-    call_command("seed_demo", only=["councils"])
+def test_seed_demo_fills_bodies_and_agreements_and_is_idempotent(demo_world):
+    demo_world(only=["councils"])  # what seed_demo made on an empty database
     first = counts()
     call_command("seed_demo", only=["councils"])
     assert counts() == first
@@ -56,17 +56,17 @@ def test_seed_demo_fills_bodies_and_agreements_and_is_idempotent(db):
     "model",
     ["agreement", "focusarea", "goal", "action", "actionreminder", "citizenpromise", "body"],
 )
-def test_the_admin_lists_and_adds_the_councils_models(client, db, model):
+def test_the_admin_lists_and_adds_the_councils_models(client, demo_world, model):
+    demo_world(only=["councils"])
     admin = User.objects.create_superuser("root", "root@example.org", "x")
     client.force_login(admin)
-    call_command("seed_demo", only=["councils"])
     assert client.get(reverse(f"admin:councils_{model}_changelist")).status_code == 200
     assert client.get(reverse(f"admin:councils_{model}_add")).status_code == 200
 
 
-def test_the_admin_keeps_the_rules_too(client, db):
+def test_the_admin_keeps_the_rules_too(client, demo_world):
     """A working group whose parent is in another municipality is refused in the admin."""
-    call_command("seed_demo", only=["councils"])
+    demo_world(only=["councils"])
     admin = User.objects.create_superuser("root", "root@example.org", "x")
     client.force_login(admin)
     eslov_council = Body.objects.get(municipality__slug="eslov", parent=None)
@@ -91,10 +91,10 @@ def test_the_admin_keeps_the_rules_too(client, db):
     assert not Body.objects.filter(name="Fel grupp").exists()
 
 
-def test_the_admin_checks_seats_added_with_a_new_body(client, db):
+def test_the_admin_checks_seats_added_with_a_new_body(client, demo_world):
     """A seat given inline with a new body is checked too: the person must work in the
     body's municipality."""
-    call_command("seed_demo", only=["councils"])
+    demo_world(only=["councils"])
     admin = User.objects.create_superuser("root", "root@example.org", "x")
     client.force_login(admin)
     burlov = Agreement.objects.get(municipality__slug="burlov").municipality

@@ -18,7 +18,7 @@ from councils.models import (
     Membership,
 )
 from councils.services import agreements
-from tests.conftest import make_user
+from tests.factories import make_user
 from trygghet import access
 
 from .conftest import days

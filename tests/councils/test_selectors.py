@@ -10,7 +10,7 @@ from councils.models import Body, MunicipalityMembership
 from councils.selectors import organisations_of, people_of
 from meetings.forms import ActionItemForm
 from meetings.models import Meeting
-from tests.conftest import make_user
+from tests.factories import make_user
 from trygghet import access
 
 pytestmark = pytest.mark.django_db

@@ -13,6 +13,7 @@ from councils.models import (
 )
 from councils.services import agreements, reminders
 from councils.tasks import remind_action_leads
+from tests.helpers import free_port, wait_until
 from trygghet.tenancy import each_municipality
 
 from .conftest import days
@@ -257,7 +258,6 @@ def test_a_reminder_recorded_but_not_sent_is_sent_by_the_next_run(world, mailout
 def test_a_failed_send_leaves_the_reminder_unsent_for_the_outbox_to_retry(
     world, mailoutbox, smtp, settings
 ):
-    from tests.conftest import free_port
     from trygghet import outbox
     from trygghet.models import OutgoingEmail
 
@@ -314,10 +314,9 @@ def test_two_reminder_runs_at_the_same_time_send_one_mail(world, mailoutbox):
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_sends_each_reminder_once_even_when_the_task_is_sent_twice(
-    world, celery_worker_process
+    world, start_worker
 ):
-    from tests.conftest import wait_until
-
+    worker = start_worker()
     remind_action_leads.delay()
     remind_action_leads.delay()
     wait_until(
@@ -326,15 +325,9 @@ def test_a_real_worker_sends_each_reminder_once_even_when_the_task_is_sent_twice
     )
     # Let the second delivery run too, then count: one reminder for the one action.
     wait_until(
-        lambda: "remind_action_leads" in _worker_log() and _worker_log().count("succeeded") >= 2,
+        lambda: "remind_action_leads" in worker.output() and worker.succeeded() >= 2,
         message="both deliveries of the task to finish",
     )
     reminder = ActionReminder.objects.get()
     assert reminder.action == world["action"]
     assert reminder.recipient == world["action"].lead.email
-
-
-def _worker_log():
-    from tests.conftest import worker_log_path
-
-    return worker_log_path().read_text()

@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from councils.demo import DEMO_PASSWORD
@@ -20,10 +19,10 @@ def open_user_menu_link(page, name):
 
 
 def test_the_admin_adds_a_police_officer_who_appears_in_the_list(
-    page, base_url, login_as, assert_accessible, screenshot, eager_celery
+    page, base_url, login_as, assert_accessible, screenshot, eager_celery, demo_world
 ):
     # eager_celery: the invitation is sent in the live server's thread, not by a worker.
-    call_command("seed_demo", only=["councils"])
+    demo_world(only=["councils"])
     login_as(page, "burlov.admin", DEMO_PASSWORD)
     page.goto(f"{base_url}/burlov/")
     open_user_menu_link(page, "Personer")
@@ -75,8 +74,10 @@ def test_the_admin_adds_a_police_officer_who_appears_in_the_list(
     screenshot(page, "admin-person-edit")
 
 
-def test_the_coordinator_adds_an_area(page, base_url, login_as, assert_accessible, screenshot):
-    call_command("seed_demo", only=["councils"])
+def test_the_coordinator_adds_an_area(
+    page, base_url, login_as, assert_accessible, screenshot, demo_world
+):
+    demo_world(only=["councils"])
     login_as(page, "burlov.samordnare", DEMO_PASSWORD)
     page.goto(f"{base_url}/burlov/")
     open_user_menu_link(page, "Områden")

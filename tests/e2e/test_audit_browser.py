@@ -4,7 +4,6 @@ the change in the trail, reached from the user menu. The page passes axe-core (W
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from councils.demo import DEMO_PASSWORD
@@ -18,9 +17,9 @@ def open_user_menu_link(page, name):
 
 
 def test_the_admin_reads_a_change_of_organisation_in_the_trail(
-    page, base_url, login_as, assert_accessible, screenshot
+    page, base_url, login_as, assert_accessible, screenshot, demo_world
 ):
-    call_command("seed_demo", only=["councils"])
+    demo_world(only=["councils"])
     login_as(page, "burlov.admin", DEMO_PASSWORD)
     page.goto(f"{base_url}/burlov/people/")
     page.get_by_role("row").filter(has_text="Burlövs Bostäder").first.get_by_role("link").click()

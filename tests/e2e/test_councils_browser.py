@@ -5,7 +5,6 @@ on the way passes axe-core (WCAG 2.1 AA)."""
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -16,9 +15,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_coordinator_appoints_a_working_group_and_the_lead_follows_up_an_action(
-    page, base_url, login_as, assert_accessible, screenshot
+    page, base_url, login_as, assert_accessible, screenshot, demo_world
 ):
-    call_command("seed_demo", only=["councils"])
+    demo_world(only=["councils"])
     today = timezone.localdate()
 
     login_as(page, "burlov.samordnare", DEMO_PASSWORD)

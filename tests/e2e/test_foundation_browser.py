@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from councils.demo import DEMO_PASSWORD
@@ -8,9 +7,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_coordinator_logs_in_switches_language_and_logs_out(
-    page, base_url, login_as, assert_accessible, screenshot
+    page, base_url, login_as, assert_accessible, screenshot, demo_world
 ):
-    call_command("seed_demo", only=["councils"])
+    demo_world(only=["councils"])
 
     page.goto(f"{base_url}/accounts/login/")
     expect(page.get_by_role("heading", name="Logga in")).to_be_visible()
@@ -36,8 +35,8 @@ def test_coordinator_logs_in_switches_language_and_logs_out(
     expect(page).to_have_url(f"{base_url}/accounts/login/?next=/burlov/")
 
 
-def test_skip_link_moves_focus_to_main(page, base_url, login_as):
-    call_command("seed_demo", only=["councils"])
+def test_skip_link_moves_focus_to_main(page, base_url, login_as, demo_world):
+    demo_world(only=["councils"])
     login_as(page, "burlov.samordnare", DEMO_PASSWORD)
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Hoppa till innehållet")

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from councils.demo import DEMO_PASSWORD
@@ -25,9 +24,9 @@ def press(page, button_name):
 
 
 def test_the_eslov_coordinator_logs_filters_maps_and_exports(
-    page, base_url, login_as, assert_accessible, screenshot
+    page, base_url, login_as, assert_accessible, screenshot, demo_world
 ):
-    call_command("seed_demo", only=["councils"])
+    demo_world(only=["councils"])
     ensure_default_categories()
     login_as(page, "eslov.samordnare", DEMO_PASSWORD)
     page.goto(f"{base_url}/eslov/incidents/new/")
@@ -109,9 +108,9 @@ def test_the_eslov_coordinator_logs_filters_maps_and_exports(
 
 
 def test_the_other_incident_pages_are_accessible(
-    page, base_url, login_as, assert_accessible, screenshot, tmp_path
+    page, base_url, login_as, assert_accessible, screenshot, tmp_path, demo_world
 ):
-    call_command("seed_demo", only=["councils"])
+    demo_world(only=["councils"])
     ensure_default_categories()
     from councils.models import Area, Municipality, User
     from situation_reports.models import IncidentCategory

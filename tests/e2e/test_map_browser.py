@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from councils.models import Area, Municipality, Organisation
 from situation_reports.models import Incident, IncidentCategory
-from tests.conftest import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user
 from trygghet import access
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -3,25 +3,13 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from councils.demo import DEMO_PASSWORD
 from meetings.models import Meeting
-from trygghet.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def eager_tasks():
-    # The publish e-mail runs in the live server's thread instead of waiting for a worker
-    # (tests/meetings/test_worker.py runs a real one).
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 def next_burlov_meeting():
@@ -39,9 +27,11 @@ def agenda_titles(page):
 
 
 def test_coordinator_fills_reorders_publishes_and_shares_an_agenda(
-    page, browser, base_url, login_as, assert_accessible, screenshot, eager_tasks
+    page, browser, base_url, login_as, assert_accessible, screenshot, eager_celery, demo_world
 ):
-    call_command("seed_demo")
+    # eager_celery: the publish e-mail runs in the live server's thread instead of waiting
+    # for a worker (tests/meetings/test_worker.py runs a real one).
+    demo_world()
     meeting = next_burlov_meeting()
     login_as(page, "burlov.samordnare", DEMO_PASSWORD)
 
@@ -152,8 +142,10 @@ def test_coordinator_fills_reorders_publishes_and_shares_an_agenda(
     guest_context.close()
 
 
-def test_minutes_pages_are_accessible(page, base_url, login_as, assert_accessible, screenshot):
-    call_command("seed_demo")
+def test_minutes_pages_are_accessible(
+    page, base_url, login_as, assert_accessible, screenshot, demo_world
+):
+    demo_world()
     login_as(page, "burlov.samordnare", DEMO_PASSWORD)
     approved = Meeting.objects.filter(
         municipality__slug="burlov", status=Meeting.Status.MINUTES_APPROVED
@@ -176,9 +168,9 @@ def test_minutes_pages_are_accessible(page, base_url, login_as, assert_accessibl
 
 
 def test_safety_walk_and_series_pages_are_accessible(
-    page, base_url, login_as, assert_accessible, screenshot
+    page, base_url, login_as, assert_accessible, screenshot, demo_world
 ):
-    call_command("seed_demo")
+    demo_world()
     login_as(page, "eslov.samordnare", DEMO_PASSWORD)
     walk = Meeting.objects.get(kind="safety_walk")
     page.goto(f"{base_url}{walk.get_absolute_url()}")

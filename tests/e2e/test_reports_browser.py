@@ -5,7 +5,6 @@ import datetime
 import subprocess
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -18,8 +17,8 @@ from situation_reports.services import workflow
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def build_next_meeting():
-    call_command("seed_demo", only=["councils"])
+def build_next_meeting(demo_world):
+    demo_world(only=["councils"])
     burlov = Municipality.objects.get(slug="burlov")
     group = Body.objects.get(municipality=burlov, kind=Body.Kind.SITUATION_GROUP)
     Membership.objects.create(body=group, user=User.objects.get(username="burlov.ledamot"))
@@ -66,9 +65,9 @@ def build_next_meeting():
 
 
 def test_a_member_comments_the_coordinator_approves_and_the_pdf_holds_the_totals(
-    page, base_url, login_as, assert_accessible, screenshot, tmp_path
+    page, base_url, login_as, assert_accessible, screenshot, tmp_path, demo_world
 ):
-    meeting, report = build_next_meeting()
+    meeting, report = build_next_meeting(demo_world)
     item = AgendaItem.objects.get(meeting=meeting, source_key="situation_report:report")
     assert item.link == report.get_absolute_url()
 
@@ -119,9 +118,9 @@ def test_a_member_comments_the_coordinator_approves_and_the_pdf_holds_the_totals
 
 
 def test_the_report_list_and_trend_pages_are_accessible(
-    page, base_url, login_as, assert_accessible, screenshot
+    page, base_url, login_as, assert_accessible, screenshot, demo_world
 ):
-    build_next_meeting()
+    build_next_meeting(demo_world)
     login_as(page, "burlov.samordnare", DEMO_PASSWORD)
     page.goto(f"{base_url}/burlov/reports/")
     expect(page.get_by_role("heading", level=1, name="Lägesbilder")).to_be_visible()
@@ -134,11 +133,12 @@ def test_the_report_list_and_trend_pages_are_accessible(
 
 
 def test_a_coordinator_compiles_on_demand_and_the_page_follows_the_task(
-    page, base_url, login_as, assert_accessible, screenshot, celery_worker_process
+    page, base_url, login_as, assert_accessible, screenshot, start_worker, demo_world
 ):
     """A real worker compiles; the page polls the report's row with htmx and reloads itself
     once the report is ready, without the request ever waiting for the compile."""
-    build_next_meeting()
+    build_next_meeting(demo_world)
+    start_worker()
     login_as(page, "burlov.samordnare", DEMO_PASSWORD)
     page.goto(f"{base_url}/burlov/reports/")
     page.get_by_label("Period").select_option(label="De senaste 7 dagarna")

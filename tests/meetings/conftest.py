@@ -3,37 +3,33 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from councils.models import Body, Membership
+from councils.models import Body
 from meetings import services
-from meetings.models import Meeting, MeetingSeries
 from meetings.recurrence import STOCKHOLM
+from tests.factories import BodyFactory, MeetingFactory, MeetingSeriesFactory, MembershipFactory
 
 
 @pytest.fixture
 def body(burlov):
-    return Body.objects.create(
-        municipality=burlov, name="Örat mot marken", kind=Body.Kind.SITUATION_GROUP
-    )
+    return BodyFactory(municipality=burlov)
 
 
 @pytest.fixture
 def other_body(burlov):
-    return Body.objects.create(
+    return BodyFactory(
         municipality=burlov, name="Strategiskt råd", kind=Body.Kind.STRATEGIC_COUNCIL
     )
 
 
 @pytest.fixture
 def eslov_body(eslov):
-    return Body.objects.create(
-        municipality=eslov, name="Örat mot marken", kind=Body.Kind.SITUATION_GROUP
-    )
+    return BodyFactory(municipality=eslov)
 
 
 @pytest.fixture
 def seat(body, member):
     """``member`` sits in ``body``."""
-    return Membership.objects.create(body=body, user=member)
+    return MembershipFactory(body=body, user=member)
 
 
 def local(year, month, day, hour=9, minute=0):
@@ -42,44 +38,26 @@ def local(year, month, day, hour=9, minute=0):
 
 @pytest.fixture
 def make_series(body):
+    """``make_series(**fields)``: a validated series of ``body`` (``MeetingSeriesFactory``)."""
+
     def _make(**fields):
-        values = {
-            "municipality": body.municipality,
-            "body": body,
-            "recurrence": MeetingSeries.Recurrence.BIWEEKLY,
-            "start_date": datetime.date(2026, 1, 6),  # a Tuesday
-            "start_time": datetime.time(9, 0),
-            "duration_minutes": 60,
-            "place": "Kommunhuset",
-            "default_agenda": "Mötet öppnas\nLäget\nÖvriga frågor",
-        }
-        values.update(fields)
-        series = MeetingSeries(**values)
-        series.full_clean()
-        series.save()
-        return series
+        fields.setdefault("body", body)
+        return MeetingSeriesFactory(**fields)
 
     return _make
 
 
 @pytest.fixture
 def make_meeting(body):
+    """``make_meeting(start=None, hours=1, **fields)``: a meeting of ``body`` (in three days
+    by default) with the body's members invited."""
+
     def _make(start=None, hours=1, **fields):
-        start = start or timezone.now() + datetime.timedelta(days=3)
-        values = {
-            "municipality": body.municipality,
-            "body": body,
-            "title": body.name,
-            "start": start,
-            "end": start + datetime.timedelta(hours=hours),
-        }
-        values.update(fields)
-        meeting = Meeting.objects.create(**values)
+        fields.setdefault("body", body)
+        meeting = MeetingFactory(
+            start=start or timezone.now() + datetime.timedelta(days=3), hours=hours, **fields
+        )
         services.invite_members(meeting)
         return meeting
 
     return _make
-
-
-# Incidents for the tests of how meetings and incidents meet (test_wiring.py).
-from tests.situation_reports.conftest import categories, make_incident  # noqa: E402, F401

@@ -17,8 +17,8 @@ def counts():
     ]
 
 
-def test_seed_demo_makes_series_minutes_and_a_walk_and_is_idempotent():
-    call_command("seed_demo")
+def test_seed_demo_makes_series_minutes_and_a_walk_and_is_idempotent(demo_world):
+    demo_world()  # what seed_demo made on an empty database
     first = counts()
     call_command("seed_demo")
     assert counts() == first
@@ -39,8 +39,8 @@ def test_seed_demo_makes_series_minutes_and_a_walk_and_is_idempotent():
     assert walk.observations.filter(action_item__isnull=False).exists()
 
 
-def test_the_body_panel_and_dashboard_section_render():
-    call_command("seed_demo")
+def test_the_body_panel_and_dashboard_section_render(demo_world):
+    demo_world()
     membership = MunicipalityMembership.objects.get(user__username="burlov.ledamot")
     body = Body.objects.get(municipality__slug="burlov", name="Örat mot marken")
     context = body_meetings_context(body, membership)

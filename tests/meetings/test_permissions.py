@@ -10,7 +10,7 @@ from councils.models import Membership
 from meetings import services
 from meetings.models import Attendance, Meeting
 from meetings.permissions import can_approve_minutes, can_run_meeting
-from tests.conftest import make_user
+from tests.factories import make_user
 from trygghet import access
 
 pytestmark = pytest.mark.django_db

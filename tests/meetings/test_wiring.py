@@ -11,7 +11,7 @@ from councils.models import Organisation
 from meetings import services
 from meetings.models import AgendaItem, Observation
 from situation_reports.models import Incident, UpcomingEvent
-from tests.conftest import make_user
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -37,6 +36,8 @@ import psycopg
 import pytest
 from django.conf import settings
 from psycopg import sql
+
+from tests.helpers import wait_until
 
 pytestmark = pytest.mark.production
 
@@ -191,17 +192,21 @@ class Processes:
 
     def wait_for(self, condition, what, timeout=STARTUP_TIMEOUT, interval=0.25):
         """Poll ``condition`` until it returns something true; fail when a service dies or
-        after ``timeout`` (which only stops a hung test)."""
-        deadline = time.monotonic() + timeout
-        while True:
+        after ``timeout`` (which only stops a hung test) with the services' logs."""
+
+        def ready():
             result = condition()
-            if result:
-                return result
-            self.check_alive()
-            if time.monotonic() > deadline:
-                logs = "\n".join(f"--- {n}\n{self.log(n)[-2000:]}" for n in self.running)
-                pytest.fail(f"timed out after {timeout} s waiting for {what}\n{logs}")
-            time.sleep(interval)
+            if not result:
+                self.check_alive()
+            return result
+
+        return wait_until(
+            ready,
+            timeout=timeout,
+            interval=interval,
+            message=what,
+            details=lambda: "\n".join(f"--- {n}\n{self.log(n)[-2000:]}" for n in self.running),
+        )
 
     def stop(self):
         for name, process in reversed(self.running.items()):

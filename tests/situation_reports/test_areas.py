@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from councils.models import Area
+from tests.access import EVERYONE, MANAGERS, AccessMatrix, Page
 
 pytestmark = pytest.mark.django_db
 
@@ -39,33 +40,30 @@ def area_data(**extra):
     }
 
 
-@pytest.mark.parametrize("name", ["area-list", "area-create"])
-def test_it_sends_anonymous_visitors_to_the_login_page(client, burlov, name):
-    response = client.get(url(name))
-    assert response.status_code == 302
-    assert reverse("login") in response["Location"]
+def page(name, allowed=EVERYONE, **options):
+    return Page(f"situation_reports:{name}", allowed=allowed, **options)
 
 
-@pytest.mark.parametrize(
-    "role, list_status, edit_status",
-    [
-        ("admin", 200, 200),
-        ("coordinator", 200, 200),
-        ("member", 200, 403),
-        ("police_partner", 200, 403),
-        ("company_partner", 200, 403),
-        ("outsider", 404, 404),
-    ],
-)
-def test_everyone_in_the_municipality_reads_and_managers_edit(
-    login, users_by_role, arlov, role, list_status, edit_status
-):
-    client = login(users_by_role[role])
-    assert client.get(url("area-list")).status_code == list_status
-    assert client.get(url("area-create")).status_code == edit_status
-    assert client.get(url("area-edit", pk=arlov.pk)).status_code == edit_status
-    response = client.post(url("area-edit", pk=arlov.pk), area_data(name="Omdöpt"))
-    assert response.status_code == (302 if edit_status == 200 else edit_status)
+class TestEveryAreaPage(AccessMatrix):
+    """Everyone in the municipality reads the list, managers add and change areas."""
+
+    pages = [
+        page("area-list"),
+        page("area-create", allowed=MANAGERS),
+        page("area-edit", obj="arlov", allowed=MANAGERS),
+        page(
+            "area-edit",
+            obj="arlov",
+            allowed=MANAGERS,
+            method="post",
+            data=area_data(name="Omdöpt"),
+            ok=302,
+        ),
+    ]
+
+    @pytest.fixture
+    def objects(self, arlov):
+        return {"arlov": arlov}
 
 
 def test_the_list_shows_this_municipality_s_areas_and_edit_links_to_managers_only(

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from situation_reports.models import IncidentCategory
+from tests.access import EVERYONE, MANAGERS, AccessMatrix, Page
 
 pytestmark = pytest.mark.django_db
 
@@ -50,18 +51,22 @@ def test_an_own_category_is_retired_and_leaves_the_form(login, coordinator, cate
     assert own not in form.fields["category"].queryset
 
 
-@pytest.mark.parametrize(
-    "role, get_status, post_status",
-    [
-        ("coordinator", 200, 302),
-        ("member", 200, 403),
-        ("company_partner", 200, 403),
-        ("outsider", 404, 404),
-    ],
-)
-def test_who_may_see_and_change_categories(
-    client, users_by_role, categories, role, get_status, post_status
-):
-    client.force_login(users_by_role[role])
-    assert client.get(url()).status_code == get_status
-    assert client.post(url(), {"name": "Ny"}).status_code == post_status
+class TestTheCategoryPage(AccessMatrix):
+    """Everyone in the municipality sees the categories; managers add and retire their own."""
+
+    pages = [
+        Page("situation_reports:category-list", allowed=EVERYONE),
+        Page(
+            "situation_reports:category-list",
+            allowed=MANAGERS,
+            method="post",
+            data={"name": "Ny"},
+            ok=302,
+        ),
+    ]
+    # The page lists the categories of the municipality: no single object.
+    test_a_burlov_object_is_404_through_the_outsiders_own_address = None
+
+    @pytest.fixture
+    def objects(self, categories):
+        return {}

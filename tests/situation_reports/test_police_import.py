@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from situation_reports.models import Incident, PoliceImportSetting
 from situation_reports.services import police, police_format
-
-from .conftest import make_municipality
+from tests.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +48,8 @@ def test_a_december_event_published_in_january_belongs_to_the_previous_year():
 
 
 def test_it_imports_the_fixture_with_every_trap(burlov, eslov, police_events, categories):
-    lund = make_municipality("Lund", "lund", "1281")
-    ronneby = make_municipality("Ronneby", "ronneby", "1081")
+    lund = MunicipalityFactory(name="Lund", slug="lund", code="1281")
+    ronneby = MunicipalityFactory(name="Ronneby", slug="ronneby", code="1081")
     summary = police.import_events(police_events)
     expected_burlov = sum(1 for e in police_events if e["location"]["name"] == "Burlöv")
     assert Incident.objects.filter(municipality=burlov).count() == expected_burlov

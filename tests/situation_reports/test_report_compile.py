@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from report_helpers are used as arguments)
 """The compile service: every number equals one computed independently here, in a constant
 number of queries, frozen into the report."""
 
@@ -11,19 +10,7 @@ from meetings.models import Observation
 from situation_reports.models import Incident, SituationReport
 from situation_reports.services import compiling, figures
 
-from .report_helpers import (  # noqa: F401  (fixtures)
-    END,
-    LY_END,
-    LY_START,
-    PREV_END,
-    PREV_START,
-    START,
-    areas,
-    counted,
-    dataset,
-    incident,
-    situation_group,
-)
+from .report_helpers import END, LY_END, LY_START, PREV_END, PREV_START, START, counted, incident
 
 pytestmark = pytest.mark.django_db
 

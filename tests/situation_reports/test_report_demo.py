@@ -11,8 +11,8 @@ from situation_reports.models import SituationReport
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_compiles_and_approves_reports_for_past_meetings_once():
-    call_command("seed_demo")
+def test_the_demo_compiles_and_approves_reports_for_past_meetings_once(demo_world):
+    demo_world()  # what seed_demo made on an empty database
     approved = SituationReport.objects.filter(status=SituationReport.Status.APPROVED)
     assert approved.filter(municipality__slug="burlov").count() >= 2
     assert approved.filter(municipality__slug="eslov").count() >= 2

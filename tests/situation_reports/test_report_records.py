@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from report_helpers are used as arguments)
 """An approved report is an official record: the model, the forms and the admin refuse any
 change; a correction is a new version and the old one stays readable. Also the command, the
 agenda item and the scheduling around meetings."""
@@ -15,11 +14,12 @@ from django.utils import timezone
 
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, Meeting
+from situation_reports import tasks
 from situation_reports.forms.reports import CommentForm, SectionForm
 from situation_reports.models import ReportComment, ReportLocked, ReportSection, SituationReport
 from situation_reports.services import compiling, workflow
 
-from .report_helpers import END, START, areas, dataset, incident, situation_group  # noqa: F401
+from .report_helpers import END, START, incident
 
 pytestmark = pytest.mark.django_db
 
@@ -177,18 +177,17 @@ def next_meeting(burlov, situation_group):
 def test_the_beat_task_compiles_a_report_for_the_next_meeting_once(
     next_meeting, burlov, areas, member, coordinator, django_capture_on_commit_callbacks, settings
 ):
-    from situation_reports import tasks
-
     settings.CELERY_TASK_ALWAYS_EAGER = True
     from trygghet.celery import app
 
     app.conf.task_always_eager = True
     try:
         incident(burlov, timezone.localdate() - datetime.timedelta(days=2), "theft", areas["Arlöv"])
-        for _run in range(2):  # run twice: nothing more
-            # The task is sent once the sweep's transaction commits (TrygghetTask.enqueue).
-            with django_capture_on_commit_callbacks(execute=True):
-                tasks.compile_reports_before_meetings()
+        # The sweep enqueues each compile once its transaction commits (TrygghetTask.enqueue).
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.compile_reports_before_meetings()
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.compile_reports_before_meetings()  # run twice: nothing more
     finally:
         app.conf.task_always_eager = False
     report = SituationReport.objects.get(meeting=next_meeting)

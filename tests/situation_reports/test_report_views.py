@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from report_helpers are used as arguments)
 """Pages of the situation report: who may see and do what, what each reader sees."""
 
 import pytest
@@ -6,8 +5,9 @@ from django.urls import reverse
 
 from situation_reports.models import ReportComment, ReportSection, SituationReport
 from situation_reports.services import compiling, workflow
+from tests.access import EVERYONE, MANAGERS, AccessMatrix, Page
 
-from .report_helpers import END, START, areas, dataset, situation_group  # noqa: F401
+from .report_helpers import END, START
 
 pytestmark = pytest.mark.django_db
 
@@ -26,38 +26,48 @@ def url(name, report=None, municipality="burlov", **kwargs):
     return reverse(f"situation_reports:{name}", kwargs={"municipality": municipality, **kwargs})
 
 
-READ_PAGES = ["report-list", "report-trend", "report-compare"]
+def page(name, allowed=EVERYONE, **options):
+    return Page(f"situation_reports:{name}", allowed=allowed, **options)
 
 
-@pytest.mark.parametrize("name", READ_PAGES + ["report-detail", "report-pdf"])
-def test_it_sends_anonymous_visitors_to_the_login_page(client, report, name):
-    response = client.get(url(name, report if name in ("report-detail", "report-pdf") else None))
-    assert response.status_code == 302
-    assert "/accounts/login/" in response["Location"]
+class TestEveryReportPage(AccessMatrix):
+    """Every role of the municipality reads reports; only managers compile and edit them."""
 
+    pages = [
+        page("report-list"),
+        page("report-trend"),
+        page("report-compare"),
+        page("report-detail", obj="report"),
+        page("report-pdf", obj="report"),
+        page("report-status", obj="report", ok=204),  # compiled: the page stops polling
+        page("report-create", allowed=MANAGERS, method="post", data={"period": "7"}, ok=302),
+        page(
+            "report-section",
+            obj="report",
+            allowed=MANAGERS,
+            method="post",
+            data={"key": "assessment", "text": "x"},
+            ok=302,
+        ),
+        page(
+            "report-step",
+            obj="report",
+            kwargs={"step": "submit"},
+            allowed=MANAGERS,
+            method="post",
+            ok=302,
+        ),
+    ]
 
-@pytest.mark.parametrize("name", READ_PAGES + ["report-detail", "report-pdf", "report-status"])
-def test_another_municipality_answers_404(login, outsider, report, name):
-    with_pk = name in ("report-detail", "report-pdf", "report-status")
-    client = login(outsider)
-    assert client.get(url(name, report if with_pk else None)).status_code == 404
-    # And the outsider's own municipality does not know Burlöv's report either.
-    if with_pk:
-        assert client.get(url(name, report, municipality="eslov")).status_code == 404
+    @pytest.fixture
+    def objects(self, report):
+        return {"report": report}
 
-
-@pytest.mark.parametrize(
-    "role", ["admin", "coordinator", "member", "police_partner", "company_partner"]
-)
-def test_every_role_of_the_municipality_reads_reports(login, users_by_role, report, role):
-    client = login(users_by_role[role])
-    for name in READ_PAGES:
-        assert client.get(url(name)).status_code == 200, name
-    response = client.get(url("report-detail", report))
-    assert response.status_code == 200
-    # The count rule: a private company's figures leave the restricted incident out.
-    total = 16 if role == "company_partner" else 17
-    assert f'data-figure="total-current">{total}<' in response.content.decode()
+    def check_allowed(self, page, response, role, objects):
+        if page.name == "situation_reports:report-detail":
+            # The count rule: a private company's figures leave the restricted incident out.
+            total = 16 if role == "company_partner" else 17
+            assert f'data-figure="total-current">{total}<' in response.content.decode()
 
 
 def test_restricted_details_appear_only_to_public_authorities(login, users_by_role, report):
@@ -81,8 +91,7 @@ def test_a_member_without_public_authority_sees_open_details_only(
     login, burlov, security_org, report
 ):
     from councils.models import Membership
-
-    from ..conftest import make_user
+    from tests.factories import make_user
 
     guard_member = make_user("burlov.guardmember", burlov, "member", security_org)
     Membership.objects.create(body=report.body, user=guard_member)
@@ -138,21 +147,9 @@ def test_custom_dates_must_make_sense(login, coordinator, burlov):
     assert not SituationReport.objects.exists()
 
 
-@pytest.mark.parametrize("role", ["member", "police_partner", "company_partner"])
-def test_only_managers_compile_and_edit(login, users_by_role, report, role):
-    client = login(users_by_role[role])
-    assert client.post(url("report-create"), {"period": "7"}).status_code == 403
-    assert (
-        client.post(url("report-section", report), {"key": "assessment", "text": "x"}).status_code
-        == 403
-    )
-    assert client.post(url("report-step", report, step="submit")).status_code == 403
-
-
 def test_review_comment_and_approval_by_the_chair(login, burlov, report, coordinator, member):
     from councils.models import Membership
-
-    from ..conftest import make_user
+    from tests.factories import make_user
 
     chair = make_user("burlov.chair", burlov, "member")
     Membership.objects.create(body=report.body, user=chair, role=Membership.Role.CHAIR)
@@ -184,8 +181,7 @@ def test_the_approval_rule_of_minutes_holds_for_reports(login, burlov, report, s
     """One approval rule (councils.permissions): chair and vice chair approve, the secretary
     and the members do not."""
     from councils.models import Membership
-
-    from ..conftest import make_user
+    from tests.factories import make_user
 
     officer = make_user(f"burlov.seat-{seat}", burlov, "member")
     Membership.objects.create(body=report.body, user=officer, role=seat)

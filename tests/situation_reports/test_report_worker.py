@@ -1,118 +1,90 @@
-# ruff: noqa: F811  (fixtures imported from report_helpers are used as arguments)
 """Exactly one report per meeting with real Celery workers (Redis broker, PostgreSQL):
 a task run twice and two workers racing, a worker killed mid-compile, and the broker down when
 a coordinator asks for a report."""
 
 import datetime
-import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Meeting
 from situation_reports.models import SituationReport
 from situation_reports.services import compiling
+from situation_reports.tasks import compile_reports_before_meetings, compile_situation_report
+from tests.factories import MeetingFactory
+from tests.helpers import wait_until
+from trygghet.celery import app
 
-from ..conftest import database_url_for_processes, wait_until
-from .report_helpers import areas, incident, situation_group  # noqa: F401
+from .report_helpers import incident
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROOT = Path(__file__).resolve().parents[2]
+# Any number the application never uses for an advisory lock.
+PAUSE_LOCK = 7301
 
 
 @pytest.fixture
-def workers(transactional_db, settings):
-    """``start(name, **env)`` starts a real worker (solo pool) and returns its process; all are
-    stopped at the end. Workers use ``report_worker_settings`` (hold and visibility knobs)."""
-    from trygghet.celery import app
-
-    broker = settings.CELERY_BROKER_URL
-    if not broker.startswith("redis"):
-        pytest.fail(f"a worker test needs Redis as broker, got {broker!r}")
-    app.control.purge()
-    started = []
-
-    def start(name, **extra_env):
-        log = ROOT / "var" / f"test-report-worker-{name}.log"
-        log.parent.mkdir(exist_ok=True)
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url_for_processes(),
-            "CELERY_BROKER_URL": broker,
-            "TESTING": "true",
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            "DJANGO_SETTINGS_MODULE": "tests.situation_reports.report_worker_settings",
-            **{k: str(v) for k, v in extra_env.items()},
-        }
-        with open(log, "w") as out:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "trygghet",
-                    "worker",
-                    "--pool=solo",
-                    "--loglevel=INFO",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    "-n",
-                    f"report-{name}-{os.getpid()}@%h",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        started.append(process)
-        wait_until(
-            lambda: "ready." in log.read_text() or process.poll() is not None,
-            timeout=60,
-            message=f"worker {name} to start",
+def compile_pauses_after_writing():
+    """While this test's connection holds the advisory lock ``PAUSE_LOCK``, a compile that has
+    written a report's figures waits for it, inside its transaction (a trigger that only
+    this test installs): the moment to kill the worker. Yields ``release()``."""
+    table = connection.ops.quote_name(SituationReport._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            CREATE FUNCTION tests_pause_compile() RETURNS trigger AS $$
+            BEGIN
+                IF NEW.compiled_at IS NOT NULL AND OLD.compiled_at IS NULL THEN
+                    PERFORM pg_advisory_xact_lock({PAUSE_LOCK});
+                END IF;
+                RETURN NEW;
+            END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER tests_pause_compile AFTER UPDATE ON {table}
+                FOR EACH ROW EXECUTE FUNCTION tests_pause_compile();
+            SELECT pg_advisory_lock({PAUSE_LOCK});
+            """
         )
-        if process.poll() is not None:
-            pytest.fail(f"worker {name} did not start:\n{log.read_text()[-3000:]}")
-        process.log = log
-        return process
 
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    def release():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                DROP TRIGGER IF EXISTS tests_pause_compile ON {table};
+                DROP FUNCTION IF EXISTS tests_pause_compile();
+                SELECT pg_advisory_unlock_all();
+                """
+            )
+
+    try:
+        yield release
+    finally:
+        release()
+
+
+def _a_compile_waits_after_writing():
+    """True while another connection waits for ``PAUSE_LOCK``: a compile that has written."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            " AND objid = %s AND pid <> pg_backend_pid()",
+            [PAUSE_LOCK],
+        )
+        return cursor.fetchone()[0] > 0
 
 
 @pytest.fixture
 def upcoming_meeting(burlov, situation_group, areas):
-    start = timezone.now() + datetime.timedelta(hours=12)
     for days in (1, 2, 3):
         incident(burlov, timezone.localdate() - datetime.timedelta(days=days), "theft")
-    return Meeting.objects.create(
-        municipality=burlov,
-        body=situation_group,
-        title="Örat mot marken",
-        start=start,
-        end=start + datetime.timedelta(hours=1),
-    )
+    return MeetingFactory(body=situation_group, start=timezone.now() + datetime.timedelta(hours=12))
 
 
-def test_two_workers_running_the_schedule_twice_make_exactly_one_report(workers, upcoming_meeting):
-    from situation_reports.tasks import compile_reports_before_meetings
-
-    workers("a")
-    workers("b")
+def test_two_workers_running_the_schedule_twice_make_exactly_one_report(
+    start_worker, upcoming_meeting
+):
+    start_worker("a")
+    start_worker("b")
     # The beat task sent four times at once, to two workers: they race for the same meeting.
     for _ in range(4):
         compile_reports_before_meetings.delay()
@@ -124,11 +96,8 @@ def test_two_workers_running_the_schedule_twice_make_exactly_one_report(workers,
         message="the meeting's report to be compiled",
     )
     # Let every queued task finish, then count.
-    from trygghet.celery import app
-
     wait_until(
         lambda: not any((app.control.inspect(timeout=1).active() or {}).values()),
-        timeout=60,
         message="the workers to be idle",
     )
     reports = SituationReport.objects.filter(meeting=upcoming_meeting)
@@ -175,34 +144,28 @@ def _a_compile_is_held():
 
 
 def test_a_worker_killed_mid_compile_leaves_no_half_report_and_the_retry_completes(
-    workers, burlov, coordinator
+    start_worker, burlov, coordinator, compile_pauses_after_writing
 ):
-    from situation_reports.tasks import compile_situation_report
-
     incident(burlov, timezone.localdate(), "theft")
     report = compiling.create_report(
         burlov, timezone.localdate() - datetime.timedelta(days=6), timezone.localdate()
     )
-    _hold("pg_advisory_lock")  # a compile of the doomed worker stops before its commit
-    try:
-        doomed = workers("doomed", REPORT_COMPILE_HOLD_LOCK=HOLD_LOCK, REPORT_VISIBILITY_TIMEOUT=3)
-        compile_situation_report.delay(burlov.pk, report.pk)
-        # The worker has computed and written the figures, inside its transaction, and waits.
-        wait_until(_a_compile_is_held, timeout=60, message="the compile to be held half-way")
-        assert _holds_uncommitted_write_on_reports()
-        os.kill(doomed.pid, signal.SIGKILL)
-        doomed.wait(timeout=10)
-    finally:
-        # The killed worker's connection gets the lock, finds its client gone and rolls back.
-        _hold("pg_advisory_unlock")
+    doomed = start_worker("doomed", redeliver_after=3)
+    compile_situation_report.delay(burlov.pk, report.pk)
+    # The worker has computed and written the figures, inside its transaction, and waits.
+    wait_until(_a_compile_waits_after_writing, message="the compile to write its figures")
+    assert _holds_uncommitted_write_on_reports()
+    doomed.kill()
+    # Its connection, freed, finds the worker gone and rolls back.
+    compile_pauses_after_writing()
+    wait_until(lambda: not _holds_uncommitted_write_on_reports(), message="the rollback")
     # Nothing half-written: the row is as before the compile (no figures, not a draft).
-    wait_until(lambda: not _holds_uncommitted_write_on_reports(), timeout=30, message="rollback")
     report.refresh_from_db()
     assert report.data == {}
     assert report.compiled_at is None
     assert report.status == SituationReport.Status.COMPILING
     # The message was never acknowledged: a new worker gets it again and completes the report.
-    workers("rescuer", REPORT_VISIBILITY_TIMEOUT=3)
+    start_worker("rescuer", redeliver_after=3)
     wait_until(
         lambda: SituationReport.objects.get(pk=report.pk).status == SituationReport.Status.DRAFT,
         timeout=90,
@@ -214,14 +177,11 @@ def test_a_worker_killed_mid_compile_leaves_no_half_report_and_the_retry_complet
 
 
 def test_with_the_broker_down_the_page_works_and_the_report_is_compiled_once_it_is_back(
-    workers, burlov, coordinator, client
+    start_worker, burlov, coordinator, client
 ):
     """What this proves: the web process cannot reach the broker (its broker address is pointed
     at a closed port for the request); the request still answers, the report stays queued, and
     the periodic sweep sends it once the broker is reachable again, to a real worker."""
-    from situation_reports.tasks import compile_reports_before_meetings
-    from trygghet.celery import app
-
     incident(burlov, timezone.localdate(), "theft")
     client.force_login(coordinator)
     real = app.conf.broker_url, app.conf.broker_write_url
@@ -243,11 +203,10 @@ def test_with_the_broker_down_the_page_works_and_the_report_is_compiled_once_it_
         assert listing.status_code == 200
     finally:
         app.conf.broker_url, app.conf.broker_write_url = real
-    workers("sweeper")
+    start_worker("sweeper")
     compile_reports_before_meetings.delay()  # what beat sends every 15 minutes
     wait_until(
         lambda: SituationReport.objects.get(pk=report.pk).status == SituationReport.Status.DRAFT,
-        timeout=60,
         message="the queued report to be compiled",
     )
     assert SituationReport.objects.get(pk=report.pk).data["totals"]["current"] == 1

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from report_helpers are used as arguments)
 """Issue 9: what a member whose organisation is not a public authority sees of restricted
 incidents — nothing: no duplicate hint, no history from while it was restricted, no notable
 row, and every figure computed from the incidents they may list (the count rule)."""
@@ -12,9 +11,9 @@ from django.utils import timezone
 from councils.models import Membership, MunicipalityMembership
 from situation_reports.models import Incident
 from situation_reports.services import compiling, incidents
-from tests.conftest import make_user
+from tests.factories import make_user
 
-from .report_helpers import END, START, areas, dataset, situation_group  # noqa: F401
+from .report_helpers import END, START
 from .test_incident_form import create_url, post_data
 from .test_report_views import pdf_text
 

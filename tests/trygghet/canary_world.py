@@ -43,7 +43,7 @@ from meetings.models import (
 from situation_reports.models import Incident, IncidentCategory, SituationReport, UpcomingEvent
 from situation_reports.services import compiling, workflow
 from situation_reports.views.reports import STEPS
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.trygghet.canary_crawler import FILE_ROUTE, Limits, view_name
 from trygghet import access
 

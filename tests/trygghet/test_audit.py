@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from councils.models import MunicipalityMembership, Organisation
-from tests.conftest import make_user
+from tests.factories import make_user
 from trygghet import access, audit
 from trygghet.models import AuditEvent, AuditEventImmutable
 

@@ -85,7 +85,6 @@ from collections import Counter
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.test import Client
 
 from councils.models import MunicipalityMembership, User
@@ -112,12 +111,12 @@ FILE_KINDS = ("pdf", "xlsx", "csv", "ics")
 
 
 @pytest.fixture
-def canary(db, settings):
+def canary(demo_world, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     try:
-        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        demo_world()
         yield plant()
     finally:
         celery_app.conf.task_always_eager = eager

@@ -6,7 +6,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from tests.conftest import wait_until
+from tests.helpers import wait_until
 from trygghet.celery import app
 from trygghet.schedules import ensure_periodic_task
 from trygghet.tasks import clear_expired_sessions
@@ -19,9 +19,8 @@ def test_celery_speaks_json_only():
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_task_goes_through_redis_to_a_real_worker_and_changes_the_database(
-    celery_worker_process,
-):
+def test_a_task_goes_through_redis_to_a_real_worker_and_changes_the_database(start_worker):
+    start_worker()
     expired = SessionStore()
     expired.create()
     Session.objects.filter(pk=expired.session_key).update(

@@ -50,7 +50,6 @@ import pytest
 from django.apps import apps
 from django.contrib.messages import constants as message_levels
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.forms import BaseForm, BaseFormSet
 from django.test import Client
@@ -989,9 +988,8 @@ def test_the_watch_on_the_database_sees_a_row_added_or_changed(burlov):
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo")
-    return Municipality.objects.get(slug="burlov")
+def demo(demo_world):
+    return demo_world().burlov
 
 
 def guest_link(burlov):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
+from tests.factories import IncidentFactory, SituationReportFactory
 from trygghet import limits
 
 UTC = datetime.UTC
@@ -143,11 +144,11 @@ def test_every_date_and_datetime_field_is_validated_and_constrained(db):
 def rows(burlov, categories, police_org, admin_user):
     """One row of the models whose date columns are checked below."""
     from councils.models import Agreement
-    from situation_reports.models import Incident, SituationReport, UpcomingEvent
+    from situation_reports.models import UpcomingEvent
 
     today = timezone.localdate()
     return {
-        "incident": Incident.objects.create(
+        "incident": IncidentFactory(
             municipality=burlov,
             occurred_on=today,
             started_at=timezone.now(),
@@ -157,7 +158,7 @@ def rows(burlov, categories, police_org, admin_user):
         "upcoming": UpcomingEvent.objects.create(
             municipality=burlov, title="Mässa", starts_on=today
         ),
-        "report": SituationReport.objects.create(
+        "report": SituationReportFactory(
             municipality=burlov, title="Lägesbild", period_start=today, period_end=today
         ),
         "agreement": Agreement.objects.create(
@@ -169,15 +170,6 @@ def rows(burlov, categories, police_org, admin_user):
         ),
         "user": admin_user,
     }
-
-
-@pytest.fixture
-def categories(db):
-    from situation_reports.models import IncidentCategory
-    from situation_reports.services.categories import ensure_default_categories
-
-    ensure_default_categories()
-    return {c.code: c for c in IncidentCategory.objects.filter(municipality__isnull=True)}
 
 
 BC = datetime.datetime(1, 1, 1, 0, 30, tzinfo=limits.LOCAL_TIME)  # a BC instant in UTC

@@ -1,7 +1,7 @@
 """The outbox: every mail is a row per recipient, written with the change that causes it, sent
 once by a task, retried alone when it fails, and never lost when the broker is down.
 
-The SMTP tests talk to a real SMTP server (aiosmtpd, ``tests.conftest.smtp_server``)."""
+The SMTP tests talk to a real SMTP server (aiosmtpd, ``tests/plugins/mail.py``)."""
 
 import datetime
 import threading
@@ -13,10 +13,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from councils.models import Body, Membership
 from meetings import services as meeting_services
 from meetings.models import Meeting
-from tests.conftest import make_user, wait_until, worker_log_path
+from tests.factories import BodyFactory, MeetingFactory, MembershipFactory, make_user
+from tests.helpers import free_port, wait_until
 from trygghet import outbox, tasks
 from trygghet.models import OutgoingEmail
 
@@ -25,9 +25,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def body(burlov):
-    return Body.objects.create(
-        municipality=burlov, name="Örat mot marken", kind=Body.Kind.SITUATION_GROUP
-    )
+    return BodyFactory(municipality=burlov)
 
 
 @pytest.fixture
@@ -35,20 +33,13 @@ def members(body):
     """Four members of ``body``, in the order their mails are queued."""
     users = [make_user(f"burlov.ledamot{i}") for i in range(1, 5)]
     for user in users:
-        Membership.objects.create(body=body, user=user)
+        MembershipFactory(body=body, user=user)
     return users
 
 
 @pytest.fixture
 def meeting(body, members):
-    start = timezone.now() + datetime.timedelta(days=3)
-    meeting = Meeting.objects.create(
-        municipality=body.municipality,
-        body=body,
-        title="Örat mot marken",
-        start=start,
-        end=start + datetime.timedelta(hours=1),
-    )
+    meeting = MeetingFactory(body=body)
     meeting_services.invite_members(meeting)
     return meeting
 
@@ -187,8 +178,6 @@ def test_a_recipient_refused_for_good_stops_after_a_few_attempts(smtp, coordinat
 def test_a_mail_server_that_is_down_delays_the_mail_and_loses_nothing(
     smtp, settings, coordinator, members
 ):
-    from tests.conftest import free_port
-
     settings.EMAIL_PORT = free_port()  # nothing listens there
     ids = outbox.queue("test:1", [outbox.Mail(u.email, "Ämne", "Text") for u in members])
     assert outbox.deliver(ids) == 0
@@ -250,17 +239,10 @@ def broker_unreachable():
         app.conf.broker_url, app.conf.broker_write_url = real
 
 
-@pytest.fixture
-def worker_on_smtp(smtp, monkeypatch, request):
-    """A real Celery worker whose mail goes to ``smtp`` (the test's SMTP server)."""
-    monkeypatch.setenv("EMAIL_URL", f"smtp://127.0.0.1:{smtp.port}")
-    return request.getfixturevalue("celery_worker_process")
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_with_the_broker_down_publishing_works_and_the_sweep_sends_the_mail_later(
-    smtp, client, coordinator, members, meeting, request
+    smtp, client, coordinator, members, meeting, start_worker
 ):
     """What this proves: the web process cannot reach the broker (its broker address points
     at a closed port for the request). The page answers, the meeting is published with its
@@ -277,7 +259,7 @@ def test_with_the_broker_down_publishing_works_and_the_sweep_sends_the_mail_late
     assert not rows.exclude(status=OutgoingEmail.Status.PENDING).exists()
     assert smtp.received == []
 
-    request.getfixturevalue("worker_on_smtp")
+    worker = start_worker(env={"EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}"})
     tasks.send_unsent_emails.delay()  # what beat sends every minute
     wait_until(
         lambda: rows.filter(status=OutgoingEmail.Status.SENT).count() == 4,
@@ -289,7 +271,7 @@ def test_with_the_broker_down_publishing_works_and_the_sweep_sends_the_mail_late
     tasks.send_emails.delay(ids)
     tasks.send_unsent_emails.delay()
     wait_until(
-        lambda: worker_log_path().read_text().count("succeeded") >= 3,
+        lambda: worker.succeeded() >= 3,
         timeout=60,
         message="the worker to run the repeated tasks",
     )

@@ -16,7 +16,7 @@ from django_scopes import ScopeError, scope, scopes_disabled
 
 from councils.models import Area, Body, Municipality
 from situation_reports.models import Incident, IncidentCategory
-from tests.conftest import make_user
+from tests.factories import make_user
 from trygghet import access
 from trygghet.celery import TrygghetTask, app, municipal_task
 from trygghet.tenancy import each_municipality, municipality_scope
