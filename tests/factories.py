@@ -24,8 +24,8 @@ from councils.models import (
     User,
 )
 from meetings.models import Meeting, MeetingSeries
-from situation_reports.services.categories import ensure_default_categories
 from situation_reports.models import Incident, IncidentCategory, SituationReport
+from situation_reports.services.categories import ensure_default_categories
 
 # The password of every user the tests make.
 PASSWORD = "correct-horse-battery-staple"

@@ -3,8 +3,8 @@
 
 import pytest
 
-from situation_reports.services.categories import ensure_default_categories
 from situation_reports.models import IncidentCategory
+from situation_reports.services.categories import ensure_default_categories
 from tests.factories import AreaFactory, IncidentFactory
 
 
