@@ -20,6 +20,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django_scopes import scopes_disabled
 
+from councils.models import Municipality, MunicipalityMembership
+
 from .tenancy import (  # noqa: F401  (re-exported: views import everything from here)
     ADMIN,
     COORDINATOR,
@@ -41,7 +43,6 @@ def get_membership(user, municipality_slug):
     A superuser who is not a member acts as an admin (an unsaved membership without an
     organisation, which still counts as a public authority).
     """
-    from councils.models import Municipality, MunicipalityMembership
 
     if not user.is_authenticated:
         raise Http404

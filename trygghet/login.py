@@ -17,6 +17,7 @@ import datetime
 import hashlib
 import time
 
+from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -118,7 +119,6 @@ def count_failure(sender, credentials, request=None, **kwargs):
 def locked_until(username):
     """When the account's lock ends, the way django-axes decides it: the newest attempts that
     together reach the failure limit, plus the cool-off."""
-    from axes.models import AccessAttempt
 
     cool_off = datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
     attempts = AccessAttempt.objects.filter(

@@ -161,6 +161,7 @@ def shared_or_scoped_manager(queryset_class, path="municipality"):
 def each_municipality(municipalities=None):
     """Iterate over municipalities (default: all), each inside its own scope: the way code that
     serves every municipality (beat sweeps) reads their rows."""
+    # councils.models builds on this module (MunicipalModel, scoped_manager): not at the top.
     from councils.models import Municipality
 
     if municipalities is None:

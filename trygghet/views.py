@@ -9,7 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from councils.dashboard import agreement_section
 from councils.models import Municipality
+from meetings.dashboard import dashboard_section as meetings_section
+from situation_reports.dashboard import incident_section, report_section
 
 from . import audit
 from .access import ADMIN, municipal_view
@@ -98,9 +101,6 @@ def dashboard_sections(request):
     """The start page's sections, each a dict with a ``template`` rendered with ``section``.
 
     Each app builds its own from what this membership may see (``restrict``)."""
-    from councils.dashboard import agreement_section
-    from meetings.dashboard import dashboard_section as meetings_section
-    from situation_reports.dashboard import incident_section, report_section
 
     sections = [
         meetings_section(request),
