@@ -1,6 +1,7 @@
 """Plain helpers for tests that wait on other processes and threads (no fixtures here)."""
 
 import socket
+import threading
 import time
 
 import pytest
@@ -38,3 +39,28 @@ def database_url_for_processes():
         f"postgres://{db['USER'] or 'postgres'}:{db['PASSWORD'] or ''}@"
         f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
+
+
+def run_at_once(work, times=2):
+    """Run ``work()`` in ``times`` threads that start together (a barrier), as a task delivered
+    twice or two workers would; each thread closes its own database connection. Returns the
+    results in no particular order; an exception in a thread fails the test."""
+    barrier = threading.Barrier(times)
+    results, errors = [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(work())
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return results

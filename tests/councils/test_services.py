@@ -13,7 +13,7 @@ from councils.models import (
 )
 from councils.services import agreements, reminders
 from councils.tasks import remind_action_leads
-from tests.helpers import free_port, wait_until
+from tests.helpers import free_port, run_at_once, wait_until
 from trygghet.tenancy import each_municipality
 
 from .conftest import days
@@ -283,30 +283,13 @@ def test_the_quarterly_schedule_exists_after_migrate(db):
 @pytest.mark.django_db(transaction=True)
 def test_two_reminder_runs_at_the_same_time_send_one_mail(world, mailoutbox):
     """The task run twice at once (a duplicated beat, a redelivered message) sends once."""
-    import threading
-
-    from django.db import connection
-
-    barrier = threading.Barrier(2)
-    errors = []
 
     def run():
-        try:
-            barrier.wait()
-            # A thread starts with no scope: like the task, it works in each municipality.
-            for _municipality in each_municipality():
-                reminders.remind_action_leads(days(0))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        # A thread starts with no scope: like the task, it works in each municipality.
+        for _municipality in each_municipality():
+            reminders.remind_action_leads(days(0))
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    run_at_once(run)
     assert len(mailoutbox) == 1
     assert ActionReminder.objects.count() == 1
 

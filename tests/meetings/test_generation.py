@@ -1,14 +1,13 @@
 import datetime
-import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from meetings import services
 from meetings.forms import SeriesForm
 from meetings.models import Meeting, MeetingSeries
 from meetings.recurrence import STOCKHOLM
+from tests.helpers import run_at_once
 from trygghet.tenancy import municipality_scope
 
 from .conftest import local
@@ -164,26 +163,13 @@ def test_the_series_form_refuses_bad_rules_and_saves_nothing(body, burlov, chang
 def test_two_generations_at_once_create_each_meeting_once(make_series):
     series = make_series(recurrence=MeetingSeries.Recurrence.WEEKLY)
     now = local(2026, 1, 1)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
 
     def run():
-        try:
-            barrier.wait()
-            # A thread starts with no scope: it works in the series' municipality, as the task.
-            with municipality_scope(series.municipality_id):
-                results.append(len(services.generate_meetings(weeks=8, now=now)))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        # A thread starts with no scope: it works in the series' municipality, as the task.
+        with municipality_scope(series.municipality_id):
+            return len(services.generate_meetings(weeks=8, now=now))
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    results = run_at_once(run)
     assert series.meetings.count() == 8
     assert sum(results) == 8
     assert Meeting.objects.values("occurrence_start").distinct().count() == 8

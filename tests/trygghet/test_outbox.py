@@ -4,19 +4,17 @@ once by a task, retried alone when it fails, and never lost when the broker is d
 The SMTP tests talk to a real SMTP server (aiosmtpd, ``tests/plugins/mail.py``)."""
 
 import datetime
-import threading
 from contextlib import contextmanager
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from tests.factories import BodyFactory, MeetingFactory, MembershipFactory, make_user
-from tests.helpers import free_port, wait_until
+from tests.helpers import free_port, run_at_once, wait_until
 from trygghet import outbox, tasks
 from trygghet.models import OutgoingEmail
 
@@ -194,24 +192,7 @@ def test_a_mail_server_that_is_down_delays_the_mail_and_loses_nothing(
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_sending_the_same_rows_at_once_send_each_once(smtp, members):
     ids = outbox.queue("test:1", [outbox.Mail(u.email, "Ämne", "Text") for u in members])
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def run():
-        try:
-            barrier.wait()
-            outbox.deliver(ids)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    run_at_once(lambda: outbox.deliver(ids))
     assert sorted(smtp.recipients()) == sorted(u.email for u in members)
     assert OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count() == 4
 
