@@ -41,7 +41,7 @@ def area_data(**extra):
 
 
 def page(name, allowed=EVERYONE, **options):
-    return Page(f"situation_reports:{name}", allowed=allowed, **options)
+    return Page(f"councils:{name}", allowed=allowed, **options)
 
 
 class TestEveryAreaPage(AccessMatrix):
