@@ -3,9 +3,9 @@ may open each, and inherit ``AccessMatrix``; the matrix is run for every page.
 
     class TestAreaPages(AccessMatrix):
         pages = [
-            Page("situation_reports:area-list", allowed=EVERYONE),
-            Page("situation_reports:area-edit", obj="arlov", allowed=MANAGERS),
-            Page("situation_reports:area-edit", obj="arlov", allowed=MANAGERS,
+            Page("councils:area-list", allowed=EVERYONE),
+            Page("councils:area-edit", obj="arlov", allowed=MANAGERS),
+            Page("councils:area-edit", obj="arlov", allowed=MANAGERS,
                  method="post", data={"name": "Omdöpt", ...}, ok=302),
         ]
 
