@@ -272,7 +272,17 @@ def _spec_fields(item):
 
 
 def fill_agenda(meeting):
-    """Run every registered agenda source; see ``agenda_sources`` for the contract."""
+    """Run every registered agenda source; see ``agenda_sources`` for the contract.
+
+    Fills of one meeting take turns (the meeting's row is locked): the nightly refill in a
+    worker and a coordinator publishing the agenda at the same moment would otherwise both
+    add the same automatic item, and one of them would fail on the unique source key."""
+    with transaction.atomic():
+        list(Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk"))
+        return _fill_agenda(meeting)
+
+
+def _fill_agenda(meeting):
     meeting.check_editable()
     previous = meeting.previous_meeting()
     existing = {i.source_key: i for i in meeting.agenda_items.exclude(source_key="")}

@@ -176,3 +176,67 @@ def test_upcoming_planned_agendas_are_refreshed_but_published_ones_are_left(
     assert services.refresh_upcoming_agendas(days=14) == 1
     assert upcoming.agenda_items.filter(source_key="actions:open").exists()
     assert not published.agenda_items.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_fills_of_one_agenda_at_once_take_turns(earlier_and_next):
+    """The nightly refill (a worker) and a coordinator publishing fill the same agenda at the
+    same moment: the second waits for the first and then updates its item instead of adding
+    it again (before: a unique-key error, a 500 on "publish"; seen once in CI)."""
+    import threading
+
+    from django.db import connection, connections
+
+    from tests.helpers import wait_until
+    from trygghet.tenancy import municipality_scope
+
+    _, upcoming = earlier_and_next
+    first = connections.create_connection("default")  # the first fill's own connection
+    outcome = []
+
+    def second_fill():
+        try:
+            # A thread starts with no scope: it works in the meeting's municipality, as a task.
+            with municipality_scope(upcoming.municipality_id):
+                services.fill_agenda(upcoming)
+            outcome.append("filled")
+        except Exception as exc:  # reported below
+            outcome.append(exc)
+        finally:
+            connection.close()
+
+    def second_waits_for_the_meeting():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return cursor.fetchone()[0] == 1
+
+    try:
+        first.set_autocommit(False)
+        # The first fill holds the meeting (as fill_agenda's FOR UPDATE would, but letting this
+        # test's own connection add an item to it) ...
+        with first.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM meetings_meeting WHERE id = %s FOR NO KEY UPDATE", [upcoming.pk]
+            )
+        thread = threading.Thread(target=second_fill)
+        thread.start()
+        wait_until(
+            second_waits_for_the_meeting,
+            message="the second fill to wait for the first",
+            details=lambda: repr(outcome),
+        )
+        # ... and adds the automatic item while the second waits, then it is done.
+        AgendaItem.objects.create(
+            meeting=upcoming, title="Uppföljning", source_key="actions:open", position=1
+        )
+        first.commit()
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "the second fill never ended"
+    finally:
+        first.close()
+    assert outcome == ["filled"]
+    item = AgendaItem.objects.get(meeting=upcoming, source_key="actions:open")
+    assert "Laga belysningen i gångtunneln" in item.description  # updated by the second fill
