@@ -17,5 +17,5 @@ format:
 # Re-extracts the Swedish catalogues and compiles them. Translate new entries in each app's
 # locale/sv/LC_MESSAGES/django.po, then run it again.
 messages:
-	DEBUG=true .venv/bin/python manage.py makemessages -l sv -i ".venv/*" -i "var/*" -i "static/*" -i "tests/*"
+	DEBUG=true .venv/bin/python manage.py makemessages -l sv --no-location -i ".venv/*" -i "var/*" -i "static/*" -i "tests/*"
 	DEBUG=true .venv/bin/python manage.py compilemessages -i ".venv"
