@@ -41,18 +41,27 @@ WIDTH_JS = """(limit) => {
       const style = getComputedStyle(p);
       if (escapes && style.position === 'static') continue;
       escapes = false;
-      if (style.overflowX !== 'visible' && p.getBoundingClientRect().right <= limit + 1) return true;
+      const right = p.getBoundingClientRect().right;
+      if (style.overflowX !== 'visible' && right <= limit + 1) return true;
     }
     return false;
   };
+  // How far an element reaches: its box, or its text when that overflows the box.
+  const reach = (el) => {
+    const r = el.getBoundingClientRect();
+    const text = getComputedStyle(el).overflowX === 'visible' ? r.left + el.scrollWidth : 0;
+    return r.width === 0 ? 0 : Math.max(r.right, text);
+  };
   const out = [];
   for (const el of document.body.querySelectorAll('*')) {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.right <= limit + 1 || clipped(el)) continue;
-    const child = Array.from(el.children).some(c => c.getBoundingClientRect().right > limit + 1);
+    const right = reach(el);
+    if (right <= limit + 1 || clipped(el)) continue;
+    const child = Array.from(el.children).some(c => reach(c) > limit + 1 && !clipped(c));
     if (child) continue;
-    const cls = el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
-    out.push(`${el.tagName.toLowerCase()}${cls} right=${Math.round(r.right)} "${(el.textContent || '').trim().slice(0, 40)}"`);
+    const cls = typeof el.className === 'string' && el.className.trim()
+      ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+    const text = (el.textContent || '').trim().slice(0, 40);
+    out.push(`${el.tagName.toLowerCase()}${cls} right=${Math.round(right)} "${text}"`);
   }
   return {width: doc.scrollWidth, culprits: out.slice(0, 4)};
 }"""
@@ -100,3 +109,15 @@ def test_no_page_is_wider_than_a_phone(phone, base_url, login_as, demo_world, us
     # The crawl must reach the app, not stop at the start page.
     assert len(result.patterns) >= (5 if username == OUTSIDER else 12), result.patterns
     assert not result.findings, result.report("Pages wider than the screen")
+
+
+def test_the_width_check_finds_what_sticks_out_and_not_what_scrolls(phone):
+    phone.set_content(
+        '<body style="margin:0"><div style="overflow-x:auto"><table><tr><td style="white-space:'
+        'nowrap">' + "x" * 300 + "</td></tr></table></div><p>fits</p></body>"
+    )
+    assert too_wide(phone, "about:blank", "scrolls") == []
+    phone.set_content(f'<body><h1 style="overflow-wrap:normal">{LONG_PLACE}</h1></body>')
+    found = too_wide(phone, "about:blank", "wide")
+    assert found[0].startswith("wide: ") and int(found[0].split()[1]) > 390
+    assert found[1].startswith("h1 right=")
