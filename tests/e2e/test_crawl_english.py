@@ -163,7 +163,9 @@ def test_english_pages_have_no_swedish_interface_text(
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
-    result = crawl(page, base_url, "/burlov/", in_english)
+    # One address per URL pattern: the texts of a page do not change with its row as much as
+    # its width does (the phone crawl opens two).
+    result = crawl(page, base_url, "/burlov/", in_english, per_pattern=1)
 
     deferred = deferred_texts()
 

@@ -16,7 +16,8 @@ from playwright.sync_api import expect
 
 from councils.demo import DEMO_PASSWORD
 from councils.models import Area
-from situation_reports.models import Incident, UpcomingEvent
+from meetings.models import Meeting
+from situation_reports.models import Incident, SituationReport, UpcomingEvent
 
 from .crawling import crawl
 
@@ -82,6 +83,19 @@ def long_words(municipality):
     UpcomingEvent.objects.filter(pk=event.pk).update(title=LONG_WORD[:200])
 
 
+def burlov_pages(burlov):
+    meeting = Meeting.objects.filter(municipality=burlov).first()
+    incident = Incident.objects.filter(municipality=burlov).first()
+    report = SituationReport.objects.filter(municipality=burlov).first()
+    return [
+        "/burlov/",
+        "/burlov/incidents/",
+        meeting.get_absolute_url(),
+        f"/burlov/incidents/{incident.pk}/",
+        f"/burlov/reports/{report.pk}/",
+    ]
+
+
 def too_wide(page, url, name):
     found = page.evaluate(WIDTH_JS, PHONE["width"])
     if not found:
@@ -106,6 +120,10 @@ def test_no_page_is_wider_than_a_phone(phone, base_url, login_as, demo_world, us
     result = crawl(phone, base_url, start, too_wide)
 
     print("\n" + result.report(f"{username} at 390×844: pages wider than the screen"))
+    if username == OUTSIDER:
+        # Burlöv's pages answer Eslöv's coordinator 404, never 403 and never data.
+        for url in burlov_pages(world.burlov):
+            assert phone.request.get(base_url + url).status == 404, url
     # The crawl must reach the app, not stop at the start page.
     assert len(result.patterns) >= (5 if username == OUTSIDER else 12), result.patterns
     assert not result.findings, result.report("Pages wider than the screen")
