@@ -43,9 +43,7 @@ def test_a_series_reads_as_words_in_swedish_and_english(
     page.get_by_label("Återkommer").select_option(label="iCalendar-regel (RRULE)")
     page.get_by_label("Första mötet").fill(first.isoformat())
     page.get_by_label("Börjar kl.").fill("09:00")
-    page.get_by_label(re.compile(r"icalendar-regel", re.I)).fill(
-        "FREQ=WEEKLY;INTERVAL=4;BYDAY=TH"
-    )
+    page.get_by_label(re.compile(r"icalendar-regel", re.I)).fill("FREQ=WEEKLY;INTERVAL=4;BYDAY=TH")
     # One meeting before the last date: the message says it in the singular.
     page.get_by_label("Sista datum").fill((first + datetime.timedelta(days=20)).isoformat())
     page.get_by_label("Plats").fill("Kommunhuset")
