@@ -14,9 +14,8 @@ recognises ``Text.gettext(...)`` and ``Text.ngettext(...)``).
 The stored form is plain JSON: ``{"m": msgid, "p": plural, "n": count, "a": {name: value}}``
 for a message, where a value is a number, a string (data, never translated: a category's or an
 event's name), or a nested value: ``{"m": ...}`` a message, ``{"d": "2026-12-24", "f": "j b"}``
-a date in a date format, ``{"j": [values], "s": separator}`` values joined; a message may carry a context (``"c"``, as
-pgettext's). A description is a
-list of such values, one a line.
+a date in a date format, ``{"j": [values], "s": separator}`` values joined; a message may
+carry a context (``"c"``, as pgettext's). A description is a list of such values, one a line.
 """
 
 import datetime
@@ -32,15 +31,15 @@ class Text:
     """Builders of stored texts (plain dicts, JSON as they are)."""
 
     @staticmethod
-    def gettext(msgid, **params):
+    def gettext(msgid, /, **params):
         text = {"m": msgid}
         if params:
             text["a"] = params
         return text
 
     @staticmethod
-    def ngettext(singular, plural, count, **params):
-        text = {"m": singular, "p": plural, "n": int(count)}
+    def ngettext(singular, plural, number, /, **params):
+        text = {"m": singular, "p": plural, "n": int(number)}
         if params:
             text["a"] = params
         return text
