@@ -21,10 +21,23 @@ carry a context (``"c"``, as pgettext's). A description is a list of such values
 import datetime
 
 from django.utils import formats
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 
-# Date formats a text may use (Django's date format letters).
-DATE_FORMATS = {"j b", "j b Y", "j F", "j F Y", "SHORT_DATE_FORMAT", "DATE_FORMAT"}
+# Date formats a text may use: Django's date format letters, by language where they differ
+# ("24 dec" in Swedish, "24 Dec" in English).
+DATE_FORMATS = {
+    "j b": {"en": "j M"},
+    "j b Y": {"en": "j M Y"},
+    "j F": {},
+    "j F Y": {},
+    "SHORT_DATE_FORMAT": {},
+    "DATE_FORMAT": {},
+}
+
+
+def _date_format(fmt):
+    fmt = fmt if fmt in DATE_FORMATS else "j b"
+    return DATE_FORMATS[fmt].get((get_language() or "").split("-")[0], fmt)
 
 
 class Text:
@@ -101,8 +114,7 @@ def render(value):
             day = datetime.date.fromisoformat(value["d"])
         except (TypeError, ValueError):
             return ""
-        fmt = value.get("f", "j b")
-        return formats.date_format(day, fmt if fmt in DATE_FORMATS else "j b")
+        return formats.date_format(day, _date_format(value.get("f", "j b")))
     if "j" in value:
         return str(value.get("s", "")).join(render(v) for v in value["j"])
     return ""
