@@ -450,7 +450,7 @@ class AgendaItem(LockedWithMeetingMixin, models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.heading
 
     @property
     def is_automatic(self):
