@@ -298,3 +298,11 @@ def test_minutes_waiting_for_approval_are_on_the_approvers_start_page(
     assert found["minutes"] == [last]
     assert "Ett protokoll väntar på din justering:" in login(chair).get("/burlov/").content.decode()
     assert waiting(login, member) is None
+
+
+def test_the_minutes_page_names_who_approves_by_the_same_rule(login, coordinator, chair, meetings):
+    last, _upcoming = meetings
+    url = reverse("meetings:minutes", kwargs={"municipality": "burlov", "pk": last.pk})
+    page = login(coordinator).get(url).content.decode()
+    names = page.split('id="minutes-approvers"')[1].split("</p>")[0]
+    assert "Vem justerar:" in names and str(chair) in names and "ordförande" in names
