@@ -31,7 +31,7 @@ from trygghet.records import LockedRecordMixin, RecordLocked
 from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, pick_for, scoped_manager
 
 from .permissions import seated_body_ids, sees_every_meeting
-from .recurrence import Recurrence, RecurrenceError, build_rule
+from .recurrence import Recurrence, RecurrenceError, build_rule, describe
 
 
 def hash_token(token):
@@ -152,6 +152,14 @@ class MeetingSeries(MunicipalModel):
     @property
     def display_title(self):
         return self.title or self.body.name
+
+    def rule_in_words(self):
+        """How the series recurs, in words ("every fourth Thursday"); None: no words for it."""
+        return describe(self, with_time=False)
+
+    def schedule_in_words(self):
+        """How and when the series meets ("every fourth Thursday 09:00")."""
+        return describe(self)
 
     def default_agenda_titles(self):
         return [line.strip() for line in self.default_agenda.splitlines() if line.strip()]
