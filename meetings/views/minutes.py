@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from councils.permissions import approvers_for_body
 from trygghet.access import EVERYONE, municipal_view
 from trygghet.pdf import pdf_response
 
@@ -139,6 +140,8 @@ def minutes(request, pk):
             "can_edit": can_write_minutes(request.membership, meeting),
             "can_run": can_run,
             "can_approve": can_approve_minutes(request.membership, meeting),
+            # Who approves, by name (the one rule of ``councils.permissions``).
+            "approvers": approvers_for_body(meeting.municipality_id, meeting.body_id),
             # The action table's status form (``_action_table.html``).
             "can_manage": can_set_action_status(request.membership),
             "versions": versions,
