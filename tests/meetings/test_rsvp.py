@@ -273,3 +273,35 @@ def test_a_malformed_guest_address_is_refused(share, meeting):
     response = guest_post(share, name="Anna", email="anna@@x")
     assert response.context["form"].errors["email"]
     assert not meeting.attendances.filter(role=Attendance.Role.GUEST).exists()
+
+
+@pytest.mark.parametrize(
+    "role", ["admin", "coordinator", "member", "police_partner", "company_partner"]
+)
+def test_every_role_seated_in_the_body_answers_their_own_invitation_only(
+    login, users_by_role, meeting, invitation, role
+):
+    person = users_by_role[role]
+    if person != invitation.user:
+        MembershipFactory(body=meeting.body, user=person)
+        services.invite_members(meeting)
+    client = login(person)
+    assert post_answer(client, meeting, "no").status_code == 302
+    assert meeting.attendances.get(user=person).status == Attendance.Status.NOT_ATTENDING
+    if person != invitation.user:
+        invitation.refresh_from_db()
+        assert invitation.status == Attendance.Status.INVITED  # nobody answers for another
+
+
+def test_a_bad_post_to_the_mail_link_says_so_and_saves_nothing(published, invitation):
+    url = path_of(rsvp.answer_url(invitation, "yes"))
+    response = Client().post(url, {"answer": "maybe"})
+    assert response.status_code == 200
+    assert "Välj ja, nej eller ersättare." in response.content.decode()
+    response = Client().post(
+        path_of(rsvp.answer_url(invitation, "substitute")),
+        {"answer": "substitute", "substitute": "x" * 300},
+    )
+    assert response.status_code == 200
+    invitation.refresh_from_db()
+    assert invitation.status == Attendance.Status.INVITED

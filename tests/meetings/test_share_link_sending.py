@@ -7,10 +7,11 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from icalendar import Calendar
 
 from meetings import services
-from meetings.models import ShareLink
+from meetings.models import Meeting, ShareLink
 from trygghet.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +140,40 @@ def test_one_wording_for_items_guests_see(login, coordinator, meeting):
     assert "dold för gäster" in body and "Visa för gäster" in body
     assert "Synlig för gäster" in body  # the add-item form's checkbox
     assert not re.search(r"delas inte|Dela inte|får visas på delade sidor", body)
+
+
+def test_guests_see_the_content_of_the_items_meant_for_them_by_default(client, demo_world):
+    """The defaults per kind of item: a share page shows the open action items, the new
+    incidents (open figures only) and what is coming, with their content; the lägesbild item is
+    hidden from guests (a share-link visitor is anonymous); an item added by hand is visible."""
+    world = demo_world()
+    meeting = (
+        Meeting.objects.filter(
+            municipality__slug="burlov", body__name="Örat mot marken", start__gt=timezone.now()
+        )
+        .order_by("start")
+        .first()
+    )
+    services.add_item(meeting, title="Räddningstjänsten informerar", description="Eldningsförbud")
+    coordinator = world.user("burlov.samordnare")
+    _, token = services.create_share_link(
+        created_by=coordinator,
+        label="Polisen",
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+        meeting=meeting,
+    )
+    page = client.get(reverse("meetings_public:share", kwargs={"token": token}))
+    body = page.content.decode()
+    items = {i.source_key.split(":")[0] or "manual": i for i in meeting.agenda_items.all()}
+    for kind in ["actions", "incidents", "upcoming", "manual"]:
+        item = items[kind]
+        assert item.shareable, kind
+        assert item.title in body, kind
+        first_line = item.description.splitlines()[0]
+        assert escape(first_line) in body, kind
+        restricted = (item.restricted_description or first_line).splitlines()[0]
+        if restricted != first_line:
+            assert escape(restricted) not in body, kind
+    report = items["situation_report"]
+    assert not report.shareable
+    assert "Lägesbild" not in body
