@@ -14,14 +14,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
-from weasyprint import HTML
 
 from trygghet.access import municipal_view
+from trygghet.pdf import pdf_response
 from trygghet.tenancy import EVERYONE, MANAGERS
 
 from .. import permissions, tasks
@@ -288,15 +287,13 @@ def report_pdf(request, pk):
     if report.is_pending:
         return redirect(report.get_absolute_url())
     context = _context(request, report, pdf=True, printed_at=timezone.localtime())
-    html = render_to_string("situation_reports/report_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
     name = pgettext("file name", "situation-report")
     filename = f"{name}-{report.municipality.slug}-{report.period_end:%Y-%m-%d}"
     if report.version > 1:
         filename += f"-v{report.version}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-    return response
+    return pdf_response(
+        request, "situation_reports/report_pdf.html", context, filename=filename, attachment=True
+    )
 
 
 @municipal_view(roles=EVERYONE)

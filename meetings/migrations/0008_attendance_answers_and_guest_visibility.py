@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0006_area_in_councils'),
+        ('meetings', '0007_agenda_item_generated_texts'),
     ]
 
     operations = [
