@@ -1,8 +1,9 @@
 """Answering an invitation (issue 12, point 4): yes, no, or a substitute comes instead.
 
 Members answer on the meeting page (logged in) or from the invitation e-mail, through a signed
-link per answer that works without logging in: one click saves the answer, and clicking it
-again saves the same answer again (idempotent). The link names the attendance row and is
+link per answer that works without logging in: the link opens a page with that answer chosen
+and its button saves it (opening saves nothing: mail filters open links); pressing again saves
+the same answer (idempotent). The link names the attendance row and is
 signed with the installation's ``SECRET_KEY`` (``django.core.signing``, salted for this use);
 it works until the meeting is held, cancelled or its minutes approved.
 

@@ -224,9 +224,11 @@ def _scoped_by_answer_token(view):
 
 @_scoped_by_answer_token
 def answer_by_mail(request, signed, municipality_id, token, answer):
-    """The answer links of an invitation mail: one click (GET) saves yes or no, again and again
-    the same; a substitute's name is asked for on the page (POST). No login: the signed link is
-    the key, and it names one invitation."""
+    """The answer links of an invitation mail. Opening a link (GET) saves nothing: mail
+    security filters open every link of a message, and the last one opened would win. The page
+    asks once, with the answer already chosen; its button (POST) saves, and saving the same
+    answer again changes nothing. No login: the signed link is the key, and it names one
+    invitation."""
     if municipality_id is None or answer not in rsvp.ANSWERS:
         return _no_index(
             render(request, "meetings/answer_invalid.html", {"reason": "unknown"}, status=404)
@@ -236,6 +238,8 @@ def answer_by_mail(request, signed, municipality_id, token, answer):
         .filter(pk=signed[0], user_id=signed[1])
         .first()
     )
+    if invitation is None:
+        raise Http404
     meeting = invitation.meeting
     if not rsvp.can_answer(meeting):
         return _no_index(
@@ -250,15 +254,9 @@ def answer_by_mail(request, signed, municipality_id, token, answer):
         request.POST or None, initial={"answer": answer, "substitute": invitation.substitute_name}
     )
     saved = False
-    if request.method == "POST":
-        if form.is_valid():
-            invitation = rsvp.answer_invitation(
-                invitation, form.cleaned_data["answer"], form.cleaned_data["substitute"]
-            )
-            saved = True
-    elif answer != rsvp.SUBSTITUTE or invitation.status == Attendance.Status.SUBSTITUTE:
+    if request.method == "POST" and form.is_valid():
         invitation = rsvp.answer_invitation(
-            invitation, answer, invitation.substitute_name if answer == rsvp.SUBSTITUTE else ""
+            invitation, form.cleaned_data["answer"], form.cleaned_data["substitute"]
         )
         saved = True
     urls = {

@@ -157,19 +157,40 @@ def test_the_agenda_mail_carries_one_answer_link_per_answer(published, member):
     assert "Ja, jag kommer" in message.body and "Skicka ersättare" in message.body
 
 
-def test_one_click_in_the_mail_saves_the_answer_without_login_again_and_again(
+def test_the_mail_link_asks_once_and_saves_on_the_button_without_login_again_and_again(
     published, member, invitation
 ):
     links = mail_links(next(m for m in mail.outbox if member.email in m.to))
     guest = Client()
-    for _ in range(2):  # idempotent: the second click saves the same answer
-        response = guest.get(path_of(links["no"]))
+    # Opening the link (as a mail filter does) saves nothing.
+    page = guest.get(path_of(links["no"]))
+    assert page.status_code == 200
+    assert "Spara svaret" in page.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.status == Attendance.Status.INVITED
+    for _ in range(2):  # idempotent: the second press saves the same answer
+        response = guest.post(path_of(links["no"]), {"answer": "no"})
         assert response.status_code == 200
         assert "ditt svar är sparat: kommer inte" in response.content.decode()
         invitation.refresh_from_db()
         assert invitation.status == Attendance.Status.NOT_ATTENDING
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert Attendance.objects.filter(meeting=published).count() == 1  # no second row
+
+
+def test_opening_every_link_of_the_mail_answers_nothing(published, member, invitation):
+    links = mail_links(next(m for m in mail.outbox if member.email in m.to))
+    for link in links.values():
+        assert Client().get(path_of(link)).status_code == 200
+    invitation.refresh_from_db()
+    assert invitation.status == Attendance.Status.INVITED
+
+
+def test_a_link_of_a_deleted_invitation_finds_nothing(published, invitation):
+    url = path_of(rsvp.answer_url(invitation, "yes"))
+    invitation.delete()
+    assert Client().get(url).status_code == 404
+    assert Client().post(url, {"answer": "yes"}).status_code == 404
 
 
 def test_the_substitute_link_asks_for_a_name_then_saves(published, member, invitation):
@@ -188,7 +209,7 @@ def test_a_tampered_or_foreign_link_saves_nothing(published, member, invitation,
     token = rsvp.token_for(invitation)
     forged = signing.dumps([invitation.pk, coordinator.pk], salt="other")
     for bad in [token[:-2] + "xx", forged, "nonsense", "x" * 5000, token + "\x00"]:
-        response = Client().get(f"/answer/{bad}/yes/")
+        response = Client().post(f"/answer/{bad}/yes/", {"answer": "yes"})
         assert response.status_code in (404,), bad[:20]
     assert Client().get(f"/answer/{token}/maybe/").status_code == 404
     invitation.refresh_from_db()
@@ -197,7 +218,7 @@ def test_a_tampered_or_foreign_link_saves_nothing(published, member, invitation,
 
 def test_the_link_stops_when_the_meeting_is_held(published, invitation):
     Meeting.objects.filter(pk=published.pk).update(status=Meeting.Status.HELD)
-    response = Client().get(path_of(rsvp.answer_url(invitation, "yes")))
+    response = Client().post(path_of(rsvp.answer_url(invitation, "yes")), {"answer": "yes"})
     assert response.status_code == 410
     invitation.refresh_from_db()
     assert invitation.status == Attendance.Status.INVITED
@@ -243,7 +264,7 @@ def test_an_invited_person_answering_as_a_guest_is_not_added_twice(
     [row] = OutgoingEmail.objects.filter(key=f"rsvp-confirm:{police_seat.pk}:yes")
     assert row.recipient == police_partner.email
     link = re.search(r"http://\S+/answer/\S+/yes/", row.body).group(0)
-    Client().get(path_of(link))
+    Client().post(path_of(link), {"answer": "yes"})
     police_seat.refresh_from_db()
     assert police_seat.status == Attendance.Status.ATTENDING
     # Answering again does not mail again.
