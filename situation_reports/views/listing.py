@@ -7,16 +7,17 @@ partner never meets a restricted incident, in a list, the map, an export or a co
 import datetime
 from urllib.parse import urlencode
 
+from django.db.models import Case, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from councils.models import Body
 from meetings.models import Meeting
 
 from ..filters import IncidentFilter
 from ..models import Incident
-from ..services.compiling import situation_group
 
 
 def url(name, request, **kwargs):
@@ -50,17 +51,19 @@ def querystring(request, drop=("page",), **extra):
 
 
 def last_meeting_seen(membership, now=None):
-    """The last meeting before now that ``membership`` may see: the situation group's (it
-    follows the incidents), else any body's; None when there is none."""
+    """The last meeting before now that ``membership`` may see: a situation group's (it
+    follows the incidents), else any body's; None when there is none. One query."""
     now = now or timezone.now()
-    seen = (
+    return (
         Meeting.objects.restrict(membership)
         .filter(start__lt=now)
         .exclude(status=Meeting.Status.CANCELLED)
-        .order_by("-start")
+        .order_by(
+            Case(When(body__kind=Body.Kind.SITUATION_GROUP, then=0), default=1),
+            "-start",
+        )
+        .first()
     )
-    group = situation_group(membership.municipality)
-    return (group and seen.filter(body=group).first()) or seen.first()
 
 
 def quick_periods(request):

@@ -28,8 +28,8 @@
       var length = description.value.length;
       var text = counter
         .getAttribute(length > limit ? "data-over" : "data-left")
-        .replace("%(count)s", Math.abs(limit - length).toLocaleString(lang))
-        .replace("%(limit)s", limit.toLocaleString(lang));
+        .replace("{count}", Math.abs(limit - length).toLocaleString(lang))
+        .replace("{limit}", limit.toLocaleString(lang));
       counter.textContent = text;
       counter.classList.toggle("text-danger", length > limit);
       // Read out (a live region) only when the limit is crossed, not on every key.
