@@ -171,15 +171,15 @@ def test_comma_decimals_and_a_long_description_get_clear_messages(
     assert (str(incident.latitude), str(incident.longitude)) == ("55.83912", "13.30478")
 
 
-def test_quick_periods_set_the_filter_dates(page, base_url, login_as, demo_world):
+def test_quick_periods_set_the_filter_dates(
+    page, base_url, login_as, assert_accessible, screenshot, demo_world
+):
     from councils.models import Body
     from tests.factories import MeetingFactory
 
     world = demo_world(only=["councils"])
     ensure_default_categories()
-    group = Body.objects.filter(
-        municipality=world.burlov, kind=Body.Kind.SITUATION_GROUP
-    ).first()
+    group = Body.objects.filter(municipality=world.burlov, kind=Body.Kind.SITUATION_GROUP).first()
     held = MeetingFactory(body=group, start=timezone.now() - datetime.timedelta(days=9))
     login_as(page, "burlov.samordnare", DEMO_PASSWORD)
     page.goto(f"{base_url}/burlov/incidents/?q=klotter")
@@ -196,6 +196,14 @@ def test_quick_periods_set_the_filter_dates(page, base_url, login_as, demo_world
     periods.get_by_role("link", name="Denna månad").click()
     expect(page.locator("#id_date_from")).to_have_value(today.replace(day=1).isoformat())
     periods.get_by_role("link", name=re.compile("Sedan senaste mötet")).click()
-    expect(page.locator("#id_date_from")).to_have_value(
-        timezone.localdate(held.start).isoformat()
-    )
+    expect(page.locator("#id_date_from")).to_have_value(timezone.localdate(held.start).isoformat())
+    assert_accessible(page)
+    # On a phone: the periods wrap, nothing is wider than the screen; nor is the form.
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "incidents-quick-periods-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(f"{base_url}/burlov/incidents/new/")
+    expect(page.locator("#shortcut-hint")).to_be_visible()
+    screenshot(page, "incidents-form-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(page)
