@@ -82,7 +82,7 @@ def test_save_and_log_another_returns_to_an_empty_form_keeping_the_date_and_time
     assert form.initial["area"] == arlov.pk
     assert 'value="22:10"' in page.content.decode()
     assert page.context["carried_over"]["date"] == yesterday
-    assert "incident you just saved" in page.content.decode()
+    assert "händelsen du just sparade" in page.content.decode()
 
 
 def test_save_and_log_another_keeps_an_unknown_time_as_the_part_of_the_day(
@@ -160,7 +160,8 @@ def test_a_coordinate_that_is_not_a_number_gets_a_message_saying_how_to_write_it
     client = login(coordinator)
     response = client.post(create_url(), data)
     assert response.status_code == 200
-    assert "such as 55.70512 or 55,70512" in str(response.context["form"].errors["latitude"])
+    message = str(response.context["form"].errors["latitude"])
+    assert "55.70512" in message and "55,70512" in message
     assert not Incident.objects.exists()
     with translation.override("sv"):
         response = client.post(create_url(), data, headers={"accept-language": "sv"})
