@@ -30,8 +30,9 @@ from trygghet.limits import latitude_field, longitude_field, range_constraints, 
 from trygghet.records import LockedRecordMixin, RecordLocked
 from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, pick_for, scoped_manager
 
+from .agenda_texts import render as render_text
 from .permissions import seated_body_ids, sees_every_meeting
-from .recurrence import Recurrence, RecurrenceError, build_rule
+from .recurrence import Recurrence, RecurrenceError, build_rule, describe
 
 
 def hash_token(token):
@@ -152,6 +153,14 @@ class MeetingSeries(MunicipalModel):
     @property
     def display_title(self):
         return self.title or self.body.name
+
+    def rule_in_words(self):
+        """How the series recurs, in words ("every fourth Thursday"); None: no words for it."""
+        return describe(self, with_time=False)
+
+    def schedule_in_words(self):
+        """How and when the series meets ("every fourth Thursday 09:00")."""
+        return describe(self)
 
     def default_agenda_titles(self):
         return [line.strip() for line in self.default_agenda.splitlines() if line.strip()]
@@ -423,6 +432,13 @@ class AgendaItem(LockedWithMeetingMixin, models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     source_object = GenericForeignKey("content_type", "object_id")
+    # Generated texts as data (issue 12; meetings/agenda_texts.py): ``{"title": text,
+    # "description": [lines], "restricted_description": [lines]}``, each rendered in the
+    # reader's language. ``title`` and the descriptions above keep the same text rendered in
+    # the site's language, for what reads plain columns (admin, the minutes' record).
+    generated = models.JSONField(default=dict, blank=True, editable=False)
+    # When its source last computed an automatic item ("figures as of ...").
+    computed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Minutes of the item
     notes = models.TextField(_("notes"), blank=True)
     decisions = models.TextField(_("decisions"), blank=True)
@@ -442,18 +458,32 @@ class AgendaItem(LockedWithMeetingMixin, models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.heading
 
     @property
     def is_automatic(self):
         return bool(self.source_key)
 
+    @property
+    def heading(self):
+        """The title in the reader's language (a generated one rendered from its data)."""
+        if self.generated.get("title"):
+            return render_text(self.generated["title"])
+        return self.title
+
+    def _text(self, name):
+        if name in self.generated:
+            return render_text(self.generated[name])
+        return getattr(self, name)
+
     def description_for(self, viewer):
-        """The description ``viewer`` (a membership; None on a share-link page) may read."""
+        """The description ``viewer`` (a membership; None on a share-link page) may read, in
+        the reader's language."""
+        description = self._text("description")
         return pick_for(
             viewer,
-            with_restricted=self.restricted_description or self.description,
-            open_only=self.description,
+            with_restricted=self._text("restricted_description") or description,
+            open_only=description,
         )
 
 

@@ -69,6 +69,12 @@ def agenda_item_edit(request, pk, item_pk):
     meeting, item = _item(request, pk, item_pk)
     form = AgendaItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
+        # What the coordinator wrote replaces the generated text (until a refill writes it).
+        if "title" in form.changed_data:
+            item.generated.pop("title", None)
+        if "description" in form.changed_data:
+            item.generated.pop("description", None)
+            item.generated.pop("restricted_description", None)
         try:
             form.save()
         except ValidationError as exc:
