@@ -422,9 +422,12 @@ class AgendaItem(LockedWithMeetingMixin, models.Model):
         _("time (minutes)"), null=True, blank=True, validators=[MaxValueValidator(600)]
     )
     shareable = models.BooleanField(
-        _("may be shown on shared pages"),
+        _("visible to guests"),
         default=True,
-        help_text=_("Shown to police and rescue-service staff who open a share link."),
+        help_text=_(
+            "Guests are the people without an account who open a share link, such as police "
+            "and rescue-service staff: they see the item's title and description."
+        ),
     )
     link = models.CharField(_("link"), max_length=500, blank=True)
     # Filled automatically by an agenda source (see agenda_sources.py): "<source>:<key>".
@@ -499,6 +502,7 @@ class Attendance(LockedWithMeetingMixin, models.Model):
         PRESENT = "present", _("present")
         ABSENT = "absent", _("absent")
         APOLOGIES = "apologies", _("sent apologies")
+        SUBSTITUTE = "substitute", _("sends a substitute")
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
@@ -513,6 +517,9 @@ class Attendance(LockedWithMeetingMixin, models.Model):
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
     organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    # A guest's own e-mail address (the share-link answer form asks for it): an answer whose
+    # address is an invited person's goes to their invitation instead (issue 12, point 4).
+    email = models.EmailField(_("e-mail"), blank=True)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     status = models.CharField(
         _("attendance"), max_length=20, choices=Status.choices, default=Status.INVITED
@@ -524,6 +531,8 @@ class Attendance(LockedWithMeetingMixin, models.Model):
     # only its SHA-256 is kept. It alone lets them change the answer (issue 9).
     guest_key_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     responded_at = models.DateTimeField(null=True, blank=True)
+    # Who comes instead, when the answer is "sends a substitute" (empty: not named yet).
+    substitute_name = models.CharField(_("substitute"), max_length=200, blank=True)
 
     objects = scoped_manager(path="meeting__municipality")
 
@@ -560,6 +569,13 @@ class Attendance(LockedWithMeetingMixin, models.Model):
     @property
     def is_guest(self):
         return self.role == self.Role.GUEST
+
+    @property
+    def answer_display(self):
+        """The answer in words, with the substitute's name when one is given."""
+        if self.status == self.Status.SUBSTITUTE and self.substitute_name:
+            return _("sends a substitute: %(name)s") % {"name": self.substitute_name}
+        return self.get_status_display()
 
 
 class ActionItemQuerySet(MunicipalQuerySet):

@@ -17,7 +17,7 @@ from trygghet import audit, outbox
 from trygghet.holidays import holiday_name
 from trygghet.models import OutgoingEmail
 
-from . import agenda_sources
+from . import agenda_sources, rsvp
 from .agenda_texts import render as render_text
 from .models import (
     ActionItem,
@@ -524,8 +524,9 @@ def mark_held(meeting):
 
 
 def _recipients(meeting):
+    """The invitations whose person gets the meeting's mails."""
     return [
-        a.user
+        a
         for a in meeting.attendances.select_related("user").filter(user__isnull=False)
         if a.user.email and a.user.is_active
     ]
@@ -550,18 +551,27 @@ def _queue_notice(meeting_id, kind, subject_text, template):
             return []
         recipients = _recipients(meeting)
         url = settings.SITE_URL + meeting.get_absolute_url()
+        answerable = rsvp.can_answer(meeting)
         with translation.override(settings.LANGUAGE_CODE):
             when = formats.date_format(timezone.localtime(meeting.start), "DATETIME_FORMAT")
             subject = subject_text() % {"title": meeting.title, "when": when}
             mails = [
                 outbox.Mail(
-                    user.email,
+                    attendance.user.email,
                     subject,
                     render_to_string(
-                        template, {"meeting": meeting, "user": user, "url": url, "when": when}
+                        template,
+                        {
+                            "meeting": meeting,
+                            "user": attendance.user,
+                            "url": url,
+                            "when": when,
+                            # One-click answers (issue 12, point 4): signed, no login needed.
+                            "answer_urls": rsvp.answer_urls(attendance) if answerable else None,
+                        },
                     ),
                 )
-                for user in recipients
+                for attendance in recipients
             ]
         notice.recipients = len(recipients)
         notice.save(update_fields=["recipients"])
@@ -648,6 +658,36 @@ def create_share_link(*, created_by, label, expires_at, meeting=None, series=Non
     return link, token
 
 
+def queue_share_link_mails(link, url, recipients, *, sender):
+    """Mail a new share link's address to each of ``recipients`` (issue 12, point 10), through
+    the outbox, in the caller's transaction (sent after commit). The address is in these mails
+    and nowhere else: the token is never stored. Returns the outbox ids."""
+    meeting = shared_meeting(link)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = link.meeting.title if link.meeting_id else link.series.display_title
+        when = (
+            formats.date_format(timezone.localtime(meeting.start), "DATETIME_FORMAT")
+            if meeting
+            else ""
+        )
+        subject = _("Agenda shared with you: %(title)s") % {"title": title}
+        body = render_to_string(
+            "meetings/email/share_link.txt",
+            {
+                "link": link,
+                "meeting": meeting,
+                "title": title,
+                "when": when,
+                "url": url,
+                "sender": sender,
+            },
+        )
+    mails = [outbox.Mail(to, subject, body) for to in recipients]
+    ids = outbox.queue(f"share-link:{link.pk}", mails)
+    outbox.send_after_commit(ids)
+    return ids
+
+
 @transaction.atomic
 def revoke_share_link(link, *, request=None):
     if link.revoked_at is None:
@@ -704,7 +744,7 @@ def guest_answer(link, meeting, guest_key):
     ).first()
 
 
-def record_guest_response(link, meeting, *, guest_key, name, organisation, attending):
+def record_guest_response(link, meeting, *, guest_key, name, organisation, attending, email=""):
     """Save a guest's answer through a share link; returns (attendance, guest_key).
 
     An answer belongs to the guest who gave it: ``guest_key`` (a token the guest's browser keeps
@@ -712,15 +752,41 @@ def record_guest_response(link, meeting, *, guest_key, name, organisation, atten
     One answer per guest: a second answer from the same key changes the first, whatever name it
     gives. A name another guest of the meeting already has is refused, so nobody can overwrite or
     double someone else's answer by typing their name (issue 9).
+
+    A guest who is an invited person (issue 12, point 4) is not added twice: with the e-mail
+    address of an invitation, no guest row is written and the person is mailed a link that
+    saves the answer on their invitation (returned: (invitation, None), the invitation's
+    ``confirmation_sent`` set); with only the name of an invited person, the address is asked
+    for. An address another guest of the meeting gave is refused like a taken name.
     """
     meeting.check_editable()
     status = Attendance.Status.ATTENDING if attending else Attendance.Status.NOT_ATTENDING
+    email = (email or "").strip()
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # one answer at a time
         attendance = guest_answer(link, meeting, guest_key)
+        invitation = rsvp.invitation_with_email(meeting, email)
+        if invitation is not None:
+            answer = rsvp.YES if attending else rsvp.NO
+            outbox.send_after_commit(rsvp.queue_confirmation(invitation, answer))
+            invitation.confirmation_sent = True
+            return invitation, None
+        if not email and rsvp.invitation_with_name(meeting, name) is not None:
+            raise ValidationError(
+                _(
+                    "%(name)s is invited to this meeting. Give the e-mail address the "
+                    "invitation went to, and we send a link there that saves your answer."
+                )
+                % {"name": name},
+                code="invited",
+            )
         same_name = meeting.attendances.filter(
             user__isnull=True, name__iexact=name, organisation_name__iexact=organisation
         )
+        if email:
+            same_name = same_name | meeting.attendances.filter(
+                user__isnull=True, email__iexact=email
+            )
         if attendance is not None:
             same_name = same_name.exclude(pk=attendance.pk)
         if same_name.exists():
@@ -741,6 +807,7 @@ def record_guest_response(link, meeting, *, guest_key, name, organisation, atten
             )
         attendance.name = name
         attendance.organisation_name = organisation
+        attendance.email = email
         attendance.status = status
         attendance.responded_at = timezone.now()
         attendance.save()

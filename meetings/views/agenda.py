@@ -142,7 +142,7 @@ def agenda_item_shareable(request, pk, item_pk):
         error_messages(request, exc)
         return redirect(meeting)
     if item.shareable:
-        message = _("“%(title)s” is shown on shared pages.") % {"title": item.title}
+        message = _("“%(title)s” is visible to guests.") % {"title": item.title}
     else:
-        message = _("“%(title)s” is hidden from shared pages.") % {"title": item.title}
+        message = _("“%(title)s” is hidden from guests.") % {"title": item.title}
     return _agenda_response(request, meeting, message)

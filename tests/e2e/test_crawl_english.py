@@ -32,8 +32,6 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from councils.demo import DEMO_PASSWORD
-from meetings.models import AgendaItem
-from situation_reports.models import SituationReport
 
 from .crawling import crawl
 
@@ -133,15 +131,6 @@ def swedish_in(text):
     return None
 
 
-def deferred_texts():
-    """The generated agenda texts and report titles (the agenda and reports helpers' work)."""
-    texts = set(SituationReport.objects.values_list("title", flat=True))
-    for item in AgendaItem.objects.exclude(source_key=""):
-        for field in (item.title, item.description, item.restricted_description):
-            texts.update(" ".join(line.split()) for line in field.splitlines() if line.strip())
-    return {t for t in texts if t}
-
-
 def in_english(page, url, name):
     found = page.evaluate(TEXTS_JS)
     problems = [] if found["lang"] == "en" else [f'<html lang="{found["lang"]}">']
@@ -167,29 +156,14 @@ def test_english_pages_have_no_swedish_interface_text(
     # its width does (the phone crawl opens two).
     result = crawl(page, base_url, "/burlov/", in_english, per_pattern=1)
 
-    deferred = deferred_texts()
-
-    def later(problem):
-        return any(text in problem for text in deferred)
-
-    left = {url: [p for p in found if not later(p)] for url, found in result.findings.items()}
-    left = {url: found for url, found in left.items() if found}
-    waiting = {url: [p for p in found if later(p)] for url, found in result.findings.items()}
-    waiting = {url: found for url, found in waiting.items() if found}
     print(f"\n{username} in English: {len(result.findings)} of {len(result.opened)} pages opened")
-    print(f"  with Swedish interface text: {len(left)}")
-    for url, found in left.items():
+    print(f"  with Swedish interface text: {len(result.findings)}")
+    for url, found in result.findings.items():
         print(f"- {url}\n    " + "\n    ".join(found))
-    print(f"  with Swedish agenda texts or report titles (agenda/reports): {len(waiting)}")
-    for url, found in waiting.items():
-        print(f"- {url}\n    " + "\n    ".join(found[:3]) + (" ..." if len(found) > 3 else ""))
     assert len(result.patterns) >= 12, result.patterns
-    assert not left, f"{len(left)} English pages with Swedish interface text (see above)"
-    if waiting:
-        pytest.xfail(
-            "generated agenda texts and report titles are still stored as Swedish sentences: "
-            "the agenda and reports helpers' work (issue 12, point 9); remove after their merge"
-        )
+    assert not result.findings, (
+        f"{len(result.findings)} English pages with Swedish interface text (see above)"
+    )
 
 
 # The detectors themselves: each finds what it is for, and leaves English and data alone.

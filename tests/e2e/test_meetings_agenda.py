@@ -97,11 +97,11 @@ def test_coordinator_fills_reorders_publishes_and_shares_an_agenda(
     )
 
     # Mark one item not shareable.
-    page.get_by_role("button", name="Dela inte: Övriga frågor").click()
-    expect(page.locator("#agenda-status")).to_have_text("”Övriga frågor” döljs på delade sidor.")
+    page.get_by_role("button", name="Dölj för gäster: Övriga frågor").click()
+    expect(page.locator("#agenda-status")).to_have_text("”Övriga frågor” är dold för gäster.")
     expect(
         page.locator("#item-" + str(meeting.agenda_items.get(title="Övriga frågor").pk))
-    ).to_contain_text("delas inte")
+    ).to_contain_text("dold för gäster")
     page.mouse.move(0, 0)  # no hover state under axe (reduced motion: no transitions)
     assert_accessible(page)
     screenshot(page, "meeting-agenda")
