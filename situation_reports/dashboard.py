@@ -37,6 +37,12 @@ def incident_section(request):
         "total": sum(r["count"] for r in rows),
         "since": since,
         "list_url": f"{list_url}?date_from={since.isoformat()}&date_to={today.isoformat()}",
+        # The start page's "Log an incident", for those who log.
+        "log_url": reverse(
+            "situation_reports:incident-create", kwargs={"municipality": request.municipality.slug}
+        )
+        if permissions.can_log(request.membership)
+        else None,
     }
 
 

@@ -11,13 +11,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Area, Organisation
-from trygghet.limits import CleanTextFormMixin, in_sweden, validate_in_range
+from trygghet.limits import MAX_TEXT_LENGTH, CleanTextFormMixin, in_sweden, validate_in_range
 
 from .. import permissions
 from ..models import Incident, IncidentCategory, part_of_day_for
@@ -28,6 +31,8 @@ from ..validators import validate_no_personal_identity_number
 # A clock a minute fast on a laptop must not refuse an incident logged "now".
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
 FIVE_DECIMALS = Decimal("0.00001")
+# What a description may hold (the app's limit of free text, a page and a half of A4).
+MAX_DESCRIPTION_LENGTH = MAX_TEXT_LENGTH
 
 
 class AreaChoiceField(forms.ModelChoiceField):
@@ -36,6 +41,46 @@ class AreaChoiceField(forms.ModelChoiceField):
         self.error_messages["invalid_choice"] = _(
             "Choose one of %(municipality)s's areas: the area given is not one of them."
         ) % {"municipality": municipality.name if municipality else ""}
+
+
+class CoordinateField(forms.DecimalField):
+    """A latitude or longitude as people write it: a point or a comma before the decimals
+    ("55,70512" is Swedish for 55.70512), any number of decimals (rounded to five, about a
+    metre). Anything else gets a message saying how to write it, in the reader's language."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, label, example, **kwargs):
+        self.example = example
+        super().__init__(label=label, required=False, **kwargs)
+        # Lazy: the message is put together in the language of the request that reads it.
+        self.error_messages["invalid"] = lazy(self._invalid_message, str)()
+
+    def _invalid_message(self):
+        return _(
+            "Write the %(field)s as one decimal number, such as %(example)s or %(example_comma)s."
+        ) % {
+            "field": str(self.label).lower(),
+            "example": self.example,
+            "example_comma": self.example.replace(".", ","),
+        }
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
+        attrs.pop("step", None)
+        return attrs
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("\u2212", "-")  # a typographic minus, pasted
+            if value.count(",") == 1 and "." not in value:
+                value = value.replace(",", ".")
+        value = super().to_python(value)
+        if value is not None and (not value.is_finite() or abs(value) > 1000):
+            # Not a number of degrees (and too big to round).
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return _rounded(value)
 
 
 class IncidentForm(CleanTextFormMixin, forms.ModelForm):
@@ -62,20 +107,8 @@ class IncidentForm(CleanTextFormMixin, forms.ModelForm):
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    latitude = forms.DecimalField(
-        label=_("Latitude"),
-        required=False,
-        max_digits=12,
-        decimal_places=9,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-    )
-    longitude = forms.DecimalField(
-        label=_("Longitude"),
-        required=False,
-        max_digits=12,
-        decimal_places=9,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
-    )
+    latitude = CoordinateField(label=_("Latitude"), example="55.70512")
+    longitude = CoordinateField(label=_("Longitude"), example="13.18234")
     confirm_duplicate = forms.BooleanField(
         label=_("Yes, this is a different incident: save it anyway"),
         required=False,
@@ -129,6 +162,15 @@ class IncidentForm(CleanTextFormMixin, forms.ModelForm):
         self.fields["description"].help_text = _(
             "What happened, without names or personal identity numbers."
         )
+        # The limit is checked here, with a message saying by how much: the browser's own
+        # maxlength would cut a pasted text short without a word.
+        description = self.fields["description"]
+        description.max_length = None
+        description.validators = [
+            v for v in description.validators if not isinstance(v, MaxLengthValidator)
+        ]
+        description.widget.attrs.pop("maxlength", None)
+        description.widget.attrs["data-max-length"] = str(MAX_DESCRIPTION_LENGTH)
         self.fields["category"].error_messages["required"] = _("Choose a category.")
         organisations = Organisation.objects.filter(municipalities=self.municipality)
         if permissions.logs_for_any_organisation(membership):
@@ -167,6 +209,21 @@ class IncidentForm(CleanTextFormMixin, forms.ModelForm):
         text = (self.cleaned_data.get("description") or "").strip()
         if not text:
             raise ValidationError(self.fields["description"].error_messages["required"])
+        if len(text) > MAX_DESCRIPTION_LENGTH:
+            raise ValidationError(
+                _(
+                    "The description is %(length)s characters long, longer than the "
+                    "%(limit)s allowed: shorten it by %(excess)s characters."
+                ),
+                code="too_long",
+                params={
+                    "length": number_format(len(text), force_grouping=True),
+                    "limit": number_format(MAX_DESCRIPTION_LENGTH, force_grouping=True),
+                    "excess": number_format(
+                        len(text) - MAX_DESCRIPTION_LENGTH, force_grouping=True
+                    ),
+                },
+            )
         validate_no_personal_identity_number(text)
         return text
 
@@ -174,12 +231,6 @@ class IncidentForm(CleanTextFormMixin, forms.ModelForm):
         text = (self.cleaned_data.get("place") or "").strip()
         validate_no_personal_identity_number(text)
         return text
-
-    def clean_latitude(self):
-        return _rounded(self.cleaned_data.get("latitude"))
-
-    def clean_longitude(self):
-        return _rounded(self.cleaned_data.get("longitude"))
 
     def clean_organisation(self):
         if not permissions.logs_for_any_organisation(self.membership):

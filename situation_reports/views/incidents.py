@@ -6,6 +6,7 @@ a duplicate warning or a count (every figure follows the count rule of
 ``trygghet.tenancy.sees_restricted``: what they can list, no more).
 """
 
+import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from trygghet.access import municipal_view
+from trygghet.limits import in_range
 from trygghet.tenancy import EVERYONE, MANAGERS
 
 from .. import permissions
@@ -127,6 +129,42 @@ def incident_detail(request, pk):
     )
 
 
+def when_to_carry_over(incident):
+    """The query string of "save and log another": the saved incident's date, and its time
+    (or its part of the day when the time was unknown)."""
+    when = {"date": incident.occurred_on.isoformat()}
+    if incident.started_at is not None:
+        when["time"] = timezone.localtime(incident.started_at).strftime("%H:%M")
+    elif incident.part_of_day:
+        when["part"] = incident.part_of_day
+    return when
+
+
+def carried_over_when(query):
+    """The date and time carried over in ``query``, or None; a value that is not a sane date,
+    time or part of the day is ignored (the form then proposes today and now)."""
+    try:
+        date = datetime.date.fromisoformat(query.get("date", ""))
+    except ValueError:
+        return None
+    if not in_range(date) or date > timezone.localdate():
+        return None
+    when = {"date": date, "time": None}
+    try:
+        when["time"] = datetime.time.fromisoformat(query.get("time", "")).replace(
+            second=0, microsecond=0, tzinfo=None
+        )
+    except ValueError:
+        part = query.get("part", "")
+        if part in Incident.PartOfDay.values:
+            when["part_of_day"] = part
+        else:
+            # No usable time: the time of day now, as on a fresh form (it is not in the future
+            # on a past date; on today's, it is now).
+            when["time"] = timezone.localtime().time().replace(second=0, microsecond=0)
+    return when
+
+
 @municipal_view(roles=LOGGERS)
 def incident_create(request):
     membership = request.membership
@@ -134,9 +172,13 @@ def incident_create(request):
     last_area = incidents.last_area_used(membership)
     if last_area is not None:
         initial["area"] = last_area.pk
-    # "Save and log another" carries the date over: a weekend is logged day by day.
-    if request.GET.get("date"):
-        initial["occurred_on"] = request.GET["date"]
+    # "Save and log another" carries the date and the time over: a weekend is logged day by
+    # day, and the time of Saturday's incident is a better guess for the next one than "now".
+    carried_over = carried_over_when(request.GET)
+    if carried_over:
+        initial["occurred_on"] = carried_over["date"]
+        initial["start_time"] = carried_over.get("time")
+        initial["part_of_day"] = carried_over.get("part_of_day", "")
     form = IncidentForm(
         request.POST if request.method == "POST" else None, membership=membership, initial=initial
     )
@@ -168,15 +210,19 @@ def incident_create(request):
                 )
             if "save_and_add" in request.POST:
                 address = url("incident-create", request)
-                date = urlencode({"date": incident.occurred_on.isoformat()})
-                return redirect(f"{address}?{date}")
+                return redirect(f"{address}?{urlencode(when_to_carry_over(incident))}")
             if saved_visible:
                 return redirect(incident.get_absolute_url())
             return redirect(url("incident-list", request))
     return render(
         request,
         "situation_reports/incident_form.html",
-        {"form": form, "duplicates": duplicates, "is_new": True},
+        {
+            "form": form,
+            "duplicates": duplicates,
+            "is_new": True,
+            "carried_over": carried_over if request.method == "GET" else None,
+        },
         status=200,
     )
 

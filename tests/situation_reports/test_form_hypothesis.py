@@ -114,7 +114,7 @@ def hostile_forms(categories, arlov):
 
 
 HOSTILE_VALUES = [
-    ("incident", "description", HUGE, "at most 10000 characters"),
+    ("incident", "description", HUGE, "characters long, longer than the"),
     ("incident", "description", "Krossad ruta\x07", "control characters"),
     ("incident", "description", "Krossad\x00 ruta", "control characters"),
     ("incident", "place", "Stationen\nSet-Cookie: x", "one line"),

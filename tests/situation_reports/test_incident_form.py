@@ -65,7 +65,7 @@ def test_it_opens_with_now_own_organisation_and_the_last_area_used(
     )
 
 
-def test_save_and_log_another_returns_to_an_empty_form_keeping_the_date(
+def test_save_and_log_another_returns_to_an_empty_form_keeping_the_date_and_time(
     login, coordinator, categories, arlov
 ):
     client = login(coordinator)
@@ -73,10 +73,122 @@ def test_save_and_log_another_returns_to_an_empty_form_keeping_the_date(
     data = post_data(categories, arlov, occurred_on=yesterday.isoformat(), start_time="22:10")
     response = client.post(create_url(), {**data, "save_and_add": "1"})
     assert response.status_code == 302
-    assert response.url == create_url() + f"?date={yesterday.isoformat()}"
+    assert response.url == create_url() + f"?date={yesterday.isoformat()}&time=22%3A10"
     page = client.get(response.url)
-    assert page.context["form"].initial["occurred_on"] == yesterday.isoformat()
-    assert page.context["form"].initial["area"] == arlov.pk
+    form = page.context["form"]
+    assert form.initial["occurred_on"] == yesterday
+    # Issue 12: the time of yesterday's incident, not replaced by "now" without a word.
+    assert form.initial["start_time"] == datetime.time(22, 10)
+    assert form.initial["area"] == arlov.pk
+    assert 'value="22:10"' in page.content.decode()
+    assert page.context["carried_over"]["date"] == yesterday
+    assert "händelsen du just sparade" in page.content.decode()
+
+
+def test_save_and_log_another_keeps_an_unknown_time_as_the_part_of_the_day(
+    login, coordinator, categories, arlov
+):
+    client = login(coordinator)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    data = post_data(
+        categories,
+        arlov,
+        occurred_on=yesterday.isoformat(),
+        start_time="",
+        part_of_day="night",
+    )
+    response = client.post(create_url(), {**data, "save_and_add": "1"})
+    assert response.url == create_url() + f"?date={yesterday.isoformat()}&part=night"
+    form = client.get(response.url).context["form"]
+    assert form.initial["start_time"] is None
+    assert form.initial["part_of_day"] == "night"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "date=2999-01-01&time=10:00",
+        "date=1999-12-31",
+        "date=tomorrow",
+        "date=%00",
+        "date=" + "9" * 5000,
+        "date=FUTURE&time=10:00",
+        "date=YESTERDAY&time=25:99",
+        "date=YESTERDAY&part=%00",
+    ],
+)
+def test_a_carried_over_date_or_time_out_of_reason_is_ignored(
+    login, coordinator, categories, query
+):
+    today = timezone.localdate()
+    query = query.replace("FUTURE", (today + datetime.timedelta(days=3)).isoformat())
+    query = query.replace("YESTERDAY", (today - datetime.timedelta(days=1)).isoformat())
+    response = login(coordinator).get(create_url() + "?" + query)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.initial["occurred_on"] in (today, today - datetime.timedelta(days=1))
+    assert form.initial["start_time"] is not None  # a time, never an empty field by mistake
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("55,60512", "55.60512"),
+        ("55.605123456789", "55.60512"),
+        (" 55,6 ", "55.60000"),
+        ("55", "55.00000"),
+    ],
+)
+def test_coordinates_with_a_decimal_comma_are_understood(
+    login, coordinator, categories, arlov, typed, expected
+):
+    data = post_data(categories, arlov, latitude=typed, longitude="13,00123")
+    response = login(coordinator).post(create_url(), data)
+    assert response.status_code == 302, response.context["form"].errors
+    incident = Incident.objects.get()
+    assert str(incident.latitude) == expected
+    assert str(incident.longitude) == "13.00123"
+
+
+@pytest.mark.parametrize(
+    "typed", ["55,6, 13,0", "55.6, 13.0", "55°36′N", "NaN", "Infinity", "1e400", "5" * 300, "\x00"]
+)
+def test_a_coordinate_that_is_not_a_number_gets_a_message_saying_how_to_write_it(
+    login, coordinator, categories, arlov, typed
+):
+    data = post_data(categories, arlov, latitude=typed, longitude="13.0")
+    client = login(coordinator)
+    response = client.post(create_url(), data)
+    assert response.status_code == 200
+    message = str(response.context["form"].errors["latitude"])
+    assert "55.70512" in message and "55,70512" in message
+    assert not Incident.objects.exists()
+    with translation.override("sv"):
+        response = client.post(create_url(), data, headers={"accept-language": "sv"})
+    assert "55,70512" in str(response.context["form"].errors["latitude"])
+
+
+def test_a_description_over_the_limit_gets_a_message_saying_by_how_much(
+    login, coordinator, categories, arlov
+):
+    from situation_reports.forms.incidents import MAX_DESCRIPTION_LENGTH
+
+    client = login(coordinator)
+    page = client.get(create_url()).content.decode()
+    # No maxlength: the browser would cut a pasted text short without a word.
+    assert "maxlength" not in page.split('id="id_description"')[0].rsplit("<textarea", 1)[1]
+    assert f'data-max-length="{MAX_DESCRIPTION_LENGTH}"' in page
+    data = post_data(categories, arlov, description="x" * 20_000)
+    response = client.post(create_url(), data)
+    assert response.status_code == 200
+    message = str(response.context["form"].errors["description"])
+    for separator in ("\xa0", ",", " "):  # the thousands separator of the language
+        message = message.replace(separator, "")
+    assert "20000" in message and "10000" in message
+    assert "shorten" in message or "korta" in message
+    assert not Incident.objects.exists()
+    data["description"] = "x" * MAX_DESCRIPTION_LENGTH
+    assert client.post(create_url(), data).status_code == 302
 
 
 @pytest.mark.parametrize(
