@@ -7,7 +7,8 @@ beside them, never the only way in.
   edited (Leaflet-Geoman); the municipality's outline and the other areas are shown for
   reference.
 - ``position_picker_attrs``: the attributes that make a latitude field the anchor of a map on
-  which a click (or Enter on the map's centre cross) sets latitude and longitude.
+  which a click (or Enter on the map's centre cross) sets latitude and longitude; the
+  map stays out of the Tab order, the fields being the keyboard's way in.
 """
 
 import json
@@ -70,8 +71,8 @@ def position_picker_attrs(reference):
                 "labels": {
                     "region": _("Map to pick the position on"),
                     "help": _(
-                        "Click the map to set the position, or move the map with the arrow "
-                        "keys and press Enter to take its centre."
+                        "Click the map to set the position, or type latitude and longitude. "
+                        "On the clicked map, arrow keys move it and Enter takes the centre."
                     ),
                     "clear": _("Clear the position"),
                 },

@@ -72,7 +72,7 @@ def parse_outline(value):
         shapely.errors.ShapelyError,
     ):
         raise _invalid(
-            _("The GeoJSON’s coordinates are malformed: each point must be [longitude, latitude].")
+            _("The GeoJSON’s coordinates are malformed: give each point as [longitude, latitude].")
         ) from None
     points = sum(shapely.get_num_coordinates(s) for s in shapes)
     if points > MAX_OUTLINE_POINTS:
@@ -88,7 +88,7 @@ def parse_outline(value):
         if not all(math.isfinite(c) for c in coordinates.flat):
             raise _invalid(
                 _(
-                    "The GeoJSON’s coordinates are malformed: each point must be [longitude, latitude]."
+                    "The GeoJSON’s coordinates are malformed: give each point as [longitude, latitude]."
                 )
             )
         lngs, lats = coordinates[:, 0], coordinates[:, 1]
@@ -106,9 +106,7 @@ def parse_outline(value):
             )
         if not geometry.is_valid:
             raise _invalid(
-                _(
-                    "The outline is not a proper area (%(reason)s): check that it does not cross itself."
-                )
+                _("The outline is not a proper area (%(reason)s): it must not cross itself.")
                 % {"reason": explain_validity(geometry)}
             )
     if merged.geom_type not in POLYGONAL or merged.area <= 0:
@@ -145,7 +143,7 @@ def _geometries(value):
         if not isinstance(value.get("coordinates"), list):
             raise _invalid(
                 _(
-                    "The GeoJSON’s coordinates are malformed: each point must be [longitude, latitude]."
+                    "The GeoJSON’s coordinates are malformed: give each point as [longitude, latitude]."
                 )
             )
         return [value]

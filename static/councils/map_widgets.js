@@ -124,7 +124,8 @@
     if (!lngInput) return;
     var config = JSON.parse(latInput.dataset.positionPicker || "{}");
     var labels = config.labels || {};
-    var anchor = latInput.closest(".mb-3") || latInput.parentNode;
+    // After the row of the fields (incident form), else after the longitude field.
+    var anchor = latInput.closest(".row") || lngInput.closest(".mb-3") || lngInput.parentNode;
     var wrapper = document.createElement("div");
     wrapper.className = "position-picker mb-3";
     var help = document.createElement("p");
@@ -146,14 +147,18 @@
     wrapper.appendChild(help);
     wrapper.appendChild(mapElement);
     wrapper.appendChild(clear);
-    anchor.parentNode.insertBefore(wrapper, anchor);
+    anchor.parentNode.insertBefore(wrapper, anchor.nextSibling);
 
     var map = L.map(mapElement, { scrollWheelZoom: false, keyboardPanDelta: 60 });
+    // The fields are the keyboard's way in: the map stays out of the Tab order (logging an
+    // incident from the keyboard passes it by), and keys work on it once it is clicked.
+    mapElement.setAttribute("tabindex", "-1");
     mapElement.appendChild(cross);
     var bounds = reference(map, config);
     var marker = null;
 
     function show(lat, lng, pan) {
+      clear.hidden = lat === null || lng === null;
       if (lat === null || lng === null) {
         if (marker) { map.removeLayer(marker); marker = null; }
         mapElement.dataset.position = "";
