@@ -24,6 +24,10 @@ MAX_OUTLINE_POINTS = 50_000
 POLYGONAL = ("Polygon", "MultiPolygon")
 
 
+def _malformed():
+    return _("The GeoJSON’s coordinates are malformed: give each point as [longitude, latitude].")
+
+
 def _invalid(message):
     return ValidationError(message, code="invalid_outline")
 
@@ -71,9 +75,7 @@ def parse_outline(value):
         AttributeError,
         shapely.errors.ShapelyError,
     ):
-        raise _invalid(
-            _("The GeoJSON’s coordinates are malformed: give each point as [longitude, latitude].")
-        ) from None
+        raise _invalid(_malformed()) from None
     points = sum(shapely.get_num_coordinates(s) for s in shapes)
     if points > MAX_OUTLINE_POINTS:
         raise _invalid(
@@ -86,11 +88,7 @@ def parse_outline(value):
             raise _invalid(_("The outline is empty."))
         coordinates = shapely.get_coordinates(geometry)
         if not all(math.isfinite(c) for c in coordinates.flat):
-            raise _invalid(
-                _(
-                    "The GeoJSON’s coordinates are malformed: give each point as [longitude, latitude]."
-                )
-            )
+            raise _invalid(_malformed())
         lngs, lats = coordinates[:, 0], coordinates[:, 1]
         if not (
             SWEDEN_LONGITUDE[0] <= lngs.min()
@@ -141,11 +139,7 @@ def _geometries(value):
         return found
     if kind in POLYGONAL:
         if not isinstance(value.get("coordinates"), list):
-            raise _invalid(
-                _(
-                    "The GeoJSON’s coordinates are malformed: give each point as [longitude, latitude]."
-                )
-            )
+            raise _invalid(_malformed())
         return [value]
     if kind in ("Point", "MultiPoint", "LineString", "MultiLineString"):
         raise _invalid(
