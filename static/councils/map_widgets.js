@@ -57,7 +57,7 @@
     var mapElement = container.querySelector(".outline-map");
     if (!textarea || !mapElement) return;
     var config = JSON.parse(container.dataset.config || "{}");
-    var map = L.map(mapElement, { scrollWheelZoom: false });
+    var map = L.map(mapElement, { scrollWheelZoom: false, maxZoom: 18 });
     var bounds = reference(map, config);
     var drawn = L.featureGroup().addTo(map);
 
@@ -95,6 +95,11 @@
         rotateMode: false, dragMode: true, editMode: true, removalMode: true
       });
       map.pm.setGlobalOptions({ layerGroup: drawn, snappable: true });
+      // Geoman's buttons are links named only by their box's title: give the links the name.
+      mapElement.querySelectorAll(".leaflet-buttons-control-button").forEach(function (button) {
+        var box = button.closest("[title]");
+        if (box) button.setAttribute("aria-label", box.getAttribute("title"));
+      });
       map.on("pm:create", function (event) {
         drawn.addLayer(event.layer);
         event.layer.on("pm:edit pm:dragend", store);
@@ -149,7 +154,7 @@
     wrapper.appendChild(clear);
     anchor.parentNode.insertBefore(wrapper, anchor.nextSibling);
 
-    var map = L.map(mapElement, { scrollWheelZoom: false, keyboardPanDelta: 60 });
+    var map = L.map(mapElement, { scrollWheelZoom: false, keyboardPanDelta: 60, maxZoom: 18 });
     // The fields are the keyboard's way in: the map stays out of the Tab order (logging an
     // incident from the keyboard passes it by), and keys work on it once it is clicked.
     mapElement.setAttribute("tabindex", "-1");

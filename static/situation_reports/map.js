@@ -41,7 +41,8 @@
     return content;
   }
 
-  var map = L.map(element, { scrollWheelZoom: false });
+  // maxZoom: the clusters need one, and without tiles no layer gives it.
+  var map = L.map(element, { scrollWheelZoom: false, maxZoom: 18 });
   if (config.tileUrl) {
     // Leaflet's attribution control takes HTML: give it the credit as escaped text.
     var credit = node("span", config.attribution).innerHTML;
@@ -149,7 +150,8 @@
         render();
         layerDone();
       })
-      .catch(function () {
+      .catch(function (error) {
+        if (window.console) console.error("map layer " + layer.name + ": " + error);
         messages.push(element.dataset.statusError);
         render();
         layerDone();
