@@ -212,3 +212,38 @@ def test_the_incident_form_picks_the_position_on_the_map_and_refuses_one_outside
     page.get_by_label("Beskrivning").fill("Klotter på muren.")
     page.get_by_role("button", name="Spara", exact=True).click()
     expect(page.locator("form.incident-form")).to_contain_text("ligger utanför Burlöv")
+
+
+def test_a_safety_walk_observation_takes_its_position_from_the_map(
+    page, base_url, login_as, demo_world
+):
+    from councils.demo import DEMO_PASSWORD
+    from councils.models import Body
+    from meetings.models import Kind
+    from tests.factories import MeetingFactory
+
+    demo_world(only=["councils"])
+    body = Body.objects.filter(municipality__slug="burlov").first()
+    walk = MeetingFactory(
+        body=body,
+        kind=Kind.SAFETY_WALK,
+        title="Trygghetsvandring Arlöv",
+        start=timezone.now() - datetime.timedelta(days=1),
+    )
+    login_as(page, "burlov.samordnare", DEMO_PASSWORD)
+    page.goto(f"{base_url}{walk.get_absolute_url()}")
+    picker = page.locator(".position-map")
+    expect(picker).to_have_attribute("data-ready", "true")
+    picker.scroll_into_view_if_needed()
+    box = picker.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.55)
+    expect(picker).to_have_attribute("data-position", re.compile(r"^55\.\d{5},13\.\d{5}$"))
+    clicked = picker.get_attribute("data-position")
+    form = page.locator("form[action$='/observations/']")
+    form.locator("[name=place]").fill("Gångtunneln")
+    form.locator("[name=category]").select_option(index=1)
+    form.locator("[name=description]").fill("Två lampor trasiga")
+    form.get_by_role("button", name="Registrera", exact=True).click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    observation = walk.observations.get()
+    assert f"{observation.latitude},{observation.longitude}" == clicked
