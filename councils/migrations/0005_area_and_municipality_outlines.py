@@ -23,7 +23,6 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('geometry', models.JSONField(verbose_name='outline')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('municipality', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='outline', to='councils.municipality', verbose_name='municipality')),
             ],
             options={

@@ -53,7 +53,6 @@ class MunicipalityOutline(models.Model):
         verbose_name=_("municipality"),
     )
     geometry = models.JSONField(_("outline"))
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("outline of the municipality")

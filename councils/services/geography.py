@@ -210,8 +210,11 @@ class Locator:
 
 def assign_area(instance, locator=None):
     """Give an incident (or anything with a position, an area and a municipality) the area whose
-    outline holds its position. A position in no outline keeps the area chosen by hand."""
+    outline holds its position. A position in no outline keeps the area chosen by hand, and so
+    does a chosen area without an outline (nothing says the position is not in it)."""
     if getattr(instance, "latitude", None) is None or getattr(instance, "longitude", None) is None:
+        return instance
+    if instance.area_id and instance.area.outline is None:
         return instance
     locator = locator or Locator(instance.municipality)
     area = locator.area_at(instance.latitude, instance.longitude, active_only=True)
