@@ -6,7 +6,9 @@ only call these; each compares with the role constants (``trygghet.tenancy``, th
 They run the body's meetings (agenda, attendance, minutes). What the body decides is approved
 by one rule, the same for minutes (justering) and a lägesbild (fastställande): the
 municipality's managers (admins and coordinators) and the body's current chair and vice chair.
-The secretary writes; the chair and vice chair approve.
+The secretary writes; the chair and vice chair approve. Whoever prepared it (the coordinator
+who compiled a lägesbild) is not its only approver when the body has a chair or vice chair
+besides them: then one of those approves. ``approvers_for_body`` names them all for the page.
 
 **The municipality's content** (bodies, seats, agreements and their parts, areas) is kept by its
 managers; an action's follow-up is posted by the action's lead too.
@@ -19,9 +21,9 @@ coordinator could move a partner into the police). ``acting`` None is the operat
 the demo, which may do everything.
 """
 
-from trygghet.tenancy import ADMIN, COORDINATOR, MEMBER, PARTNER
+from trygghet.tenancy import ADMIN, COORDINATOR, MANAGERS, MEMBER, PARTNER
 
-from .models import Membership
+from .models import Membership, MunicipalityMembership
 
 # --- A body's officers --------------------------------------------------------------------------
 
@@ -50,14 +52,65 @@ def officer_roles(membership, body_id):
     return cache[body_id]
 
 
-def can_approve_for_body(membership, municipality_id, body_id):
-    """May approve what the body decides (minutes, a lägesbild): the municipality's managers,
-    and the body's current chair and vice chair."""
+def _body_approvers(body_id):
+    """The current chair and vice chair seats of the body."""
+    if body_id is None:
+        return Membership.objects.none()
+    return (
+        Membership.objects.current()
+        .filter(body_id=body_id, role__in=APPROVING_ROLES, user__is_active=True)
+        .select_related("user")
+    )
+
+
+def approval_refusal(membership, municipality_id, body_id, prepared_by_id=None):
+    """Why ``membership`` may not approve what the body decides, or None when they may:
+    the municipality's managers and the body's current chair and vice chair approve, except
+    that whoever prepared it (``prepared_by_id``: the coordinator who compiled a lägesbild) is
+    not its only approver while the body has a chair or vice chair other than them."""
     if membership is None or municipality_id != membership.municipality_id:
-        return False
-    if membership.is_manager:
-        return True
-    return bool(officer_roles(membership, body_id) & set(APPROVING_ROLES))
+        return NOT_AN_APPROVER
+    if not membership.is_manager and not officer_roles(membership, body_id) & set(APPROVING_ROLES):
+        return NOT_AN_APPROVER
+    if (
+        prepared_by_id is not None
+        and prepared_by_id == membership.user_id
+        and _body_approvers(body_id).exclude(user_id=membership.user_id).exists()
+    ):
+        return PREPARED_IT
+    return None
+
+
+# Why an approval is refused (``approval_refusal``).
+NOT_AN_APPROVER = "not_an_approver"
+PREPARED_IT = "prepared_it"
+
+
+def can_approve_for_body(membership, municipality_id, body_id, prepared_by_id=None):
+    """May approve what the body decides (minutes, a lägesbild): see ``approval_refusal``."""
+    return approval_refusal(membership, municipality_id, body_id, prepared_by_id) is None
+
+
+def approvers_for_body(municipality_id, body_id, prepared_by_id=None):
+    """Who may approve what the body decides, to name them on the page: ``(officers,
+    managers)``, the body's current chair and vice chair (seats, with their role) and the
+    municipality's active admins and coordinators (memberships), each without whoever
+    prepared it when the rule leaves them out."""
+    officers = list(_body_approvers(body_id).order_by("role", "user__first_name", "user_id"))
+    managers = list(
+        MunicipalityMembership.objects.filter(
+            municipality_id=municipality_id,
+            role__in=MANAGERS,
+            is_active=True,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user_id")
+    )
+    if prepared_by_id is not None and any(o.user_id != prepared_by_id for o in officers):
+        managers = [m for m in managers if m.user_id != prepared_by_id]
+        officers = [o for o in officers if o.user_id != prepared_by_id]
+    return officers, managers
 
 
 # --- The municipality's content -----------------------------------------------------------------

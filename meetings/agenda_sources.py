@@ -35,32 +35,67 @@ A source is a function ``source(meeting, previous)`` registered under a short ke
   an item off share-link pages altogether; refilling never turns an item shareable that a
   coordinator (or the source) has made non-shareable.
 
+Texts (issue 12): ``title``, ``description`` and ``restricted_description`` may be plain strings
+(data, shown as they are: a series' own headings) or texts built with
+``meetings.agenda_texts.Text`` (a message id and its parameters; a description a list of them,
+one a line). Built texts are stored as data and rendered in the reader's language.
+
 Filling is idempotent: each automatic item is stored with ``source_key = "<source>:<spec.key>"``;
 a refill updates the item (title, description, link) instead of adding a second one, removes an
 automatic item that its source no longer produces (unless minutes were written on it) and never
-touches items added by hand. Sources run in ``order``; new items go after the existing ones.
+touches items added by hand. Sources run in ``order``; a new item goes before the closing items
+("Övriga frågor", see ``CLOSING_HEADINGS``) or, if there are none, after the others.
+
+A spec with ``headings`` fills the series item whose title starts with one of them instead of
+adding an item of its own: the series' "Blicka framåt" heading gets the upcoming events as its
+text. Without such a heading the spec is an item of its own.
+
+The agenda is current whenever it is read: the meeting page refills a planned meeting's agenda
+as it opens it (``meetings.services.current_agenda``) and says "figures as of ...". A published
+agenda keeps what was sent; its page shows next to each item what has changed since.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import formats
-from django.utils.translation import gettext as _
-
+from .agenda_texts import Text
 from .models import ActionItem, Kind, Observation
+
+# Headings (lower case, a title's beginning) of the items that close a meeting: automatic items
+# go before them.
+CLOSING_HEADINGS = (
+    "övriga frågor",
+    "övrigt",
+    "mötet avslutas",
+    "mötets avslutande",
+    "avslutning",
+    "nästa möte",
+    "any other business",
+    "other business",
+    "closing",
+    "next meeting",
+)
+
+
+def is_closing(title):
+    return title.strip().casefold().startswith(CLOSING_HEADINGS)
 
 
 @dataclass
 class AgendaItemSpec:
     key: str
-    title: str
-    description: str = ""  # built from open data only: every reader sees it
-    restricted_description: str = ""  # with restricted data, for public authorities only
+    title: Any  # a string (shown as it is) or a Text (see meetings.agenda_texts)
+    description: Any = ""  # built from open data only: every reader sees it (a Text: lines)
+    restricted_description: Any = ""  # with restricted data, for public authorities only
     link: str = ""
     shareable: bool = True
     presenter: str = ""
     minutes_allotted: int | None = None
     obj: Any = None  # the object the item is about (a report, say), stored as a generic link
+    # Fill the series item that starts with one of these headings (lower case) instead;
+    # without such an item, ``standalone=False`` leaves the spec out.
+    headings: tuple = ()
+    standalone: bool = True
 
 
 @dataclass
@@ -116,16 +151,22 @@ def open_action_items(meeting, previous):
         return []
     lines = []
     for item in items:
-        extra = [item.owner_label]
+        extra = [item.owner_label] if item.owner_label else []
         if item.due_date:
-            extra.append(_("due %(date)s") % {"date": formats.date_format(item.due_date)})
-        details = ", ".join(e for e in extra if e)
-        lines.append(f"- {item.what}" + (f" ({details})" if details else ""))
+            extra.append(Text.gettext("due %(date)s", date=Text.date(item.due_date, "j b Y")))
+        if extra:
+            lines.append(
+                Text.gettext(
+                    "- %(what)s (%(details)s)", what=item.what, details=Text.join(extra, ", ")
+                )
+            )
+        else:
+            lines.append(Text.gettext("- %(what)s", what=item.what))
     return [
         AgendaItemSpec(
             key="open",
-            title=_("Follow-up of open action items (%(count)s)") % {"count": len(items)},
-            description="\n".join(lines),
+            title=Text.gettext("Follow-up of open action items (%(count)s)", count=len(items)),
+            description=lines,
             link=f"/{meeting.municipality.slug}/meetings/actions/?body={meeting.body_id}",
             shareable=True,
         )
@@ -149,13 +190,22 @@ def walk_observations(meeting, previous):
         return []
     lines = []
     for o in observations:
-        owner = o.action_item.owner_label if o.action_item_id else _("no action item yet")
-        lines.append(f"- {o.place}: {o.get_category_display()} ({owner})")
+        owner = (
+            o.action_item.owner_label if o.action_item_id else Text.gettext("no action item yet")
+        )
+        lines.append(
+            Text.gettext(
+                "- %(place)s: %(category)s (%(owner)s)",
+                place=o.place,
+                category=Text.label(Observation.Category(o.category).label),
+                owner=owner,
+            )
+        )
     return [
         AgendaItemSpec(
             key="open",
-            title=_("Safety walks: open observations (%(count)s)") % {"count": len(lines)},
-            description="\n".join(lines),
+            title=Text.gettext("Safety walks: open observations (%(count)s)", count=len(lines)),
+            description=lines,
             shareable=True,
         )
     ]

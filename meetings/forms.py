@@ -1,7 +1,9 @@
 import datetime
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -144,10 +146,40 @@ class ShareLinkForm(forms.Form):
         help_text=_("E.g. Räddningstjänsten Syd, styrkeledare."),
     )
     expires_on = forms.DateField(label=_("Valid until and including"), widget=DateInput())
+    recipients = forms.CharField(
+        label=_("Send the link by e-mail to"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("E-mail addresses, separated by commas or new lines. Optional."),
+    )
+
+    MAX_RECIPIENTS = 30
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["expires_on"].initial = timezone.localdate() + datetime.timedelta(days=14)
+
+    def clean_recipients(self):
+        """The addresses, checked one by one; a wrong one is named in the message."""
+        found = []
+        for part in re.split(r"[,;\s]+", self.cleaned_data["recipients"]):
+            if not part:
+                continue
+            try:
+                validate_email(part)
+            except ValidationError:
+                raise ValidationError(
+                    _("“%(address)s” is not an e-mail address."), params={"address": part[:100]}
+                ) from None
+            if part.lower() not in {f.lower() for f in found}:
+                found.append(part)
+        if len(found) > self.MAX_RECIPIENTS:
+            raise ValidationError(
+                _("Send the link to at most %(count)s addresses at a time."),
+                params={"count": self.MAX_RECIPIENTS},
+            )
+        return found
 
     def clean_expires_on(self):
         value = self.cleaned_data["expires_on"]
@@ -168,6 +200,14 @@ class GuestResponseForm(forms.Form):
 
     name = forms.CharField(label=_("Your name"), max_length=200)
     organisation = forms.CharField(label=_("Your organisation"), max_length=200)
+    email = forms.EmailField(
+        label=_("Your e-mail"),
+        required=False,
+        help_text=_(
+            "If you are invited to the meeting, give the address the invitation went to: "
+            "your answer then goes to your invitation."
+        ),
+    )
     attending = forms.TypedChoiceField(
         label=_("Will you attend?"),
         choices=[(YES, _("Yes, I will attend")), (NO, _("No, I cannot attend"))],
@@ -184,8 +224,16 @@ class GuestResponseForm(forms.Form):
         return {
             "name": attendance.name,
             "organisation": attendance.organisation_name,
+            "email": attendance.email,
             "attending": cls.YES if coming else cls.NO,
         }
+
+
+class MemberAnswerForm(forms.Form):
+    """A member's answer to their invitation: yes, no, or a substitute (optionally named)."""
+
+    answer = forms.ChoiceField(choices=[("yes", "yes"), ("no", "no"), ("substitute", "substitute")])
+    substitute = forms.CharField(label=_("Name of the substitute"), max_length=200, required=False)
 
 
 class AttendanceForm(forms.ModelForm):

@@ -21,7 +21,9 @@ def uid_for(meeting):
     return f"meeting-{meeting.pk}@{host}"
 
 
-def build_calendar(meetings, name):
+def build_calendar(meetings, name, url=None):
+    """The meetings as an iCalendar file. ``url``: the address every event links to (a share
+    page's, for guests who cannot log in); by default each meeting's own page."""
     cal = Calendar()
     cal.add("prodid", "-//Trygghet//meetings//SV")
     cal.add("version", "2.0")
@@ -41,9 +43,9 @@ def build_calendar(meetings, name):
         location = meeting.place or meeting.video_url
         if location:
             event.add("location", location)
-        url = settings.SITE_URL + meeting.get_absolute_url()
-        event.add("url", url)
-        description = [url]
+        page = url or settings.SITE_URL + meeting.get_absolute_url()
+        event.add("url", page)
+        description = [page]
         if meeting.video_url:
             description.append(meeting.video_url)
         event.add("description", "\n".join(description))

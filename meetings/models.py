@@ -30,8 +30,9 @@ from trygghet.limits import latitude_field, longitude_field, range_constraints, 
 from trygghet.records import LockedRecordMixin, RecordLocked
 from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, pick_for, scoped_manager
 
+from .agenda_texts import render as render_text
 from .permissions import seated_body_ids, sees_every_meeting
-from .recurrence import Recurrence, RecurrenceError, build_rule
+from .recurrence import Recurrence, RecurrenceError, build_rule, describe
 
 
 def hash_token(token):
@@ -152,6 +153,14 @@ class MeetingSeries(MunicipalModel):
     @property
     def display_title(self):
         return self.title or self.body.name
+
+    def rule_in_words(self):
+        """How the series recurs, in words ("every fourth Thursday"); None: no words for it."""
+        return describe(self, with_time=False)
+
+    def schedule_in_words(self):
+        """How and when the series meets ("every fourth Thursday 09:00")."""
+        return describe(self)
 
     def default_agenda_titles(self):
         return [line.strip() for line in self.default_agenda.splitlines() if line.strip()]
@@ -413,9 +422,12 @@ class AgendaItem(LockedWithMeetingMixin, models.Model):
         _("time (minutes)"), null=True, blank=True, validators=[MaxValueValidator(600)]
     )
     shareable = models.BooleanField(
-        _("may be shown on shared pages"),
+        _("visible to guests"),
         default=True,
-        help_text=_("Shown to police and rescue-service staff who open a share link."),
+        help_text=_(
+            "Guests are the people without an account who open a share link, such as police "
+            "and rescue-service staff: they see the item's title and description."
+        ),
     )
     link = models.CharField(_("link"), max_length=500, blank=True)
     # Filled automatically by an agenda source (see agenda_sources.py): "<source>:<key>".
@@ -423,6 +435,13 @@ class AgendaItem(LockedWithMeetingMixin, models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     source_object = GenericForeignKey("content_type", "object_id")
+    # Generated texts as data (issue 12; meetings/agenda_texts.py): ``{"title": text,
+    # "description": [lines], "restricted_description": [lines]}``, each rendered in the
+    # reader's language. ``title`` and the descriptions above keep the same text rendered in
+    # the site's language, for what reads plain columns (admin, the minutes' record).
+    generated = models.JSONField(default=dict, blank=True, editable=False)
+    # When its source last computed an automatic item ("figures as of ...").
+    computed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Minutes of the item
     notes = models.TextField(_("notes"), blank=True)
     decisions = models.TextField(_("decisions"), blank=True)
@@ -442,18 +461,32 @@ class AgendaItem(LockedWithMeetingMixin, models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.heading
 
     @property
     def is_automatic(self):
         return bool(self.source_key)
 
+    @property
+    def heading(self):
+        """The title in the reader's language (a generated one rendered from its data)."""
+        if self.generated.get("title"):
+            return render_text(self.generated["title"])
+        return self.title
+
+    def _text(self, name):
+        if name in self.generated:
+            return render_text(self.generated[name])
+        return getattr(self, name)
+
     def description_for(self, viewer):
-        """The description ``viewer`` (a membership; None on a share-link page) may read."""
+        """The description ``viewer`` (a membership; None on a share-link page) may read, in
+        the reader's language."""
+        description = self._text("description")
         return pick_for(
             viewer,
-            with_restricted=self.restricted_description or self.description,
-            open_only=self.description,
+            with_restricted=self._text("restricted_description") or description,
+            open_only=description,
         )
 
 
@@ -469,6 +502,7 @@ class Attendance(LockedWithMeetingMixin, models.Model):
         PRESENT = "present", _("present")
         ABSENT = "absent", _("absent")
         APOLOGIES = "apologies", _("sent apologies")
+        SUBSTITUTE = "substitute", _("sends a substitute")
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
@@ -483,6 +517,9 @@ class Attendance(LockedWithMeetingMixin, models.Model):
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
     organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    # A guest's own e-mail address (the share-link answer form asks for it): an answer whose
+    # address is an invited person's goes to their invitation instead (issue 12, point 4).
+    email = models.EmailField(_("e-mail"), blank=True)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     status = models.CharField(
         _("attendance"), max_length=20, choices=Status.choices, default=Status.INVITED
@@ -494,6 +531,8 @@ class Attendance(LockedWithMeetingMixin, models.Model):
     # only its SHA-256 is kept. It alone lets them change the answer (issue 9).
     guest_key_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     responded_at = models.DateTimeField(null=True, blank=True)
+    # Who comes instead, when the answer is "sends a substitute" (empty: not named yet).
+    substitute_name = models.CharField(_("substitute"), max_length=200, blank=True)
 
     objects = scoped_manager(path="meeting__municipality")
 
@@ -530,6 +569,13 @@ class Attendance(LockedWithMeetingMixin, models.Model):
     @property
     def is_guest(self):
         return self.role == self.Role.GUEST
+
+    @property
+    def answer_display(self):
+        """The answer in words, with the substitute's name when one is given."""
+        if self.status == self.Status.SUBSTITUTE and self.substitute_name:
+            return _("sends a substitute: %(name)s") % {"name": self.substitute_name}
+        return self.get_status_display()
 
 
 class ActionItemQuerySet(MunicipalQuerySet):

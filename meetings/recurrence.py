@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from dateutil import rrule as du
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from trygghet.limits import LOCAL_TIME, in_range
 
@@ -170,3 +170,172 @@ def occurrences(series, start, end, limit=None):
             if limit is not None and len(result) >= limit:
                 break
     return result
+
+
+# --- The rule in words ------------------------------------------------------------------------
+# "var fjärde torsdag 09:00" / "every fourth Thursday 09:00" (issue 12, point 11): what a series'
+# rule says, in the reader's language. dateutil parses the rule; the words are ours, for the
+# shapes a council meets by (weekly with an interval, the n-th weekday of the month, a day of
+# the month, daily). Anything else is shown as the rule itself (``describe`` gives None).
+
+# The weekday as it stands alone ("every Thursday": "varje torsdag").
+WEEKDAY_NAMES = [
+    pgettext_lazy("every ___", "Monday"),
+    pgettext_lazy("every ___", "Tuesday"),
+    pgettext_lazy("every ___", "Wednesday"),
+    pgettext_lazy("every ___", "Thursday"),
+    pgettext_lazy("every ___", "Friday"),
+    pgettext_lazy("every ___", "Saturday"),
+    pgettext_lazy("every ___", "Sunday"),
+]
+# The weekday after an ordinal ("the first Tuesday of the month": "första tisdagen i månaden").
+NTH_WEEKDAY_NAMES = [
+    pgettext_lazy("the first ___ of the month", "Monday"),
+    pgettext_lazy("the first ___ of the month", "Tuesday"),
+    pgettext_lazy("the first ___ of the month", "Wednesday"),
+    pgettext_lazy("the first ___ of the month", "Thursday"),
+    pgettext_lazy("the first ___ of the month", "Friday"),
+    pgettext_lazy("the first ___ of the month", "Saturday"),
+    pgettext_lazy("the first ___ of the month", "Sunday"),
+]
+# "every third week" (3 to 12; 2 is "every other", beyond 12 a number).
+EVERY_NTH = {
+    3: pgettext_lazy("every ___ week", "third"),
+    4: pgettext_lazy("every ___ week", "fourth"),
+    5: pgettext_lazy("every ___ week", "fifth"),
+    6: pgettext_lazy("every ___ week", "sixth"),
+    7: pgettext_lazy("every ___ week", "seventh"),
+    8: pgettext_lazy("every ___ week", "eighth"),
+    9: pgettext_lazy("every ___ week", "ninth"),
+    10: pgettext_lazy("every ___ week", "tenth"),
+    11: pgettext_lazy("every ___ week", "eleventh"),
+    12: pgettext_lazy("every ___ week", "twelfth"),
+}
+# "the first Tuesday of the month"
+NTH_OF_MONTH = {
+    1: pgettext_lazy("the ___ Tuesday of the month", "first"),
+    2: pgettext_lazy("the ___ Tuesday of the month", "second"),
+    3: pgettext_lazy("the ___ Tuesday of the month", "third"),
+    4: pgettext_lazy("the ___ Tuesday of the month", "fourth"),
+    5: pgettext_lazy("the ___ Tuesday of the month", "fifth"),
+    -1: pgettext_lazy("the ___ Tuesday of the month", "last"),
+    -2: pgettext_lazy("the ___ Tuesday of the month", "second to last"),
+}
+# Parts of a rule the words below can say; any other part given makes ``describe`` give up.
+_SAID = {"byweekday", "bymonthday", "bysetpos", "byhour", "byminute", "bysecond"}
+
+
+def _days(weekdays):
+    names = [str(WEEKDAY_NAMES[day]) for day in sorted(weekdays)]
+    if len(names) == 1:
+        return names[0]
+    return _("%(days)s and %(last)s") % {"days": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def _every(interval, one, other, nth, many, **words):
+    """One of four wordings by the interval: every, every other, every n-th, every n."""
+    if interval == 1:
+        return one % words
+    if interval == 2:
+        return other % words
+    if interval in EVERY_NTH:
+        return nth % {**words, "nth": EVERY_NTH[interval]}
+    return many % {**words, "count": interval}
+
+
+def _weekly(rule):
+    days = _days(rule._byweekday)
+    return _every(
+        rule._interval,
+        _("every %(days)s"),
+        _("every other %(days)s"),
+        _("every %(nth)s %(days)s"),
+        _("every %(count)s weeks on %(days)s"),
+        days=days,
+    )
+
+
+def _monthly(rule, given):
+    if given.get("bymonthday"):
+        if len(rule._bymonthday) != 1 or rule._bymonthday[0] < 1 or given.get("byweekday"):
+            return None
+        day = rule._bymonthday[0]
+        return _every(
+            rule._interval,
+            _("on day %(day)s of every month"),
+            _("on day %(day)s of every other month"),
+            _("on day %(day)s of every %(nth)s month"),
+            _("on day %(day)s every %(count)s months"),
+            day=day,
+        )
+    if rule._bynweekday and len(rule._bynweekday) == 1 and not rule._byweekday:
+        weekday, position = rule._bynweekday[0]
+    elif rule._byweekday and len(rule._byweekday) == 1 and len(rule._bysetpos or ()) == 1:
+        weekday, position = rule._byweekday[0], rule._bysetpos[0]
+    elif not given.get("byweekday") and not given.get("bysetpos"):
+        # FREQ=MONTHLY alone: the day of the month of the first meeting.
+        return _monthly(rule, {"bymonthday": rule._bymonthday})
+    else:
+        return None
+    if position not in NTH_OF_MONTH:
+        return None
+    return _every(
+        rule._interval,
+        _("the %(position)s %(weekday)s of every month"),
+        _("the %(position)s %(weekday)s of every other month"),
+        _("the %(position)s %(weekday)s of every %(nth)s month"),
+        _("the %(position)s %(weekday)s every %(count)s months"),
+        position=NTH_OF_MONTH[position],
+        weekday=NTH_WEEKDAY_NAMES[weekday],
+    )
+
+
+def _daily(rule):
+    return _every(
+        rule._interval,
+        _("every day"),
+        _("every other day"),
+        _("every %(nth)s day"),
+        _("every %(count)s days"),
+    )
+
+
+def describe(series, *, with_time=True):
+    """The series' recurrence in words in the active language ("every fourth Thursday 09:00"),
+    or None when the rule has no words here (the page then shows the rule itself)."""
+    if series.recurrence == Recurrence.AS_DECIDED:
+        return str(Recurrence.AS_DECIDED.label)
+    try:
+        rule = build_rule(series)
+    except RecurrenceError:
+        return None
+    given = {key for key, value in rule._original_rule.items() if value}
+    if given - _SAID or (rule._freq != du.MONTHLY and "bysetpos" in given):
+        return None
+    if rule._freq == du.WEEKLY:
+        words = _weekly(rule)
+    elif rule._freq == du.MONTHLY:
+        words = _monthly(rule, rule._original_rule)
+    elif rule._freq == du.DAILY:
+        words = _daily(rule)
+    else:
+        words = None
+    if words is None:
+        return None
+    if with_time:
+        time = datetime.time(
+            min(rule._byhour) if rule._byhour else series.start_time.hour,
+            min(rule._byminute) if rule._byminute else series.start_time.minute,
+        )
+        words = _("%(rule)s %(time)s") % {"rule": words, "time": time.strftime("%H:%M")}
+    if rule._count:
+        words = ngettext("%(rule)s, %(count)s time", "%(rule)s, %(count)s times", rule._count) % {
+            "rule": words,
+            "count": rule._count,
+        }
+    if rule._until and series.recurrence == Recurrence.RRULE and not series.end_date:
+        words = _("%(rule)s until %(date)s") % {
+            "rule": words,
+            "date": rule._until.date().isoformat(),
+        }
+    return words

@@ -17,7 +17,8 @@ from trygghet import audit, outbox
 from trygghet.holidays import holiday_name
 from trygghet.models import OutgoingEmail
 
-from . import agenda_sources
+from . import agenda_sources, rsvp
+from .agenda_texts import render as render_text
 from .models import (
     ActionItem,
     AgendaItem,
@@ -235,6 +236,14 @@ def invite_members(meeting):
 # --- Agenda ---------------------------------------------------------------------------------
 
 
+def _stored(value):
+    """A spec's text as (plain text in the site's language, data or None)."""
+    if isinstance(value, str):
+        return value, None
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_text(value), value
+
+
 def agenda_item_from_spec(meeting, key, spec, position):
     """A new automatic agenda item (unsaved) as its source describes it."""
     item = AgendaItem(
@@ -250,9 +259,14 @@ def agenda_item_from_spec(meeting, key, spec, position):
 
 
 def _apply_spec(item, spec):
-    item.title = spec.title[:200]
-    item.description = spec.description
-    item.restricted_description = spec.restricted_description
+    generated = {}
+    for name in ("title", "description", "restricted_description"):
+        text, data = _stored(getattr(spec, name))
+        setattr(item, name, text)
+        if data:
+            generated[name] = data
+    item.title = item.title[:200]
+    item.generated = generated
     item.link = spec.link
     if spec.obj is not None:
         item.content_type = ContentType.objects.get_for_model(spec.obj)
@@ -264,11 +278,52 @@ def _spec_fields(item):
         item.title,
         item.description,
         item.restricted_description,
+        item.generated,
         item.link,
         item.shareable,
         item.content_type_id,
         item.object_id,
     )
+
+
+def agenda_specs(meeting, previous, existing=()):
+    """What every registered source says about ``meeting`` now: ``(specs, kept)``, specs by
+    source key in the sources' order, ``kept`` the keys in ``existing`` of sources that failed
+    (their items are kept as they were). A spec with ``headings`` goes into the series item
+    that starts with one of them (see ``agenda_sources``). Only reads."""
+    specs = {}
+    kept = set()
+    for source in agenda_sources.registered_sources():
+        try:
+            produced = source.func(meeting, previous) or []
+        except Exception:  # one broken source must not stop the agenda
+            logger.exception("agenda source %s failed for meeting %s", source.key, meeting.pk)
+            # Keep what it produced before rather than deleting it.
+            kept.update(k for k in existing if k.startswith(f"{source.key}:"))
+            continue
+        for spec in produced:
+            specs[f"{source.key}:{spec.key}"] = spec
+    series = [s for k, s in specs.items() if k.startswith(f"{agenda_sources.SERIES_SOURCE}:")]
+    for key, spec in list(specs.items()):
+        if not spec.headings:
+            continue
+        target = next(
+            (
+                s
+                for s in series
+                if isinstance(s.title, str) and s.title.strip().casefold().startswith(spec.headings)
+            ),
+            None,
+        )
+        if target is not None:
+            target.description = spec.description
+            target.restricted_description = spec.restricted_description
+            target.link = target.link or spec.link
+            target.minutes_allotted = target.minutes_allotted or spec.minutes_allotted
+            target.shareable = target.shareable and spec.shareable
+        if target is not None or not spec.standalone:
+            del specs[key]
+    return specs, kept
 
 
 def fill_agenda(meeting):
@@ -284,36 +339,87 @@ def fill_agenda(meeting):
 
 def _fill_agenda(meeting):
     meeting.check_editable()
+    now = timezone.now()
     previous = meeting.previous_meeting()
-    existing = {i.source_key: i for i in meeting.agenda_items.exclude(source_key="")}
-    next_position = (meeting.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
-    produced = set()
-    for source in agenda_sources.registered_sources():
-        try:
-            specs = source.func(meeting, previous) or []
-        except Exception:  # one broken source must not stop the agenda
-            logger.exception("agenda source %s failed for meeting %s", source.key, meeting.pk)
-            # Keep what it produced before rather than deleting it.
-            produced.update(k for k in existing if k.startswith(f"{source.key}:"))
+    items = list(meeting.agenda_items.order_by("position", "pk"))
+    existing = {i.source_key: i for i in items if i.source_key}
+    specs, kept = agenda_specs(meeting, previous, existing)
+    new = []
+    for key, spec in specs.items():
+        item = existing.get(key)
+        if item is None:
+            new.append(agenda_item_from_spec(meeting, key, spec, 0))
             continue
-        for spec in specs:
-            key = f"{source.key}:{spec.key}"
-            produced.add(key)
-            item = existing.get(key)
-            if item is None:
-                agenda_item_from_spec(meeting, key, spec, next_position).save()
-                next_position += 1
-                continue
-            before = _spec_fields(item)
-            if not spec.shareable:
-                item.shareable = False
-            _apply_spec(item, spec)
-            if _spec_fields(item) != before:  # a nightly refill mostly changes nothing
-                item.save()
+        before = _spec_fields(item)
+        if not spec.shareable:
+            item.shareable = False
+        _apply_spec(item, spec)
+        if _spec_fields(item) != before:  # a refill mostly changes nothing
+            item.computed_at = now
+            item.save()
+    removed = set()
     for key, item in existing.items():
-        if key not in produced and not (item.notes or item.decisions):
+        if key not in specs and key not in kept and not (item.notes or item.decisions):
             item.delete()
+            removed.add(item.pk)
+    # New items go before the closing items ("Övriga frågor"); the series' own come in order.
+    order = [i for i in items if i.pk not in removed]
+    for item in new:
+        closing = next((n for n, i in enumerate(order) if agenda_sources.is_closing(i.title)), None)
+        series = item.source_key.startswith(f"{agenda_sources.SERIES_SOURCE}:")
+        if closing is None or series or agenda_sources.is_closing(item.title):
+            order.append(item)
+        else:
+            order.insert(closing, item)
+    for position, item in enumerate(order, start=1):
+        if item.pk is None:
+            item.position, item.computed_at = position, now
+            item.save()
+        elif item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+    # The figures of every automatic item are as of now, changed or not (one statement).
+    meeting.agenda_items.filter(source_key__in=list(specs)).exclude(computed_at=now).update(
+        computed_at=now
+    )
     return meeting.agenda_items.all()
+
+
+def current_agenda(meeting):
+    """Make the automatic items of a planned meeting current as its agenda is read (issue 12):
+    a few aggregate queries and, when nothing changed, one update of the time of the figures.
+    A published, held or cancelled meeting's agenda is left as it was sent."""
+    if meeting.status != Meeting.Status.PLANNED or not meeting.is_not_yet_held:
+        return False
+    fill_agenda(meeting)
+    return True
+
+
+def agenda_changes(meeting, items):
+    """What the sources say now that differs from a published agenda's ``items`` (which are
+    left as they were sent): sets ``item.now`` (an unsaved item as it would read now) on each
+    item that changed and returns the items that would be new, unsaved. Only reads."""
+    if meeting.status != Meeting.Status.AGENDA_PUBLISHED or not meeting.is_not_yet_held:
+        return []
+    existing = {i.source_key: i for i in items if i.source_key}
+    specs, _kept = agenda_specs(meeting, meeting.previous_meeting(), existing)
+    new = []
+    for key, spec in specs.items():
+        current = agenda_item_from_spec(meeting, key, spec, 0)
+        item = existing.get(key)
+        if item is None:
+            new.append(current)
+            continue
+        sent = (item.title, item.generated, item.description, item.restricted_description)
+        now = (
+            current.title,
+            current.generated,
+            current.description,
+            current.restricted_description,
+        )
+        if sent != now:
+            item.now = current
+    return new
 
 
 def refresh_upcoming_agendas(days=AGENDA_REFRESH_DAYS, now=None, meetings=None):
@@ -418,8 +524,9 @@ def mark_held(meeting):
 
 
 def _recipients(meeting):
+    """The invitations whose person gets the meeting's mails."""
     return [
-        a.user
+        a
         for a in meeting.attendances.select_related("user").filter(user__isnull=False)
         if a.user.email and a.user.is_active
     ]
@@ -444,18 +551,27 @@ def _queue_notice(meeting_id, kind, subject_text, template):
             return []
         recipients = _recipients(meeting)
         url = settings.SITE_URL + meeting.get_absolute_url()
+        answerable = rsvp.can_answer(meeting)
         with translation.override(settings.LANGUAGE_CODE):
             when = formats.date_format(timezone.localtime(meeting.start), "DATETIME_FORMAT")
             subject = subject_text() % {"title": meeting.title, "when": when}
             mails = [
                 outbox.Mail(
-                    user.email,
+                    attendance.user.email,
                     subject,
                     render_to_string(
-                        template, {"meeting": meeting, "user": user, "url": url, "when": when}
+                        template,
+                        {
+                            "meeting": meeting,
+                            "user": attendance.user,
+                            "url": url,
+                            "when": when,
+                            # One-click answers (issue 12, point 4): signed, no login needed.
+                            "answer_urls": rsvp.answer_urls(attendance) if answerable else None,
+                        },
                     ),
                 )
-                for user in recipients
+                for attendance in recipients
             ]
         notice.recipients = len(recipients)
         notice.save(update_fields=["recipients"])
@@ -542,6 +658,36 @@ def create_share_link(*, created_by, label, expires_at, meeting=None, series=Non
     return link, token
 
 
+def queue_share_link_mails(link, url, recipients, *, sender):
+    """Mail a new share link's address to each of ``recipients`` (issue 12, point 10), through
+    the outbox, in the caller's transaction (sent after commit). The address is in these mails
+    and nowhere else: the token is never stored. Returns the outbox ids."""
+    meeting = shared_meeting(link)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = link.meeting.title if link.meeting_id else link.series.display_title
+        when = (
+            formats.date_format(timezone.localtime(meeting.start), "DATETIME_FORMAT")
+            if meeting
+            else ""
+        )
+        subject = _("Agenda shared with you: %(title)s") % {"title": title}
+        body = render_to_string(
+            "meetings/email/share_link.txt",
+            {
+                "link": link,
+                "meeting": meeting,
+                "title": title,
+                "when": when,
+                "url": url,
+                "sender": sender,
+            },
+        )
+    mails = [outbox.Mail(to, subject, body) for to in recipients]
+    ids = outbox.queue(f"share-link:{link.pk}", mails)
+    outbox.send_after_commit(ids)
+    return ids
+
+
 @transaction.atomic
 def revoke_share_link(link, *, request=None):
     if link.revoked_at is None:
@@ -598,7 +744,7 @@ def guest_answer(link, meeting, guest_key):
     ).first()
 
 
-def record_guest_response(link, meeting, *, guest_key, name, organisation, attending):
+def record_guest_response(link, meeting, *, guest_key, name, organisation, attending, email=""):
     """Save a guest's answer through a share link; returns (attendance, guest_key).
 
     An answer belongs to the guest who gave it: ``guest_key`` (a token the guest's browser keeps
@@ -606,15 +752,41 @@ def record_guest_response(link, meeting, *, guest_key, name, organisation, atten
     One answer per guest: a second answer from the same key changes the first, whatever name it
     gives. A name another guest of the meeting already has is refused, so nobody can overwrite or
     double someone else's answer by typing their name (issue 9).
+
+    A guest who is an invited person (issue 12, point 4) is not added twice: with the e-mail
+    address of an invitation, no guest row is written and the person is mailed a link that
+    saves the answer on their invitation (returned: (invitation, None), the invitation's
+    ``confirmation_sent`` set); with only the name of an invited person, the address is asked
+    for. An address another guest of the meeting gave is refused like a taken name.
     """
     meeting.check_editable()
     status = Attendance.Status.ATTENDING if attending else Attendance.Status.NOT_ATTENDING
+    email = (email or "").strip()
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # one answer at a time
         attendance = guest_answer(link, meeting, guest_key)
+        invitation = rsvp.invitation_with_email(meeting, email)
+        if invitation is not None:
+            answer = rsvp.YES if attending else rsvp.NO
+            outbox.send_after_commit(rsvp.queue_confirmation(invitation, answer))
+            invitation.confirmation_sent = True
+            return invitation, None
+        if not email and rsvp.invitation_with_name(meeting, name) is not None:
+            raise ValidationError(
+                _(
+                    "%(name)s is invited to this meeting. Give the e-mail address the "
+                    "invitation went to, and we send a link there that saves your answer."
+                )
+                % {"name": name},
+                code="invited",
+            )
         same_name = meeting.attendances.filter(
             user__isnull=True, name__iexact=name, organisation_name__iexact=organisation
         )
+        if email:
+            same_name = same_name | meeting.attendances.filter(
+                user__isnull=True, email__iexact=email
+            )
         if attendance is not None:
             same_name = same_name.exclude(pk=attendance.pk)
         if same_name.exists():
@@ -635,6 +807,7 @@ def record_guest_response(link, meeting, *, guest_key, name, organisation, atten
             )
         attendance.name = name
         attendance.organisation_name = organisation
+        attendance.email = email
         attendance.status = status
         attendance.responded_at = timezone.now()
         attendance.save()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("meetings/<int:pk>/cancel/", meetings.meeting_cancel, name="meeting-cancel"),
     path("meetings/<int:pk>/publish/", meetings.meeting_publish, name="meeting-publish"),
     path("meetings/<int:pk>/held/", meetings.meeting_held, name="meeting-held"),
+    path("meetings/<int:pk>/answer/", meetings.meeting_rsvp, name="meeting-rsvp"),
     # Agenda
     path("meetings/<int:pk>/agenda/fill/", agenda.agenda_fill, name="agenda-fill"),
     path("meetings/<int:pk>/agenda/reorder/", agenda.agenda_reorder, name="agenda-reorder"),

@@ -8,5 +8,7 @@ app_name = "meetings_public"
 # The token is the only key: unguessable (256 bits) and stored as a SHA-256 hash.
 urlpatterns = [
     path("share/<str:token>/", public.shared_agenda, name="share"),
+    path("share/<str:token>/meeting.ics", public.shared_calendar, name="share-ics"),
+    path("answer/<str:token>/<str:answer>/", public.answer_by_mail, name="rsvp"),
     path("calendar/<str:token>.ics", calendars.personal_feed, name="calendar-feed"),
 ]

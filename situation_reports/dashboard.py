@@ -1,6 +1,7 @@
 """The start page's sections of this app, for ``trygghet.views.dashboard_sections``: the
-incidents of the last week, and the latest compiled situation report. Both follow the count
-rule: the figures this member may see."""
+incidents of the last week, the latest compiled report of a meeting (a free-period report is
+never "the latest situation report"), and the reports waiting for this member (``waiting``).
+The figures follow the count rule: the figures this member may see."""
 
 import datetime
 
@@ -8,6 +9,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from . import permissions
 from .models import Incident, SituationReport
 from .services.figures import change_text, figures_for
 
@@ -39,9 +41,11 @@ def incident_section(request):
 
 
 def report_section(request):
-    """The latest compiled report of the municipality (or None when there is none)."""
+    """The latest compiled report of a meeting, its current version (or None when there is
+    none). Free-period reports are not a meeting's: they are on the reports page only."""
     report = (
         SituationReport.objects.restrict(request.membership)
+        .of_meetings()
         .ready()
         .select_related("municipality", "meeting")
         .order_by("-period_end", "-version", "-pk")
@@ -59,3 +63,27 @@ def report_section(request):
         "totals": totals,
         "vs_previous_text": change_text(totals.get("vs_previous")),
     }
+
+
+def waiting(request):
+    """The reports waiting for this member, as ``(kind, report)`` with kind ``approve`` (they may
+    approve it, and it is in review), ``review`` (they sit in its body and may comment) or
+    ``submit`` (a manager: a meeting's draft to send for review). Current versions only."""
+    membership = request.membership
+    reports = (
+        SituationReport.objects.restrict(membership)
+        .of_meetings()
+        .filter(status__in=[SituationReport.Status.IN_REVIEW, SituationReport.Status.DRAFT])
+        .select_related("municipality", "meeting", "body")
+        .order_by("meeting__start", "pk")
+    )
+    found = []
+    for report in reports:
+        if report.status == SituationReport.Status.DRAFT:
+            if permissions.can_manage_reports(membership):
+                found.append(("submit", report))
+        elif permissions.can_approve(report, membership):
+            found.append(("approve", report))
+        elif permissions.can_comment(report, membership):
+            found.append(("review", report))
+    return found

@@ -12,7 +12,7 @@ same as for minutes).
 """
 
 from councils.models import Membership
-from councils.permissions import can_approve_for_body
+from councils.permissions import approval_refusal, approvers_for_body, can_approve_for_body
 from trygghet.tenancy import ADMIN, COORDINATOR, MEMBER, PARTNER
 
 from .models import Incident
@@ -107,8 +107,25 @@ def can_comment(report, membership):
 
 def can_approve(report, membership):
     """The approval rule of ``councils.permissions``, the same as for minutes: managers, and
-    the current chair and vice chair of the report's body."""
-    return can_approve_for_body(membership, report.municipality_id, report.body_id)
+    the current chair and vice chair of the report's body; the coordinator who compiled it
+    only when the body has no chair or vice chair besides them."""
+    return can_approve_for_body(
+        membership, report.municipality_id, report.body_id, prepared_by_id=report.compiled_by_id
+    )
+
+
+def approve_refusal(report, membership):
+    """Why this member may not approve the report (``councils.permissions``), or None."""
+    return approval_refusal(
+        membership, report.municipality_id, report.body_id, prepared_by_id=report.compiled_by_id
+    )
+
+
+def approvers(report):
+    """Who may approve the report: ``(officers, managers)`` to name on its page."""
+    return approvers_for_body(
+        report.municipality_id, report.body_id, prepared_by_id=report.compiled_by_id
+    )
 
 
 def can_take_step(report, membership, step):

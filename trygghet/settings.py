@@ -218,6 +218,8 @@ SHARE_LINK_REPLIES_PER_ADDRESS = env_rate("SHARE_LINK_REPLIES_PER_ADDRESS", "10/
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "trygghet" / "locale"]
+# Dates and times follow the language, in ISO and 24-hour formats for both (trygghet/formats).
+FORMAT_MODULE_PATH = ["trygghet.formats"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

@@ -19,6 +19,7 @@ from .access import ADMIN, municipal_view
 from .celery import app as celery_app
 from .forms import AuditFilterForm
 from .models import AuditEvent
+from .waiting import waiting_section
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ def dashboard_sections(request):
     Each app builds its own from what this membership may see (``restrict``)."""
 
     sections = [
+        waiting_section(request),
         meetings_section(request),
         report_section(request),
         incident_section(request),

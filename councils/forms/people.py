@@ -92,6 +92,8 @@ class PersonCreateForm(forms.Form):
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = role_choices_for(membership)
+        # Most people invited are members; an administrator is chosen on purpose (issue 12).
+        self.fields["role"].initial = MunicipalityMembership.Role.MEMBER
         organisation_field_for(self.fields["organisation"], membership)
         for field in self.fields.values():
             field.label = capfirst(field.label)

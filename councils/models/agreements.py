@@ -3,6 +3,7 @@ goals and their measurements, actions with their follow-ups and reminders, and t
 promises."""
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -282,6 +283,16 @@ class Goal(models.Model):
         if self.direction == self.Direction.DECREASE:
             return value <= self.target
         return value >= self.target
+
+    @property
+    def source_to_show(self):
+        """The source, unless the indicator already names it: "… narkotika (CAN)" with the
+        source CAN read "(CAN) (CAN)" (issue 12, point 11)."""
+        source = self.source.strip()
+        named = re.search(rf"(?<!\w){re.escape(source)}(?!\w)", self.indicator, re.IGNORECASE)
+        if source and not named:
+            return source
+        return ""
 
     @property
     def latest_is_met(self):

@@ -9,11 +9,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from councils import permissions
@@ -36,6 +35,7 @@ from councils.models import (
 )
 from councils.services import agreements
 from trygghet.access import EVERYONE, MANAGERS, municipal_view
+from trygghet.pdf import pdf_response
 
 from .common import form_page, page_url
 
@@ -161,13 +161,11 @@ def agreement_follow_up(request, pk):
 
 @municipal_view(roles=EVERYONE)
 def agreement_pdf(request, pk):
-    # Imported here, not at the top: WeasyPrint takes over a second to import, and only this
-    # page needs it (every process would pay for it otherwise).
-    from weasyprint import HTML
-
     agreement, areas, promises = _agreement_with_parts(request, pk)
     data = agreements.follow_up(agreement)
-    html = render_to_string(
+    name = pgettext("file name", "agreement")
+    return pdf_response(
+        request,
         "councils/agreement_pdf.html",
         {
             "agreement": agreement,
@@ -176,13 +174,8 @@ def agreement_pdf(request, pk):
             "totals": data["totals"],
             "today": data["today"],
         },
-        request=request,
+        filename=f"{name}-{agreement.pk}-{timezone.localdate():%Y-%m-%d}",
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"agreement-{agreement.pk}-{timezone.localdate():%Y%m%d}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 @municipal_view(roles=MANAGERS)

@@ -69,6 +69,12 @@ def agenda_item_edit(request, pk, item_pk):
     meeting, item = _item(request, pk, item_pk)
     form = AgendaItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
+        # What the coordinator wrote replaces the generated text (until a refill writes it).
+        if "title" in form.changed_data:
+            item.generated.pop("title", None)
+        if "description" in form.changed_data:
+            item.generated.pop("description", None)
+            item.generated.pop("restricted_description", None)
         try:
             form.save()
         except ValidationError as exc:
@@ -136,7 +142,7 @@ def agenda_item_shareable(request, pk, item_pk):
         error_messages(request, exc)
         return redirect(meeting)
     if item.shareable:
-        message = _("“%(title)s” is shown on shared pages.") % {"title": item.title}
+        message = _("“%(title)s” is visible to guests.") % {"title": item.title}
     else:
-        message = _("“%(title)s” is hidden from shared pages.") % {"title": item.title}
+        message = _("“%(title)s” is hidden from guests.") % {"title": item.title}
     return _agenda_response(request, meeting, message)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from .. import services
 from ..models import Meeting
 from ..permissions import (
     can_approve_minutes,
@@ -46,20 +47,33 @@ def error_messages(request, exc):
 
 def with_descriptions(items, viewer):
     """Each item with ``shown_description``: its description as ``viewer`` (a membership; None
-    on a share-link page) may read it (the count rule, ``AgendaItem.description_for``)."""
+    on a share-link page) may read it (the count rule, ``AgendaItem.description_for``), and
+    ``shown_title`` its title, both in the reader's language."""
     for item in items:
+        item.shown_title = item.heading
         item.shown_description = item.description_for(viewer)
     return items
 
 
 def agenda_context(request, meeting, announcement=""):
-    """The agenda of a meeting page (and of its htmx partial), with what the viewer may do."""
+    """The agenda of a meeting page (and of its htmx partial), with what the viewer may do.
+
+    A planned meeting's automatic items are made current first; a published agenda stays as
+    it was sent, with what has changed since beside it (``services.agenda_changes``)."""
     membership = request.membership
+    services.current_agenda(meeting)
     items = with_descriptions(list(meeting.agenda_items.order_by("position", "pk")), membership)
+    new_items = with_descriptions(services.agenda_changes(meeting, items), membership)
+    with_descriptions([i.now for i in items if hasattr(i, "now")], membership)
+    computed = [i.computed_at for i in items if i.generated and i.computed_at]
+    total_minutes = sum(i.minutes_allotted or 0 for i in items)
     return {
         "meeting": meeting,
         "items": items,
-        "total_minutes": sum(i.minutes_allotted or 0 for i in items),
+        "new_items": new_items,
+        "figures_as_of": max(computed) if computed else None,
+        "total_minutes": total_minutes,
+        "over_time": total_minutes > meeting.duration_minutes,
         "can_run": can_run_meeting(membership, meeting),
         "can_edit_agenda": can_edit_agenda(membership, meeting),
         "can_manage": can_plan(membership),

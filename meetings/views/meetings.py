@@ -4,14 +4,14 @@ agenda published and the meeting marked held."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trygghet.access import EVERYONE, municipal_view
 
-from .. import selectors, services
-from ..forms import AgendaItemForm, CancelForm, MeetingForm, ObservationForm
+from .. import rsvp, selectors, services
+from ..forms import AgendaItemForm, CancelForm, MeetingForm, MemberAnswerForm, ObservationForm
 from ..models import Kind
 from ..permissions import (
     PLANNERS,
@@ -73,9 +73,36 @@ def meeting_detail(request, pk):
             ),
             "previous": meeting.previous_meeting(),
             "versions": meeting.minutes_versions.all(),
+            "my_invitation": next((a for a in attendances if a.user_id == request.user.pk), None),
+            "can_answer": rsvp.can_answer(meeting),
         }
     )
     return render(request, "meetings/meeting_detail.html", context)
+
+
+@municipal_view(roles=EVERYONE)
+@require_POST
+def meeting_rsvp(request, pk):
+    """The signed-in person answers their own invitation (issue 12, point 4)."""
+    meeting = meeting_or_404(request, pk)
+    invitation = get_object_or_404(meeting.attendances, user=request.user)
+    form = MemberAnswerForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(meeting)
+    try:
+        invitation = rsvp.answer_invitation(
+            invitation, form.cleaned_data["answer"], form.cleaned_data["substitute"]
+        )
+    except ValidationError as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(
+            request, _("Your answer is saved: %(answer)s.") % {"answer": invitation.answer_display}
+        )
+    return redirect(f"{meeting.get_absolute_url()}#my-answer-heading")
 
 
 @municipal_view(roles=PLANNERS)

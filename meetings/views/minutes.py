@@ -4,15 +4,15 @@ a new version, the approved versions and the PDF."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from councils.permissions import approvers_for_body
 from trygghet.access import EVERYONE, municipal_view
+from trygghet.pdf import pdf_response
 
 from .. import services
 from ..forms import ActionItemForm, GuestForm, MinutesItemForm, ReopenForm
@@ -140,6 +140,8 @@ def minutes(request, pk):
             "can_edit": can_write_minutes(request.membership, meeting),
             "can_run": can_run,
             "can_approve": can_approve_minutes(request.membership, meeting),
+            # Who approves, by name (the one rule of ``councils.permissions``).
+            "approvers": approvers_for_body(meeting.municipality_id, meeting.body_id),
             # The action table's status form (``_action_table.html``).
             "can_manage": can_set_action_status(request.membership),
             "versions": versions,
@@ -212,10 +214,6 @@ def minutes_version(request, pk, number):
 
 @municipal_view(roles=EVERYONE)
 def minutes_pdf(request, pk, number=None):
-    # Not a cycle: WeasyPrint loads Pango (a system library) and takes over half a second to
-    # import, so it is imported when a PDF is made rather than with every page's URLconf.
-    from weasyprint import HTML
-
     meeting = meeting_or_404(request, pk)
     version = None
     if number is not None:
@@ -225,18 +223,15 @@ def minutes_pdf(request, pk, number=None):
     snapshot = services.display_snapshot(
         version.snapshot if version else services.build_minutes_snapshot(meeting)
     )
-    html = render_to_string(
-        "meetings/minutes_pdf.html",
-        {"meeting": meeting, "version": version, "snapshot": snapshot, "draft": version is None},
-        request=request,
-    )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
     day = timezone.localtime(meeting.start).date().isoformat()
     if version:
         suffix = f"v{version.number}"
     else:
         suffix = pgettext("the file name of minutes not yet approved", "draft")
     name = pgettext("the file name of minutes", "minutes")
-    response["Content-Disposition"] = f'inline; filename="{name}-{day}-{suffix}.pdf"'
-    return response
+    return pdf_response(
+        request,
+        "meetings/minutes_pdf.html",
+        {"meeting": meeting, "version": version, "snapshot": snapshot, "draft": version is None},
+        filename=f"{name}-{day}-{suffix}",
+    )

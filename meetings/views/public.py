@@ -5,8 +5,9 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django_ratelimit.core import get_usage
 from django_scopes import scopes_disabled
@@ -14,9 +15,10 @@ from django_scopes import scopes_disabled
 from trygghet.client_ip import client_ip
 from trygghet.tenancy import municipality_scope
 
-from .. import services
-from ..forms import GuestResponseForm
-from ..models import ShareLink, ShareLinkOpening, hash_token
+from .. import rsvp, services
+from ..forms import GuestResponseForm, MemberAnswerForm
+from ..ical import build_calendar
+from ..models import Attendance, ShareLink, ShareLinkOpening, hash_token
 from .common import with_descriptions
 
 GUEST_COOKIE = "trygghet_guest"
@@ -118,6 +120,7 @@ def shared_agenda(request, token):
     initial = GuestResponseForm.initial_for(own_answer)
     form = GuestResponseForm(request.POST or None, initial=initial)
     responded = None
+    confirmation_to = None
     if request.method == "POST":
         if meeting is None or meeting.is_locked:
             raise Http404
@@ -133,13 +136,19 @@ def shared_agenda(request, token):
                     name=form.cleaned_data["name"],
                     organisation=form.cleaned_data["organisation"],
                     attending=form.cleaned_data["attending"],
+                    email=form.cleaned_data["email"],
                 )
             except ValidationError as exc:
-                form.add_error("name", exc)
+                form.add_error("email" if exc.code == "invited" else "name", exc)
             else:
                 services.log_opening(link, ShareLinkOpening.RSVP, request)
-                own_answer = responded
-                form = GuestResponseForm(initial=GuestResponseForm.initial_for(own_answer))
+                if guest_key is None:  # an invited person: the answer waits for their click
+                    confirmation_to = responded.user.email
+                    responded = None
+                    form = GuestResponseForm(initial=initial)
+                else:
+                    own_answer = responded
+                    form = GuestResponseForm(initial=GuestResponseForm.initial_for(own_answer))
     else:
         services.log_opening(link, ShareLinkOpening.SHOWN, request)
     items = []
@@ -157,14 +166,116 @@ def shared_agenda(request, token):
         "meetings/shared_agenda.html",
         {
             "link": link,
+            "token": token,
             "meeting": meeting,
             "items": items,
             "upcoming": upcoming,
             "form": form,
             "responded": responded,
             "own_answer": own_answer,
+            "confirmation_to": confirmation_to,
         },
     )
     if responded is not None:
         _keep_guest_key(response, request, link, guest_key)
     return _no_index(response)
+
+
+@_scoped_by_share_link
+def shared_calendar(request, token):
+    """The shown meeting (and, for a series, the following ones) as a calendar file."""
+    link = services.find_share_link(token)
+    if link is None or not link.is_valid:
+        raise Http404
+    meeting = services.shared_meeting(link)
+    if meeting is None:
+        raise Http404
+    meetings = [meeting]
+    if link.series_id:
+        meetings += list(link.series.meetings.filter(start__gt=meeting.start).order_by("start")[:6])
+    page = request.build_absolute_uri(reverse("meetings_public:share", kwargs={"token": token}))
+    name = link.series.display_title if link.series_id else meeting.title
+    body = build_calendar(meetings, str(name), url=page)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="meeting.ics"'
+    return _no_index(response)
+
+
+def _scoped_by_answer_token(view):
+    """Like ``_scoped_by_share_link``, for the signed answer links of invitation mails: the
+    signature is checked first, then the invitation's municipality found and scoped."""
+
+    @wraps(view)
+    def wrapper(request, token, answer):
+        signed = rsvp.attendance_for_token(token)
+        municipality_id = None
+        if signed is not None:
+            with scopes_disabled():
+                municipality_id = (
+                    Attendance.objects.filter(pk=signed[0], user_id=signed[1])
+                    .values_list("meeting__municipality_id", flat=True)
+                    .first()
+                )
+        with municipality_scope([municipality_id] if municipality_id else []):
+            return view(request, signed, municipality_id, token, answer)
+
+    return wrapper
+
+
+@_scoped_by_answer_token
+def answer_by_mail(request, signed, municipality_id, token, answer):
+    """The answer links of an invitation mail: one click (GET) saves yes or no, again and again
+    the same; a substitute's name is asked for on the page (POST). No login: the signed link is
+    the key, and it names one invitation."""
+    if municipality_id is None or answer not in rsvp.ANSWERS:
+        return _no_index(
+            render(request, "meetings/answer_invalid.html", {"reason": "unknown"}, status=404)
+        )
+    invitation = (
+        Attendance.objects.select_related("meeting__municipality", "meeting__body", "user")
+        .filter(pk=signed[0], user_id=signed[1])
+        .first()
+    )
+    meeting = invitation.meeting
+    if not rsvp.can_answer(meeting):
+        return _no_index(
+            render(
+                request,
+                "meetings/answer_invalid.html",
+                {"reason": "closed", "meeting": meeting},
+                status=410,
+            )
+        )
+    form = MemberAnswerForm(
+        request.POST or None, initial={"answer": answer, "substitute": invitation.substitute_name}
+    )
+    saved = False
+    if request.method == "POST":
+        if form.is_valid():
+            invitation = rsvp.answer_invitation(
+                invitation, form.cleaned_data["answer"], form.cleaned_data["substitute"]
+            )
+            saved = True
+    elif answer != rsvp.SUBSTITUTE or invitation.status == Attendance.Status.SUBSTITUTE:
+        invitation = rsvp.answer_invitation(
+            invitation, answer, invitation.substitute_name if answer == rsvp.SUBSTITUTE else ""
+        )
+        saved = True
+    urls = {
+        key: reverse("meetings_public:rsvp", kwargs={"token": token, "answer": key})
+        for key in rsvp.ANSWERS
+    }
+    return _no_index(
+        render(
+            request,
+            "meetings/answer.html",
+            {
+                "invitation": invitation,
+                "meeting": meeting,
+                "form": form,
+                "saved": saved,
+                "answer": answer,
+                "urls": urls,
+            },
+        )
+    )

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from trygghet.access import EVERYONE, municipal_view
@@ -61,17 +62,36 @@ def series_form(request, pk=None):
         if pk is None:
             messages.success(
                 request,
-                _("The series is saved; %(count)s new meetings are planned.") % {"count": created},
+                ngettext(
+                    "The series is saved; %(count)s new meeting is planned.",
+                    "The series is saved; %(count)s new meetings are planned.",
+                    created,
+                )
+                % {"count": created},
             )
         else:
             messages.success(
                 request,
                 _(
-                    "The series is saved: %(updated)s planned meetings follow the change, "
-                    "%(cancelled)s are cancelled and %(created)s new ones are planned. Meetings "
+                    "The series is saved: %(updated)s, %(cancelled)s and %(created)s. Meetings "
                     "moved or changed by hand are left as they are."
                 )
-                % {"updated": updated, "cancelled": cancelled, "created": created},
+                % {
+                    "updated": ngettext(
+                        "%(count)s planned meeting follows the change",
+                        "%(count)s planned meetings follow the change",
+                        updated,
+                    )
+                    % {"count": updated},
+                    "cancelled": ngettext(
+                        "%(count)s is cancelled", "%(count)s are cancelled", cancelled
+                    )
+                    % {"count": cancelled},
+                    "created": ngettext(
+                        "%(count)s new one is planned", "%(count)s new ones are planned", created
+                    )
+                    % {"count": created},
+                },
             )
         return redirect(series)
     return render(request, "meetings/series_form.html", {"form": form, "series": series})
@@ -84,5 +104,11 @@ def series_generate(request, pk):
     with transaction.atomic():
         created = services.generate_meetings(series=[series])
         services.refresh_upcoming_agendas(meetings=series.meetings.all())
-    messages.success(request, _("%(count)s new meetings are planned.") % {"count": len(created)})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s new meeting is planned.", "%(count)s new meetings are planned.", len(created)
+        )
+        % {"count": len(created)},
+    )
     return redirect(series)

@@ -2,10 +2,12 @@
 openings, revoked. The page a link opens is ``public.shared_agenda``."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from trygghet.access import municipal_view
@@ -22,20 +24,34 @@ def _share_links_page(request, *, meeting=None, series=None):
     form = ShareLinkForm(request.POST or None)
     new_url = None
     if request.method == "POST" and form.is_valid():
-        link, token = services.create_share_link(
-            created_by=request.user,
-            label=form.cleaned_data["label"],
-            expires_at=form.expires_at(),
-            meeting=meeting,
-            series=series,
-            request=request,
-        )
-        new_url = request.build_absolute_uri(
-            reverse("meetings_public:share", kwargs={"token": token})
-        )
+        recipients = form.cleaned_data["recipients"]
+        with transaction.atomic():
+            link, token = services.create_share_link(
+                created_by=request.user,
+                label=form.cleaned_data["label"],
+                expires_at=form.expires_at(),
+                meeting=meeting,
+                series=series,
+                request=request,
+            )
+            new_url = request.build_absolute_uri(
+                reverse("meetings_public:share", kwargs={"token": token})
+            )
+            if recipients:
+                services.queue_share_link_mails(link, new_url, recipients, sender=request.user)
         messages.success(
             request, _("The share link is created. Copy it now: it is shown only once.")
         )
+        if recipients:
+            messages.success(
+                request,
+                ngettext(
+                    "The link is sent by e-mail to %(count)s recipient: %(addresses)s.",
+                    "The link is sent by e-mail to %(count)s recipients: %(addresses)s.",
+                    len(recipients),
+                )
+                % {"count": len(recipients), "addresses": ", ".join(recipients)},
+            )
         form = ShareLinkForm()
     links = (
         ShareLink.objects.restrict(request.membership)

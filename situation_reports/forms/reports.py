@@ -51,6 +51,23 @@ class CompileForm(forms.Form):
         validators=[validate_in_range],
     )
 
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        if meeting is not None:
+            # Since the last meeting is the next meeting's period: its report is updated.
+            choices = list(self.fields["period"].choices)
+            choices[0] = (
+                self.SINCE_MEETING,
+                _("Since the last meeting: updates the report of %(meeting)s")
+                % {"meeting": meeting},
+            )
+            self.fields["period"].choices = choices
+        self.fields["period"].help_text = _(
+            "A meeting's period updates that meeting's report; other periods make a "
+            "free-period report, which is not a meeting's."
+        )
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("period") != self.CUSTOM:

@@ -10,11 +10,14 @@ Exactly one report per meeting: the unique constraint on (meeting, version) make
 version-1 row for the same meeting impossible, whichever task or worker tries.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from trygghet.limits import range_constraints, validate_in_range
@@ -50,6 +53,20 @@ SECTIONS = [
 SECTION_KEYS = [key for key, _label in SECTIONS]
 
 
+def _short_date(iso):
+    return formats.date_format(datetime.date.fromisoformat(iso), "SHORT_DATE_FORMAT")
+
+
+def title_parameters(municipality, start, end, meeting=None):
+    """What a report's title is made of (stored as data, rendered in the reader's language)."""
+    if meeting is not None:
+        return {
+            "meeting": meeting.title,
+            "date": timezone.localdate(meeting.start).isoformat(),
+        }
+    return {"municipality": municipality.name, "start": start.isoformat(), "end": end.isoformat()}
+
+
 class SituationReportQuerySet(MunicipalQuerySet):
     def approved(self):
         return self.filter(status=SituationReport.Status.APPROVED)
@@ -57,6 +74,10 @@ class SituationReportQuerySet(MunicipalQuerySet):
     def ready(self):
         """Reports with numbers (not waiting for their first compile)."""
         return self.exclude(compiled_at__isnull=True)
+
+    def of_meetings(self):
+        """Meetings' reports (not free-period ones), the current version of each only."""
+        return self.filter(meeting__isnull=False, superseded_by__isnull=True)
 
 
 class SituationReport(LockedRecordMixin, MunicipalModel):
@@ -70,7 +91,11 @@ class SituationReport(LockedRecordMixin, MunicipalModel):
     EDITABLE = (Status.DRAFT, Status.IN_REVIEW)
     PENDING = (Status.QUEUED, Status.COMPILING)
 
+    # ``title`` keeps the title in the site's language when the report was made (the admin and
+    # searches); pages show ``display_title``, rendered from ``title_params`` in the reader's
+    # language (``title_parameters``).
     title = models.CharField(_("title"), max_length=200)
+    title_params = models.JSONField(_("title parameters"), default=dict, blank=True, editable=False)
     body = models.ForeignKey(
         "councils.Body",
         on_delete=models.PROTECT,
@@ -184,7 +209,41 @@ class SituationReport(LockedRecordMixin, MunicipalModel):
         indexes = [models.Index(fields=["municipality", "-period_end"], name="report_muni_end")]
 
     def __str__(self):
-        return self.title + (f" (v{self.version})" if self.version > 1 else "")
+        return self.display_title + (f" (v{self.version})" if self.version > 1 else "")
+
+    # --- The title, in the reader's language -------------------------------------------------
+
+    @property
+    def is_free_period(self):
+        """Compiled on demand for a period of one's choice, not a meeting's report."""
+        return self.meeting_id is None
+
+    @property
+    def display_title(self):
+        """The title in the active language, from the stored parameters (a meeting's title and
+        date, or the municipality and the period; made from the same fields for a report
+        approved before titles were kept as data)."""
+        params = self.title_params or title_parameters(
+            self.municipality, self.period_start, self.period_end, self.meeting
+        )
+        try:
+            if params.get("meeting"):
+                return gettext("Situation report for %(meeting)s %(date)s") % {
+                    "meeting": params["meeting"],
+                    "date": _short_date(params["date"]),
+                }
+            if params.get("municipality"):
+                return pgettext(
+                    "a situation report not made for a meeting",
+                    "Situation report %(municipality)s %(start)s–%(end)s (free period)",
+                ) % {
+                    "municipality": params["municipality"],
+                    "start": _short_date(params["start"]),
+                    "end": _short_date(params["end"]),
+                }
+        except (KeyError, TypeError, ValueError):
+            pass
+        return self.title
 
     def get_absolute_url(self):
         return reverse(

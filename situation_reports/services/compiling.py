@@ -8,15 +8,16 @@ worker killed half-way leaves the row as it was (waiting), and the redelivered t
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
 
 from councils.models import Body
-from meetings.models import Meeting
+from meetings.models import Kind, Meeting
 
 from ..models import SituationReport
+from ..models.reports import title_parameters
 from . import figures
 
 # --- Periods ---------------------------------------------------------------------------------
@@ -71,24 +72,47 @@ def meeting_period(meeting):
     return start, end
 
 
+def meeting_for_period(body, start, end):
+    """The meeting of ``body`` whose report covers the period ``start``–``end``, or None (a
+    free period): the first meeting after the period, when its report's period
+    (``meeting_period``) starts on ``start`` and does not end before ``end``. "Since the last
+    meeting" (until today) is thus the next meeting's period, and a past meeting's own dates are
+    that meeting's."""
+    if body is None:
+        return None
+    after = (
+        Meeting.objects.filter(body=body, kind=Kind.MEETING, start__date__gt=end)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("start")
+        .first()
+    )
+    if after is None:
+        return None
+    first, last = meeting_period(after)
+    if first == start and start <= end <= last:
+        return after
+    return None
+
+
 # --- Creating and compiling reports -----------------------------------------------------------
 
 
-def report_title(municipality, start, end):
-    return _("Situation report %(municipality)s %(start)s–%(end)s") % {
-        "municipality": municipality.name,
-        "start": formats.date_format(start, "SHORT_DATE_FORMAT"),
-        "end": formats.date_format(end, "SHORT_DATE_FORMAT"),
-    }
+def stored_title(params):
+    """The title kept in the ``title`` column: in the site's language (pages render
+    ``display_title`` in the reader's)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return SituationReport(title_params=params).display_title[:200]
 
 
 def create_report(municipality, start, end, *, user=None, body=None, meeting=None):
     """A new report waiting to be compiled (status queued)."""
     if end < start:
         raise ValueError("The period ends before it starts.")
+    params = title_parameters(municipality, start, end, meeting)
     return SituationReport.objects.create(
         municipality=municipality,
-        title=report_title(municipality, start, end),
+        title=stored_title(params),
+        title_params=params,
         body=body,
         meeting=meeting,
         period_start=start,
@@ -110,11 +134,6 @@ def report_for_meeting(meeting):
             report = create_report(
                 meeting.municipality, start, end, body=meeting.body, meeting=meeting
             )
-            when = timezone.localdate(meeting.start).isoformat()
-            report.title = _("Situation report for %(meeting)s") % {
-                "meeting": f"{meeting.title} {when}"
-            }
-            report.save(update_fields=["title"])
             return report, True
     except IntegrityError:
         return SituationReport.objects.get(meeting=meeting, version=1), False

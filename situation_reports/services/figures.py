@@ -145,7 +145,41 @@ def figures_for(data, viewer):
     if "open" in data:
         open_only = {key: value for key, value in data.items() if key != "open"}
         open_only.update(data["open"])
-    return pick_for(viewer, with_restricted=data, open_only=open_only)
+    return in_reader_language(pick_for(viewer, with_restricted=data, open_only=open_only))
+
+
+def in_reader_language(data):
+    """``data`` with the labels the code gave (sources, "no area", "no category", the kinds of
+    upcoming events) in the language of the request, from their keys: a report compiled in
+    Swedish is read in English with English labels (issue 12, point 9). The numbers and the
+    texts people wrote are the record and stay as compiled; only these interface words change.
+    A copy: the report's own ``data`` is left as stored."""
+    if not data:
+        return data
+    data = dict(data)
+    labels = _source_labels()
+    if data.get("sources"):
+        data["sources"] = [
+            {**row, "label": labels.get(row.get("key"), row.get("label"))}
+            for row in data["sources"]
+        ]
+    for table, none_label in (("categories", _("No category")), ("areas", _("No area given"))):
+        if data.get(table):
+            data[table] = [
+                {**row, "label": none_label} if row.get("key") is None else row
+                for row in data[table]
+            ]
+    upcoming = data.get("upcoming")
+    if upcoming and upcoming.get("items"):
+        kinds = dict(UpcomingEvent.Kind.choices)
+        data["upcoming"] = {
+            **upcoming,
+            "items": [
+                {**e, "kind": str(kinds.get(e.get("kind_code"), e.get("kind")))}
+                for e in upcoming["items"]
+            ],
+        }
+    return data
 
 
 def figures(municipality, start, end, *, open_only=False):
@@ -321,13 +355,17 @@ def source_key(source, organisation_kind):
     return "partners"
 
 
-def _sources(counts):
-    labels = {
+def _source_labels():
+    return {
         "own": _("Own logging (the municipality)"),
         "partners": _("Partners"),
         "police_open_data": _("Police open data"),
         "import": _("Imported files"),
     }
+
+
+def _sources(counts):
+    labels = _source_labels()
     return [{"key": k, "label": labels[k], "current": counts[k]} for k in labels]
 
 
@@ -368,6 +406,7 @@ def _upcoming(municipality, end, days):
                 "starts_on": e.starts_on.isoformat(),
                 "ends_on": e.last_day.isoformat(),
                 "kind": e.get_kind_display(),
+                "kind_code": e.kind,  # the label follows the reader's language (in_reader_language)
                 "area": e.area.name if e.area_id else "",
                 "expected_effect": e.expected_effect,
             }

@@ -44,6 +44,8 @@ def submit_for_review(report, user):
         report = _locked(report.pk)
         if report.status != SituationReport.Status.DRAFT:
             raise WorkflowError(_("Only a draft can be sent for review."))
+        if SituationReport.objects.filter(supersedes=report).exists():
+            raise WorkflowError(_("This report has a newer version: approve that one."))
         report.status = SituationReport.Status.IN_REVIEW
         report.submitted_at = timezone.now()
         report.save()
@@ -65,6 +67,8 @@ def approve(report, user):
         report = _locked(report.pk)
         if report.status != SituationReport.Status.IN_REVIEW:
             raise WorkflowError(_("Only a report in review can be approved."))
+        if SituationReport.objects.filter(supersedes=report).exists():
+            raise WorkflowError(_("This report has a newer version: approve that one."))
         report.status = SituationReport.Status.APPROVED
         report.approved_at = timezone.now()
         report.approved_by = user
@@ -114,6 +118,7 @@ def new_version(report, user, reason):
         copy = SituationReport.objects.create(
             municipality_id=report.municipality_id,
             title=report.title,
+            title_params=report.title_params,
             body_id=report.body_id,
             meeting_id=report.meeting_id,
             period_start=report.period_start,
@@ -132,6 +137,72 @@ def new_version(report, user, reason):
                 for s in report.sections.all()
             ]
         )
+    return copy
+
+
+# --- Compiling on demand ------------------------------------------------------------------------
+
+
+def compile_on_demand(municipality, start, end, user, body):
+    """What "Compile a report now" does for the period ``start``–``end``.
+
+    A meeting's period (``compiling.meeting_for_period``: since the last meeting, or a past
+    meeting's own dates) updates *that meeting's* report rather than making another one: a
+    draft is compiled again, a report in review gets a new version (a draft that supersedes it,
+    with its text; the one in review can no longer be approved), a report waiting for its
+    figures is left to its compile. An approved one is refused (a correction is a new version
+    with a reason, on its page). Any other period makes a free-period report.
+
+    Returns ``(report, compile)``: the report to show, and whether its compile task is to be
+    sent.
+    """
+    meeting = compiling.meeting_for_period(body, start, end)
+    if meeting is None:
+        report = compiling.create_report(municipality, start, end, user=user, body=body)
+        return report, True
+    compiling.report_for_meeting(meeting)  # version 1, made once whoever asks first
+    with transaction.atomic():
+        # The current version, locked: two coordinators pressing at once take turns.
+        report = _locked(
+            SituationReport.objects.filter(meeting=meeting).order_by("-version").first().pk
+        )
+        if report.is_pending:
+            if report.compiled_by_id is None:
+                report.compiled_by = user
+                report.save(update_fields=["compiled_by"])
+            return report, True
+        if report.status == SituationReport.Status.DRAFT:
+            return compiling.request_recompile(report, user), True
+        if report.status == SituationReport.Status.IN_REVIEW:
+            return _recompiled_version(report, user), True
+        raise WorkflowError(
+            _("The report of this meeting is approved: correct it with a new version on its page.")
+        )
+
+
+def _recompiled_version(report, user):
+    """A new version of a report in review, waiting to be compiled again (its text kept)."""
+    copy = SituationReport.objects.create(
+        municipality_id=report.municipality_id,
+        title=report.title,
+        title_params=report.title_params,
+        body_id=report.body_id,
+        meeting_id=report.meeting_id,
+        period_start=report.period_start,
+        period_end=report.period_end,
+        status=SituationReport.Status.QUEUED,
+        version=report.version + 1,
+        supersedes=report,
+        correction_reason=_("Compiled again while in review."),
+        compiled_by=user,
+        compile_requested_at=timezone.now(),
+    )
+    ReportSection.objects.bulk_create(
+        [
+            ReportSection(report=copy, key=s.key, text=s.text, updated_by=user)
+            for s in report.sections.all()
+        ]
+    )
     return copy
 
 
@@ -213,7 +284,9 @@ def notify_members(report_id):
                 if report.meeting_id
                 else ""
             )
-            subject = _("Situation report ready for review: %(title)s") % {"title": report.title}
+            subject = _("Situation report ready for review: %(title)s") % {
+                "title": report.display_title
+            }
             mails = [
                 outbox.Mail(
                     user.email,

@@ -14,14 +14,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
-from weasyprint import HTML
 
+from councils.permissions import PREPARED_IT
 from trygghet.access import municipal_view
+from trygghet.pdf import pdf_response
 from trygghet.tenancy import EVERYONE, MANAGERS
 
 from .. import permissions, tasks
@@ -63,6 +63,7 @@ def _context(request, report, **extra):
         comments[comment.section].append(comment)
     editable = permissions.can_edit_report(membership, report)
     view = present(report, membership)
+    superseded_by = SituationReport.objects.filter(supersedes=report).first()
     section_info = {
         key: {
             "key": key,
@@ -91,9 +92,13 @@ def _context(request, report, **extra):
         "can_edit": editable,
         "can_comment": permissions.can_comment(report, membership),
         "can_approve": report.status == SituationReport.Status.IN_REVIEW
+        and not superseded_by
         and permissions.can_approve(report, membership),
+        "approvers": permissions.approvers(report),
+        "compiler_refused": report.status == SituationReport.Status.IN_REVIEW
+        and permissions.approve_refusal(report, membership) == PREPARED_IT,
         "can_manage": permissions.can_manage_reports(membership),
-        "superseded_by": SituationReport.objects.filter(supersedes=report).first(),
+        "superseded_by": superseded_by,
         **extra,
     }
 
@@ -125,31 +130,31 @@ def report_list(request):
             "reports": page.object_list,
             "status": status,
             "statuses": SituationReport.Status.choices,
-            "compile_form": CompileForm() if can_manage else None,
-            "compare_form": CompareForm(queryset=_reports(request).ready()),
+            "compile_form": _compile_form(request) if can_manage else None,
+            "compare_form": CompareForm(queryset=_compare_choices(request)),
         },
     )
+
+
+def _compare_choices(request):
+    return _reports(request).ready().select_related("meeting", "municipality")
+
+
+def _compile_form(request, data=None):
+    """The on-demand compile form, naming the meeting whose report "since the last meeting"
+    updates."""
+    municipality = request.municipality
+    body = compiling.situation_group(municipality)
+    start, end = compiling.default_period(municipality, body=body)
+    return CompileForm(data, meeting=compiling.meeting_for_period(body, start, end))
 
 
 @municipal_view(roles=MANAGERS)
 @require_POST
 def report_create(request):
-    form = CompileForm(request.POST)
+    form = _compile_form(request, request.POST)
     if not form.is_valid():
-        reports = _reports(request).select_related("meeting", "body", "approved_by", "municipality")
-        page = Paginator(reports, PAGE_SIZE).get_page(1)
-        return render(
-            request,
-            "situation_reports/report_list.html",
-            {
-                "page": page,
-                "reports": page.object_list,
-                "statuses": SituationReport.Status.choices,
-                "compile_form": form,
-                "compare_form": CompareForm(queryset=_reports(request).ready()),
-            },
-            status=400,
-        )
+        return _compile_refused(request, form)
     period = form.cleaned_data["period"]
     municipality = request.municipality
     body = compiling.situation_group(municipality)
@@ -159,10 +164,39 @@ def report_create(request):
         start, end = compiling.default_period(municipality, body=body)
     else:
         start, end = compiling.default_period(municipality, days=int(period))
-    report = compiling.create_report(municipality, start, end, user=request.user, body=body)
-    _compile(report)
-    messages.info(request, _("The report is being compiled. This page updates by itself."))
+    try:
+        report, send = workflow.compile_on_demand(municipality, start, end, request.user, body)
+    except workflow.WorkflowError as exc:
+        form.add_error(None, str(exc))
+        return _compile_refused(request, form)
+    if send:
+        _compile(report)
+    if report.meeting_id:
+        messages.info(
+            request,
+            _("The report of %(meeting)s is being compiled again. This page updates by itself.")
+            % {"meeting": report.meeting},
+        )
+    else:
+        messages.info(request, _("The report is being compiled. This page updates by itself."))
     return redirect(report.get_absolute_url())
+
+
+def _compile_refused(request, form):
+    reports = _reports(request).select_related("meeting", "body", "approved_by", "municipality")
+    page = Paginator(reports, PAGE_SIZE).get_page(1)
+    return render(
+        request,
+        "situation_reports/report_list.html",
+        {
+            "page": page,
+            "reports": page.object_list,
+            "statuses": SituationReport.Status.choices,
+            "compile_form": form,
+            "compare_form": CompareForm(queryset=_compare_choices(request)),
+        },
+        status=400,
+    )
 
 
 @municipal_view(roles=EVERYONE)
@@ -288,20 +322,18 @@ def report_pdf(request, pk):
     if report.is_pending:
         return redirect(report.get_absolute_url())
     context = _context(request, report, pdf=True, printed_at=timezone.localtime())
-    html = render_to_string("situation_reports/report_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
     name = pgettext("file name", "situation-report")
     filename = f"{name}-{report.municipality.slug}-{report.period_end:%Y-%m-%d}"
     if report.version > 1:
         filename += f"-v{report.version}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
-    return response
+    return pdf_response(
+        request, "situation_reports/report_pdf.html", context, filename=filename, attachment=True
+    )
 
 
 @municipal_view(roles=EVERYONE)
 def report_compare(request):
-    queryset = _reports(request).ready().select_related("meeting")
+    queryset = _compare_choices(request)
     form = CompareForm(request.GET or None, queryset=queryset)
     rows, totals, a, b, withheld, chart = [], None, None, None, False, None
     if form.is_valid():

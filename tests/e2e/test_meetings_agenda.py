@@ -1,5 +1,6 @@
 """The Burlöv coordinator prepares the next Örat mot marken meeting and shares its agenda."""
 
+import datetime
 import re
 
 import pytest
@@ -96,11 +97,11 @@ def test_coordinator_fills_reorders_publishes_and_shares_an_agenda(
     )
 
     # Mark one item not shareable.
-    page.get_by_role("button", name="Dela inte: Övriga frågor").click()
-    expect(page.locator("#agenda-status")).to_have_text("”Övriga frågor” döljs på delade sidor.")
+    page.get_by_role("button", name="Dölj för gäster: Övriga frågor").click()
+    expect(page.locator("#agenda-status")).to_have_text("”Övriga frågor” är dold för gäster.")
     expect(
         page.locator("#item-" + str(meeting.agenda_items.get(title="Övriga frågor").pk))
-    ).to_contain_text("delas inte")
+    ).to_contain_text("dold för gäster")
     page.mouse.move(0, 0)  # no hover state under axe (reduced motion: no transitions)
     assert_accessible(page)
     screenshot(page, "meeting-agenda")
@@ -192,3 +193,85 @@ def test_safety_walk_and_series_pages_are_accessible(
         page.goto(f"{base_url}{path}")
         assert_accessible(page)
         screenshot(page, name)
+
+
+def incident_count(page):
+    """The number of the agenda's "N händelser/incidents" line of the incidents item."""
+    item = page.locator(
+        "#agenda li.agenda-item", has_text=re.compile("Nya händelser|New incidents")
+    )
+    text = item.locator(".agenda-description").inner_text()
+    return int(re.match(r"(\d+) ", text).group(1))
+
+
+def test_the_agenda_is_current_when_opened_and_a_sent_one_shows_what_changed(
+    page, base_url, login_as, assert_accessible, screenshot, demo_world
+):
+    """Issue 12, points 1, 5 and 9: incidents logged after the agenda was filled are counted
+    as soon as it is opened (no "refill" pressed), "Blicka framåt" lists what comes before the
+    next meeting, data items come before "Övriga frågor", the texts follow the language, and a
+    published agenda keeps what was sent with the change beside it."""
+    from situation_reports.models import UpcomingEvent
+    from tests.factories import IncidentFactory
+
+    world = demo_world()
+    meeting = next_burlov_meeting()
+    UpcomingEvent.objects.create(
+        municipality=world.burlov,
+        title="Marknad på Arlövs torg",
+        starts_on=timezone.localtime(meeting.start).date(),
+        kind=UpcomingEvent.Kind.EVENT,
+    )
+    login_as(page, "burlov.samordnare", DEMO_PASSWORD)
+    page.goto(f"{base_url}{meeting.get_absolute_url()}")
+    expect(page.locator("#agenda-figures-as-of")).to_contain_text("Siffror per")
+    before = incident_count(page)
+
+    def log_incidents(n):
+        for _ in range(n):
+            IncidentFactory(
+                municipality=world.burlov,
+                started_at=timezone.now() - datetime.timedelta(minutes=5),
+            )
+
+    log_incidents(3)
+    page.reload()
+    assert incident_count(page) == before + 3
+
+    ahead = page.locator("#agenda li.agenda-item", has_text="Blicka framåt")
+    expect(ahead).to_have_count(1)
+    expect(ahead).to_contain_text("Marknad på Arlövs torg")
+    titles = agenda_titles(page)
+    assert titles.index("Övriga frågor") > titles.index("Nya händelser sedan förra mötet")
+    expect(page.locator("#agenda-time")).to_contain_text("Planerad tid:")
+    assert_accessible(page)
+
+    # In English the generated texts are English; the data (event names) stays as written.
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=2, name="Agenda")).to_be_visible()
+    expect(page.locator("#agenda")).to_contain_text("New incidents since the last meeting")
+    expect(page.locator("#agenda")).to_contain_text(f"{before + 3} incidents")
+    expect(page.locator("#agenda")).not_to_contain_text("Nya händelser")
+    expect(page.locator("#agenda-figures-as-of")).to_contain_text("Figures as of")
+    page.get_by_role("button", name="Svenska").click()
+    expect(page.get_by_role("heading", level=2, name="Dagordning")).to_be_visible()
+
+    # Published, the agenda is what was sent; what happened since is shown beside it.
+    page.get_by_role("button", name="Publicera dagordningen").click()
+    expect(page.get_by_text("Dagordningen är publicerad.")).to_be_visible()
+    log_incidents(2)
+    page.reload()
+    expect(page.locator("#agenda-figures-as-of")).to_contain_text("Dagordningen som den skickades")
+    assert incident_count(page) == before + 3
+    change = page.locator("#agenda .agenda-change")
+    expect(change).to_contain_text("Ändrat sedan dagordningen skickades:")
+    expect(change).to_contain_text(f"{before + 5} händelser")
+    assert_accessible(page)
+    screenshot(page, "agenda-changed-since-sent")
+
+    # At phone width the agenda, with its change notes, fits the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    expect(change).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "agenda-changed-since-sent-phone")

@@ -99,6 +99,7 @@ def test_a_returning_guest_sees_their_answer(shared):
     assert form.initial == {
         "name": "Anna Räddare",
         "organisation": "Räddningstjänsten Syd",
+        "email": "",
         "attending": "yes",
     }
 

@@ -45,3 +45,26 @@ def counted(made, municipality, start, end):
 
 def aware(on, hour=10):
     return timezone.make_aware(datetime.datetime.combine(on, datetime.time(hour)))
+
+
+def meeting_after(report, days=1, **fields):
+    """A meeting of the report's body ``days`` after its period: its report's period is the
+    report's when ``report.period_start`` is the previous meeting's day."""
+    from meetings.models import Meeting
+
+    start = aware(report.period_end + datetime.timedelta(days=days), hour=9)
+    return Meeting.objects.create(
+        municipality_id=report.municipality_id,
+        body_id=report.body_id,
+        title=fields.pop("title", "Örat mot marken"),
+        start=start,
+        end=start + datetime.timedelta(hours=1),
+        **fields,
+    )
+
+
+def as_meeting_report(report):
+    """Make ``report`` the report of a (new) meeting right after its period."""
+    type(report).objects.filter(pk=report.pk).update(meeting=meeting_after(report))
+    report.refresh_from_db()
+    return report

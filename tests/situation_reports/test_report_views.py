@@ -7,7 +7,7 @@ from situation_reports.models import ReportComment, ReportSection, SituationRepo
 from situation_reports.services import compiling, workflow
 from tests.access import EVERYONE, MANAGERS, AccessMatrix, Page
 
-from .report_helpers import END, START
+from .report_helpers import END, START, as_meeting_report
 
 pytestmark = pytest.mark.django_db
 
@@ -218,7 +218,7 @@ def test_the_pdf_is_a_dated_document_with_the_totals(login, member, report):
     assert response["Content-Type"] == "application/pdf"
     assert "lagesbild-burlov-2026-03-15.pdf" in response["Content-Disposition"]
     text = pdf_text(BytesIO(response.content))
-    assert report.title in text
+    assert report.title in " ".join(text.split())  # the title may wrap
     assert "17" in text
 
 
@@ -251,7 +251,10 @@ def test_the_start_page_section_shows_the_latest_compiled_report(rf, member, bur
     from councils.models import MunicipalityMembership
     from situation_reports.dashboard import report_section as dashboard_section
 
+    as_meeting_report(report)
     compiling.create_report(burlov, END, END)  # newer, but not compiled yet
+    free = compiling.create_report(burlov, END, END, body=report.body)  # a free period
+    compiling.compile_report(free.pk)
     request = rf.get("/")
     request.user = member
     request.membership = MunicipalityMembership.objects.get(user=member)

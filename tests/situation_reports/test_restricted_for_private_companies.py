@@ -13,7 +13,7 @@ from situation_reports.models import Incident
 from situation_reports.services import compiling, incidents
 from tests.factories import make_user
 
-from .report_helpers import END, START
+from .report_helpers import END, START, as_meeting_report
 from .test_incident_form import create_url, post_data
 from .test_report_views import pdf_text
 
@@ -237,6 +237,8 @@ def test_comparing_reports_uses_the_viewers_figures(login, company_partner, poli
 def test_the_start_page_report_section_uses_the_viewers_figures(
     login, company_partner, police_partner, report
 ):
+    as_meeting_report(report)  # the start page shows a meeting's report, not a free period's
+
     def section(user):
         sections = login(user).get("/burlov/").context["sections"]
         return next(s for s in sections if s["template"].endswith("report_dashboard.html"))

@@ -30,10 +30,12 @@ from councils.models import (
     Organisation,
     User,
 )
+from meetings import rsvp
 from meetings import services as meeting_services
 from meetings.models import (
     ActionItem,
     AgendaItem,
+    Attendance,
     Meeting,
     MeetingSeries,
     MinutesVersion,
@@ -507,6 +509,11 @@ def _values(pattern, param, converter, kwargs, role, canary):
         return canary.share_tokens + ["not-a-token"]
     if param == "token" and route.startswith("calendar/"):
         return role.calendar_tokens + ["not-a-token"]
+    if route.startswith("answer/"):  # the signed answer links of invitation mails
+        if param == "answer":
+            return list(rsvp.ANSWERS)
+        own = Attendance.objects.filter(meeting=canary.meeting, user=role.user).first()
+        return ([rsvp.token_for(own)] if own and role.user else []) + ["not-a-token"]
     if param in ("uidb64", "token") and route.startswith("accounts/reset/"):
         # Of someone who may not read restricted incidents, the guest included.
         user = role.user or User.objects.get(username="burlov.partner")

@@ -201,8 +201,14 @@ PARAMETERS = {
     "meetings/<int:pk>/observations/<int:obs_pk>": _of_meeting(Observation),
 }
 # Parameters that are not a municipality's rows: the guest's token is filled in by the test; a
-# password-reset link is only opened from its mail and a calendar feed has no form.
-OTHER_PARAMETERS = {"share/<str:token>", "accounts/reset/<uidb64>", "calendar/<str:token>"}
+# password-reset link and an invitation's answer link (signed, tests/meetings/test_rsvp.py
+# feeds it hostile input) are only opened from their mail and a calendar feed has no form.
+OTHER_PARAMETERS = {
+    "share/<str:token>",
+    "accounts/reset/<uidb64>",
+    "calendar/<str:token>",
+    "answer/<str:token>",
+}
 
 
 def test_every_parameter_in_the_urlconf_is_filled_from_the_database_or_named():
