@@ -9,9 +9,11 @@ All demo users have the password ``DEMO_PASSWORD`` (documented in the README).
 """
 
 import datetime
+import json
 import tomllib
 from pathlib import Path
 
+import shapely
 from django.utils import timezone
 
 from councils.models import (
@@ -28,6 +30,7 @@ from councils.models import (
     Membership,
     Municipality,
     MunicipalityMembership,
+    MunicipalityOutline,
     Organisation,
     User,
 )
@@ -97,7 +100,28 @@ def seed_municipalities(rows):
                 name=area["name"],
                 defaults={"latitude": area["latitude"], "longitude": area["longitude"]},
             )
+        if row.get("outline"):
+            seed_outlines(municipality, row)
     return municipalities
+
+
+def seed_outlines(municipality, row):
+    """The demo's approximate outlines: the municipality's from the file, each area's the part
+    of it nearer that area's centre than any other's (a Voronoi cell). Outlines drawn or
+    imported by hand since are kept."""
+    outline = shapely.Polygon(row["outline"])
+    MunicipalityOutline.objects.get_or_create(
+        municipality=municipality,
+        defaults={"geometry": json.loads(shapely.to_geojson(outline))},
+    )
+    centres = {a["name"]: shapely.Point(a["longitude"], a["latitude"]) for a in row["areas"]}
+    cells = shapely.voronoi_polygons(shapely.MultiPoint(list(centres.values())), extend_to=outline)
+    for name, centre in centres.items():
+        cell = next(c for c in cells.geoms if c.covers(centre))
+        part = shapely.set_precision(cell.intersection(outline), 0.00001)
+        Area.objects.filter(municipality=municipality, name=name, outline__isnull=True).update(
+            outline=json.loads(shapely.to_geojson(part))
+        )
 
 
 def seed_organisations(rows, municipalities):

@@ -70,5 +70,6 @@ urlpatterns = [
     # Areas (the municipality's geography)
     path("areas/", areas.area_list, name="area-list"),
     path("areas/new/", areas.area_create, name="area-create"),
+    path("areas/outline/", areas.municipality_outline, name="municipality-outline"),
     path("areas/<int:pk>/edit/", areas.area_edit, name="area-edit"),
 ]

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from councils.models import Body, Organisation
 from councils.selectors import people_of
+from councils.services.geography import Locator
+from councils.widgets import map_context, position_picker_attrs
 from trygghet.limits import EARLIEST_DATE, LATEST_DATE, validate_in_range
 
 from .models import ActionItem, AgendaItem, Attendance, Meeting, MeetingSeries, Observation
@@ -295,10 +297,22 @@ class ObservationForm(forms.ModelForm):
         fields = ["place", "category", "description", "latitude", "longitude"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args, municipality=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A map to pick the position on, and the municipality's outline as its limit.
+        self.locator = Locator(municipality) if municipality is not None else None
+        if municipality is not None:
+            self.fields["latitude"].widget.attrs.update(
+                position_picker_attrs(map_context(municipality))
+            )
+
     def clean(self):
         data = super().clean()
-        if (data.get("latitude") is None) != (data.get("longitude") is None):
+        lat, lng = data.get("latitude"), data.get("longitude")
+        if (lat is None) != (lng is None):
             raise ValidationError(_("Give both latitude and longitude, or neither."))
+        if lat is not None and self.locator and (error := self.locator.position_error(lat, lng)):
+            self.add_error("latitude", error)
         return data
 
 

@@ -15,7 +15,7 @@ from .agreements import (
     GoalMeasurement,
 )
 from .bodies import Body, Membership
-from .geography import Area
+from .geography import Area, MunicipalityOutline
 from .municipalities import RESERVED_SLUGS, Municipality, validate_not_reserved
 from .people import MunicipalityMembership, Organisation, User
 
@@ -26,6 +26,7 @@ __all__ = [
     "ActionUpdate",
     "Agreement",
     "Area",
+    "MunicipalityOutline",
     "Body",
     "CitizenPromise",
     "CitizenPromiseUpdate",

@@ -1,4 +1,4 @@
-"""The municipality's geography: its areas (districts and localities)."""
+"""The municipality's geography: its areas (districts and localities) and its outline."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,9 @@ class Area(MunicipalModel):
     latitude = latitude_field()
     longitude = longitude_field()
     is_active = models.BooleanField(_("active"), default=True)
+    # A GeoJSON Polygon or MultiPolygon (WGS 84, [longitude, latitude]), checked by
+    # councils.services.geography.parse_outline before it is stored.
+    outline = models.JSONField(_("outline"), null=True, blank=True)
 
     class Meta:
         db_table = "situation_reports_area"
@@ -36,3 +39,24 @@ class Area(MunicipalModel):
     @property
     def has_centre(self):
         return self.latitude is not None and self.longitude is not None
+
+
+class MunicipalityOutline(models.Model):
+    """The outline of a municipality (a GeoJSON Polygon or MultiPolygon, WGS 84): drawn on the
+    map and the limit of the positions its incidents and observations may have. Without one,
+    positions are only held to Sweden."""
+
+    municipality = models.OneToOneField(
+        "councils.Municipality",
+        on_delete=models.CASCADE,
+        related_name="outline",
+        verbose_name=_("municipality"),
+    )
+    geometry = models.JSONField(_("outline"))
+
+    class Meta:
+        verbose_name = _("outline of the municipality")
+        verbose_name_plural = _("outlines of municipalities")
+
+    def __str__(self):
+        return str(self.municipality)

@@ -67,7 +67,9 @@ def meeting_detail(request, pk):
             "can_act_on_observations": can_act_on_observation(request.membership, meeting),
             "item_form": AgendaItemForm(),
             "observation_form": (
-                ObservationForm() if can_record_observation(request.membership, meeting) else None
+                ObservationForm(municipality=meeting.municipality)
+                if can_record_observation(request.membership, meeting)
+                else None
             ),
             "previous": meeting.previous_meeting(),
             "versions": meeting.minutes_versions.all(),

@@ -35,7 +35,7 @@ def observation_add(request, pk):
     if meeting.is_locked:
         messages.error(request, walk_closed)
         return redirect(_observations_url(meeting))
-    form = ObservationForm(request.POST)
+    form = ObservationForm(request.POST, municipality=meeting.municipality)
     if form.is_valid():
         observation = form.save(commit=False)
         observation.meeting = meeting

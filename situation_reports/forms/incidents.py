@@ -20,7 +20,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Area, Organisation
-from trygghet.limits import MAX_TEXT_LENGTH, CleanTextFormMixin, in_sweden, validate_in_range
+from councils.services.geography import Locator, assign_area
+from councils.widgets import map_context, position_picker_attrs
+from trygghet.limits import MAX_TEXT_LENGTH, CleanTextFormMixin, validate_in_range
 
 from .. import permissions
 from ..models import Incident, IncidentCategory, part_of_day_for
@@ -151,6 +153,11 @@ class IncidentForm(CleanTextFormMixin, forms.ModelForm):
             municipality=self.municipality,
         )
         self.fields["area"].empty_label = _("– no particular area –")
+        # A map to pick the position on; a position inside an area's outline gives the area.
+        self.locator = Locator(self.municipality)
+        self.fields["latitude"].widget.attrs.update(
+            position_picker_attrs(map_context(self.municipality))
+        )
         self.fields["part_of_day"].help_text = _("Needed only when the time is unknown.")
         self.fields["part_of_day"].choices = [
             ("", _("– from the time –")),
@@ -284,21 +291,16 @@ class IncidentForm(CleanTextFormMixin, forms.ModelForm):
                 "longitude" if lng is None else "latitude",
                 _("Give both latitude and longitude, or neither."),
             )
-        elif lat is not None and not in_sweden(lat, lng):
-            self.add_error(
-                "latitude",
-                _(
-                    "The position is outside Sweden (latitude %(lat)s, longitude %(lng)s): "
-                    "check that latitude and longitude are not swapped."
-                )
-                % {"lat": lat, "lng": lng},
-            )
+        elif lat is not None and (error := self.locator.position_error(lat, lng)):
+            # Outside the municipality's outline (or Sweden): the map widget's module says so.
+            self.add_error("latitude", error)
         self._started_at, self._ended_at = started_at, ended_at
         return cleaned
 
     def _post_clean(self):
         super()._post_clean()
         if not self.errors:
+            assign_area(self.instance, self.locator)
             self.instance.started_at = self._started_at
             self.instance.ended_at = self._ended_at
             if self._started_at is not None:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from councils.models import Area
+from councils.services.geography import Locator, assign_area
 from trygghet import limits
 from trygghet.limits import in_sweden
 
@@ -192,6 +193,7 @@ def preview(text, membership):
         categories[category.name.lower()] = category
         categories[category.code.lower()] = category
     areas = {a.name.lower(): a for a in Area.objects.filter(municipality=municipality)}
+    locator = Locator(municipality)
     seen_keys = set()
     number = 1
     while True:
@@ -214,6 +216,8 @@ def preview(text, membership):
         }
         row = Row(number=number, values=values)
         row.incident = _build(row, municipality, membership, categories, areas)
+        if row.incident is not None:
+            _place(row, locator)
         if row.is_valid:
             key = _fingerprint(municipality, values)
             row.incident.import_key = key
@@ -236,6 +240,20 @@ def _unreadable(number, error):
         "number": number,
         "error": error,
     }
+
+
+def _place(row, locator):
+    """A position outside the municipality's outline is refused; one inside an area's outline
+    gives the incident that area (issue 12, point 7)."""
+    incident = row.incident
+    if incident.latitude is None:
+        return
+    error = locator.position_error(incident.latitude, incident.longitude)
+    if error:
+        row.errors.append(error)
+        row.incident = None
+    else:
+        assign_area(incident, locator)
 
 
 def _fingerprint(municipality, values):

@@ -32,7 +32,6 @@
     line(node("strong", point.title));
     line(document.createTextNode(point.when == null ? "" : String(point.when)));
     if (point.where) line(document.createTextNode(String(point.where)));
-    if (point.approximate) line(node("em", labels[point.approximate]));
     var href = sameSiteHref(point.url);
     if (href) {
       var link = node("a", labels.open);
@@ -42,31 +41,56 @@
     return content;
   }
 
-  var map = L.map(element, { preferCanvas: true, scrollWheelZoom: false });
+  // maxZoom: the clusters need one, and without tiles no layer gives it.
+  var map = L.map(element, { scrollWheelZoom: false, maxZoom: 18 });
   if (config.tileUrl) {
     // Leaflet's attribution control takes HTML: give it the credit as escaped text.
     var credit = node("span", config.attribution).innerHTML;
     L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: credit }).addTo(map);
   }
-  var bounds = L.latLngBounds([]);
-  (config.areas || []).forEach(function (area) {
-    var latlng = L.latLng(area.lat, area.lng);
-    bounds.extend(latlng);
-    L.circleMarker(latlng, { radius: 3, color: "#495057", weight: 1, fillOpacity: 0.6 })
-      .bindTooltip(node("span", area.name), {
-        permanent: !config.tileUrl, direction: "right", className: "map-area-label"
-      })
-      .addTo(map);
-  });
-  if (bounds.isValid()) {
-    map.fitBounds(bounds.pad(0.3));
-  } else {
-    map.setView([62.0, 15.0], 5);
+  // The background without tiles: the municipality's outline and its areas' (or their centres).
+  var outlines = L.latLngBounds([]);
+  if (config.municipality) {
+    var municipality = L.geoJSON(config.municipality, {
+      interactive: false, style: { color: "#212529", weight: 2, dashArray: "6 4", fill: false }
+    }).addTo(map);
+    outlines.extend(municipality.getBounds());
   }
+  var areaLabels = {};
+  (config.areas || []).forEach(function (area) {
+    var label = node("span", area.name);
+    var tooltip = { permanent: !config.tileUrl, direction: "center", className: "map-area-label" };
+    if (area.outline) {
+      var shape = L.geoJSON(area.outline, {
+        interactive: false, style: { color: "#495057", weight: 1, fillColor: "#adb5bd", fillOpacity: 0.12 }
+      }).addTo(map);
+      shape.bindTooltip(label, tooltip);
+      outlines.extend(shape.getBounds());
+    } else if (area.lat !== null && area.lng !== null) {
+      var latlng = L.latLng(area.lat, area.lng);
+      outlines.extend(latlng);
+      L.circleMarker(latlng, { radius: 3, color: "#495057", weight: 1, fillOpacity: 0.6, interactive: false })
+        .bindTooltip(label, Object.assign({}, tooltip, { direction: "right" }))
+        .addTo(map);
+    }
+    areaLabels[area.name] = label;
+  });
+  if (outlines.isValid()) map.fitBounds(outlines.pad(0.05));
+  else map.setView([62.0, 15.0], 5);
 
   var messages = [];
   function render() {
     if (status) status.textContent = messages.join(" ");
+  }
+  var everything = L.latLngBounds([]);
+  var pending = (config.layers || []).length;
+  function layerDone() {
+    pending -= 1;
+    // Zoom to the filtered set once every layer is in (the outlines when it is empty).
+    if (pending === 0) {
+      if (everything.isValid()) map.fitBounds(everything.pad(0.15), { maxZoom: 15 });
+      element.dataset.loaded = "true";
+    }
   }
 
   (config.layers || []).forEach(function (layer) {
@@ -76,47 +100,61 @@
         return response.json();
       })
       .then(function (data) {
-        var group = L.featureGroup();
-        var approximate = 0;
-        var stacked = {};
+        var labels = data.labels || {};
+        var group = L.markerClusterGroup
+          ? L.markerClusterGroup({
+              showCoverageOnHover: false, maxClusterRadius: 40,
+              iconCreateFunction: function (cluster) {
+                var count = cluster.getChildCount();
+                var icon = L.divIcon({
+                  html: "<span>" + count + "</span>",
+                  className: "map-cluster map-cluster-" + layer.name,
+                  iconSize: L.point(36, 36)
+                });
+                return icon;
+              }
+            })
+          : L.featureGroup();
         data.points.forEach(function (point) {
-          var approx = !!point.approximate;
-          var lat = point.lat, lng = point.lng;
-          if (approx) {
-            approximate += 1;
-            // Incidents placed at the same centre are spread on a small sunflower spiral
-            // around it, so that each stays visible and clickable.
-            var key = lat + "," + lng;
-            var k = (stacked[key] = (stacked[key] || 0) + 1);
-            var radius = 0.0007 * Math.sqrt(k);
-            lat += radius * Math.cos(k * 2.39996);
-            lng += 1.7 * radius * Math.sin(k * 2.39996);
-          }
-          var marker = L.circleMarker([lat, lng], {
-            radius: 4 + (point.severity || 1),
-            color: approx ? "#6c3483" : layer.colour,
-            weight: approx ? 2 : 1,
-            dashArray: approx ? "3 3" : null,
-            fillOpacity: approx ? 0.25 : 0.6
+          // A real marker (a focusable element): Tab reaches it, Enter opens its popup.
+          var marker = L.marker([point.lat, point.lng], {
+            keyboard: true,
+            title: String(point.title == null ? "" : point.title) + ", " + String(point.when || ""),
+            alt: String(point.title == null ? "" : point.title),
+            icon: L.divIcon({
+              className: "map-marker map-marker-" + layer.name + " map-severity-" + (point.severity || 1),
+              iconSize: L.point(18, 18)
+            })
           });
-          marker.bindPopup(popupContent(point, data.labels));
+          marker.bindPopup(popupContent(point, labels));
           group.addLayer(marker);
         });
         group.addTo(map);
-        if (group.getLayers().length && !bounds.isValid()) map.fitBounds(group.getBounds().pad(0.2));
+        if (data.points.length) everything.extend(L.latLngBounds(data.points.map(function (p) { return [p.lat, p.lng]; })));
+        // Incidents without a position of their own: counted on their area, not piled up.
+        (data.areas || []).forEach(function (area) {
+          var label = areaLabels[area.name];
+          if (!label || !area.without_position) return;
+          var count = node("span", format(labels.without, { count: area.without_position }));
+          count.className = "map-area-count";
+          label.appendChild(document.createElement("br"));
+          label.appendChild(count);
+        });
         var text = layer.name === "incidents"
           ? format(element.dataset.statusDone, { shown: data.shown, total: data.total })
           : layer.label + ": " + data.shown + ".";
-        if (approximate) text += " " + format(element.dataset.statusApprox, { count: approximate });
+        if (data.without_position) text += " " + format(element.dataset.statusApprox, { count: data.without_position });
         if (data.unplaced) text += " " + format(element.dataset.statusUnplaced, { count: data.unplaced });
         if (data.truncated) text += " " + element.dataset.statusTruncated;
         messages.push(text);
-        element.dataset.loaded = "true";
         render();
+        layerDone();
       })
-      .catch(function () {
+      .catch(function (error) {
+        if (window.console) console.error("map layer " + layer.name + ": " + error);
         messages.push(element.dataset.statusError);
         render();
+        layerDone();
       });
   });
 })();

@@ -1,11 +1,13 @@
 """Areas (områden): everyone in the municipality reads the list, managers keep it."""
 
+import json
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from councils.models import Area
 from tests.access import EVERYONE, MANAGERS, AccessMatrix, Page
@@ -175,3 +177,145 @@ def test_the_same_name_is_free_in_another_municipality(login, outsider, arlov, e
 def test_renaming_to_its_own_name_is_not_a_clash(login, coordinator, arlov):
     response = login(coordinator).post(url("area-edit", pk=arlov.pk), area_data(name="Arlöv"))
     assert response.status_code == 302
+
+
+# --- Outlines (issue 12, point 7) ----------------------------------------------------------------
+
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[13.05, 55.62], [13.10, 55.62], [13.10, 55.66], [13.05, 55.66], [13.05, 55.62]]
+    ],
+}
+BURLOV_OUTLINE = {
+    "type": "Polygon",
+    "coordinates": [[[13.0, 55.6], [13.2, 55.6], [13.2, 55.7], [13.0, 55.7], [13.0, 55.6]]],
+}
+
+
+def geojson_file(content, name="outline.geojson"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if not isinstance(content, bytes):
+        content = (content if isinstance(content, str) else json.dumps(content)).encode()
+    return SimpleUploadedFile(name, content, content_type="application/geo+json")
+
+
+def test_a_coordinator_draws_an_outline_and_it_is_stored_as_geojson(login, coordinator, arlov):
+    response = login(coordinator).post(
+        url("area-edit", pk=arlov.pk), area_data(name="Arlöv", outline=json.dumps(SQUARE))
+    )
+    assert response.status_code == 302
+    arlov.refresh_from_db()
+    assert arlov.outline["type"] == "Polygon"
+    assert [13.05, 55.62] in arlov.outline["coordinates"][0]
+    # The edit page gives the outline back to the map editor.
+    content = login(coordinator).get(url("area-edit", pk=arlov.pk)).content.decode()
+    assert "data-outline-editor" in content and "13.05" in content
+
+
+def test_an_outline_is_imported_from_a_geojson_feature_collection(login, coordinator, arlov):
+    collection = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {"namn": "Arlöv"}, "geometry": SQUARE}],
+    }
+    data = area_data(name="Arlöv", outline_file=geojson_file(collection))
+    response = login(coordinator).post(url("area-edit", pk=arlov.pk), data)
+    assert response.status_code == 302
+    arlov.refresh_from_db()
+    assert arlov.outline["type"] == "Polygon"
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"\xff\xfe not text", "inte en GeoJSON-fil"),
+        ("{not json", "inte giltig GeoJSON"),
+        ("[1, 2]", "inte giltig GeoJSON"),
+        ({"type": "Point", "coordinates": [13.0, 55.6]}, "Point"),
+        ({"type": "Polygon", "coordinates": [[[13.0, 55.6], [13.1]]]}, "felaktiga"),
+        ({"type": "Polygon", "coordinates": "x"}, "felaktiga"),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [[[55.6, 13.0], [55.7, 13.0], [55.7, 13.1], [55.6, 13.0]]],
+            },
+            "utanför Sverige",
+        ),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [
+                    [[13.0, 55.6], [13.1, 55.7], [13.1, 55.6], [13.0, 55.7], [13.0, 55.6]]
+                ],
+            },
+            "korsa sig själv",
+        ),
+        ({"type": "FeatureCollection", "features": []}, "ingen polygon"),
+        ('{"type": "Polygon", "coordinates": [[[NaN, 55.6]]]}', "inte giltig GeoJSON"),
+        ("[" * 100_000, "inte giltig GeoJSON"),
+    ],
+)
+def test_a_malformed_file_gets_a_clear_message_and_nothing_is_saved(
+    login, coordinator, arlov, content, message
+):
+    data = area_data(name="Omdöpt", outline_file=geojson_file(content))
+    response = login(coordinator).post(url("area-edit", pk=arlov.pk), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    arlov.refresh_from_db()
+    assert arlov.name == "Arlöv" and arlov.outline is None
+
+
+def test_a_pasted_outline_with_nul_or_huge_text_is_refused(login, coordinator, arlov):
+    client = login(coordinator)
+    for outline in ("\x00" + json.dumps(SQUARE), "x" * 2_100_000):
+        response = client.post(url("area-edit", pk=arlov.pk), area_data(outline=outline))
+        assert response.status_code == 400
+    arlov.refresh_from_db()
+    assert arlov.outline is None
+
+
+def test_the_municipality_outline_is_imported_and_removed_by_managers_only(
+    login, coordinator, member, police_partner, outsider, burlov
+):
+    from councils.models import MunicipalityOutline
+
+    target = url("municipality-outline")
+    for person in (member, police_partner):
+        assert login(person).get(target).status_code == 403
+        assert (
+            login(person).post(target, {"outline": json.dumps(BURLOV_OUTLINE)}).status_code == 403
+        )
+    assert login(outsider).post(target, {"outline": json.dumps(BURLOV_OUTLINE)}).status_code == 404
+    assert not MunicipalityOutline.objects.exists()
+
+    client = login(coordinator)
+    response = client.post(target, {"outline_file": geojson_file(BURLOV_OUTLINE)})
+    assert response.status_code == 302
+    assert MunicipalityOutline.objects.get(municipality=burlov).geometry["type"] == "Polygon"
+    response = client.post(target, {"outline_file": geojson_file("{")})
+    assert response.status_code == 400
+    assert MunicipalityOutline.objects.filter(municipality=burlov).exists()
+    assert client.post(target, {"outline": ""}).status_code == 302
+    assert not MunicipalityOutline.objects.filter(municipality=burlov).exists()
+
+
+def test_the_locator_finds_the_area_and_refuses_positions_outside(burlov, arlov):
+    from councils.models import MunicipalityOutline
+    from councils.services.geography import Locator
+
+    translation.activate("sv")
+    locator = Locator(burlov)
+    # Without an outline, Sweden is the limit.
+    assert locator.position_error(55.64, 13.07) is None
+    assert "utanför Sverige" in locator.position_error(59.33, 25.0)
+    arlov.outline = SQUARE
+    arlov.save()
+    MunicipalityOutline.objects.create(municipality=burlov, geometry=BURLOV_OUTLINE)
+    locator = Locator(burlov)
+    assert locator.area_at(55.64, 13.07) == arlov
+    assert locator.area_at(55.68, 13.15) is None
+    assert locator.position_error(55.68, 13.15) is None
+    # Stockholm lies in Sweden, not in Burlöv.
+    assert "utanför Burlöv" in locator.position_error(59.33, 18.06)

@@ -99,6 +99,12 @@ def test_a_private_company_partner_never_sees_a_restricted_incident(
     login, company_partner, open_incident, restricted_incident
 ):
     client = login(company_partner)
+    # Without positions the map only counts them per area: the count leaves out the restricted.
+    assert everything_a_user_sees(client)["map"]["without_position"] == 1
+    # With positions both would be markers: only the open one is.
+    for incident in (open_incident, restricted_incident):
+        incident.latitude, incident.longitude = "55.63000", "13.07000"
+        incident.save()
     seen = everything_a_user_sees(client)
     assert "Begränsad händelse" not in seen["list"]
     assert seen["count"] == 1
@@ -295,17 +301,34 @@ def test_the_map_data_runs_a_constant_number_of_queries(
     assert data["total"] == rows
 
 
-def test_the_map_places_incidents_without_position_at_their_area_and_says_so(
+def test_the_map_counts_incidents_without_position_on_their_area_instead_of_piling_them(
     login, coordinator, burlov, make_incident, arlov
 ):
     make_incident(burlov, area=arlov)
+    make_incident(burlov, area=arlov)
     make_incident(burlov, area=arlov, latitude="55.63000", longitude="13.07000")
-    make_incident(burlov)  # no area: the municipality's centre (mean of the area centres)
-    points = login(coordinator).get(url("incident-map-data")).json()["points"]
-    by_kind = sorted(str(p["approximate"]) for p in points)
-    assert by_kind == ["None", "area", "municipality"]
-    own = next(p for p in points if p["approximate"] is None)
-    assert (own["lat"], own["lng"]) == (55.63, 13.07)
+    make_incident(burlov)  # neither position nor area
+    data = login(coordinator).get(url("incident-map-data")).json()
+    # Only the incident with a position of its own is a marker; none sits on a centre.
+    assert [(p["lat"], p["lng"], p["approximate"]) for p in data["points"]] == [
+        (55.63, 13.07, None)
+    ]
+    assert data["total"] == 4 and data["without_position"] == 3 and data["unplaced"] == 1
+    assert {a["name"]: a["without_position"] for a in data["areas"]} == {"Arlöv": 2, "": 1}
+
+
+def test_the_map_page_draws_the_outlines(login, coordinator, burlov, arlov):
+    from councils.models import MunicipalityOutline
+
+    square = [[[13.0, 55.6], [13.2, 55.6], [13.2, 55.7], [13.0, 55.7], [13.0, 55.6]]]
+    arlov.outline = {"type": "Polygon", "coordinates": square}
+    arlov.save()
+    MunicipalityOutline.objects.create(
+        municipality=burlov, geometry={"type": "Polygon", "coordinates": square}
+    )
+    config = login(coordinator).get(url("incident-map")).context["map_config"]
+    assert config["municipality"]["type"] == "Polygon"
+    assert [a["outline"]["type"] for a in config["areas"] if a["name"] == "Arlöv"] == ["Polygon"]
 
 
 def test_the_map_page_works_without_tiles_and_says_so(login, coordinator, settings):

@@ -54,7 +54,10 @@ from trygghet import access
 # One prefix for all: a free-text search for it finds the canary without the search itself
 # carrying any whole canary string (see the echo rule in ``Checker``).
 PREFIX = "CANARY7f3a"
-LATITUDE, LONGITUDE = "55.60123", "13.00987"  # outside every demo incident's position
+LATITUDE, LONGITUDE = (
+    "55.66601",
+    "13.16001",
+)  # inside Burlöv's demo outline, beside every demo position
 
 
 @dataclass(frozen=True)
