@@ -188,6 +188,14 @@
     }
     function fromInputs() { show(parse(latInput.value), parse(lngInput.value), true); }
 
+    // Its zoom buttons and credit links stay out of the Tab order too (as the map itself).
+    function outOfTabOrder() {
+      mapElement.querySelectorAll("a, button").forEach(function (element) {
+        element.setAttribute("tabindex", "-1");
+      });
+    }
+    map.on("layeradd", outOfTabOrder);
+    outOfTabOrder();
     fit(map, bounds);
     fromInputs();
     if (marker && !bounds.isValid()) map.setView(marker.getLatLng(), 14);
