@@ -41,10 +41,11 @@ class Area(MunicipalModel):
         return self.latitude is not None and self.longitude is not None
 
 
-class MunicipalityOutline(models.Model):
+class MunicipalityOutline(MunicipalModel):
     """The outline of a municipality (a GeoJSON Polygon or MultiPolygon, WGS 84): drawn on the
     map and the limit of the positions its incidents and observations may have. Without one,
-    positions are only held to Sweden."""
+    positions are only held to Sweden. One per municipality, read through the scoped manager
+    like every row of a municipality."""
 
     municipality = models.OneToOneField(
         "councils.Municipality",
