@@ -48,6 +48,9 @@ class ReferencePopulation(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.municipality_id} {self.year}: {self.population}"
+
 
 class PoliceEventCount(models.Model):
     """How many police events of a type the open data names for a municipality in a year."""
@@ -70,6 +73,9 @@ class PoliceEventCount(models.Model):
         ]
         indexes = [models.Index(fields=["year", "event_type"], name="police_count_year_type")]
 
+    def __str__(self):
+        return f"{self.municipality_id} {self.year} {self.event_type}: {self.count}"
+
 
 class PoliceEventSource(models.Model):
     """What the counts were aggregated from: one row, replaced by each aggregation."""
@@ -83,3 +89,6 @@ class PoliceEventSource(models.Model):
     class Meta:
         verbose_name = _("police events source")
         verbose_name_plural = _("police events sources")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.first_event} – {self.last_event})"

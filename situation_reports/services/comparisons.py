@@ -32,6 +32,8 @@ MUNICIPALITY_COLUMNS = ("municipality_code", "municipality_name", "county_code",
 POPULATION_COLUMNS = ("kommun_kod", "kommun_namn", "population")
 MAX_ROWS = 1000  # Sweden has 290 municipalities
 MAX_POPULATION = 20_000_000
+# The reference list states no year; its figures (Burlöv 20,042) suggest about 2023.
+DEFAULT_POPULATION_YEAR = 2023
 
 # A rate this many times the country's (or below its inverse) is flagged, when the counts are
 # not too small to say anything: at least MIN_EVENTS events, observed or expected.
@@ -156,7 +158,7 @@ class AggregationSummary:
     def lines(self):
         yield f"Read {self.read} records, counted {self.counted} in {self.rows} rows"
         if self.by_name:
-            yield f"Of those, county records counted by the municipality in their name: {self.by_name}"
+            yield f"Of those, county records counted by the place in their name: {self.by_name}"
         if self.first:
             yield f"Events from {self.first} to {self.last}"
         for reason, number in sorted(self.skipped.items()):

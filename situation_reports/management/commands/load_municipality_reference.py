@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from situation_reports.services import comparisons
 
-DEFAULT_YEAR = 2023  # the reference list states no year; its figures suggest about 2023
+DEFAULT_YEAR = comparisons.DEFAULT_POPULATION_YEAR
 
 
 def default_directory():
