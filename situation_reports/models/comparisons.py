@@ -6,6 +6,8 @@ commands ``load_municipality_reference`` and ``aggregate_police_events``."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trygghet.limits import range_constraints, validate_in_range
+
 
 class ReferenceMunicipality(models.Model):
     """One of Sweden's 290 municipalities, whether it uses Trygghet or not."""
@@ -81,14 +83,19 @@ class PoliceEventSource(models.Model):
     """What the counts were aggregated from: one row, replaced by each aggregation."""
 
     file_name = models.CharField(_("file"), max_length=255)
-    first_event = models.DateField(_("first event"), null=True)
-    last_event = models.DateField(_("last event"), null=True)
+    first_event = models.DateField(_("first event"), null=True, validators=[validate_in_range])
+    last_event = models.DateField(_("last event"), null=True, validators=[validate_in_range])
     events_counted = models.PositiveIntegerField(_("events counted"))
-    aggregated_at = models.DateTimeField(_("aggregated at"), auto_now=True)
+    aggregated_at = models.DateTimeField(
+        _("aggregated at"), auto_now=True, validators=[validate_in_range]
+    )
 
     class Meta:
         verbose_name = _("police events source")
         verbose_name_plural = _("police events sources")
+        constraints = range_constraints(
+            "police_source", dates=["first_event", "last_event"], moments=["aggregated_at"]
+        )
 
     def __str__(self):
         return f"{self.file_name} ({self.first_event} – {self.last_event})"

@@ -280,3 +280,17 @@ def test_without_reference_data_the_page_says_what_to_do(burlov, login, coordina
     response = login(coordinator).get(page_address())
     assert response.status_code == 200
     assert "load_municipality_reference" in response.content.decode()
+
+
+def test_in_english_the_page_is_english_and_the_police_types_are_marked_swedish(
+    counted, login, member, settings
+):
+    client = login(member)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(page_address(), {"year": "2025"}, headers={"accept-language": "en"})
+    text = response.content.decode()
+    assert '<html lang="en">' in text
+    assert "not statistics of reported crime" in text
+    assert "Sweden per 1,000" in text
+    assert '<span lang="sv">Brand</span>' in text
+    assert '<option value="Brand" lang="sv">Brand</option>' in text
