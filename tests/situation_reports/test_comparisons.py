@@ -291,6 +291,6 @@ def test_in_english_the_page_is_english_and_the_police_types_are_marked_swedish(
     text = response.content.decode()
     assert '<html lang="en">' in text
     assert "not statistics of reported crime" in text
-    assert "Sweden per 1,000" in text
+    assert "Sweden, per 1,000 inhabitants" in text
     assert '<span lang="sv">Brand</span>' in text
     assert '<option value="Brand" lang="sv">Brand</option>' in text
