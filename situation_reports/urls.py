@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import categories, imports, incidents, maps, reports, upcoming
+from .views import categories, comparisons, imports, incidents, maps, reports, upcoming
 
 app_name = "situation_reports"
 
@@ -28,6 +28,8 @@ urlpatterns = [
     path("upcoming/new/", upcoming.upcoming_create, name="upcoming-create"),
     path("upcoming/<int:pk>/delete/", upcoming.upcoming_delete, name="upcoming-delete"),
     path("upcoming/generate/", upcoming.upcoming_generate, name="upcoming-generate"),
+    # Comparisons with the county and the country.
+    path("comparisons/", comparisons.comparison_page, name="comparisons"),
     # Situation reports.
     path("reports/", reports.report_list, name="report-list"),
     path("reports/new/", reports.report_create, name="report-create"),

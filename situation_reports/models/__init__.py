@@ -3,9 +3,16 @@
 - ``incidents``: what happened (``Incident``), its categories and who read a restricted one;
 - ``upcoming``: what is coming (``UpcomingEvent``);
 - ``police``: the police open-data import's setting per municipality;
+- ``comparisons``: every municipality, its population and police events per type and year;
 - ``reports``: the situation report (lägesbild), its sections and comments.
 """
 
+from .comparisons import (
+    PoliceEventCount,
+    PoliceEventSource,
+    ReferenceMunicipality,
+    ReferencePopulation,
+)
 from .incidents import (
     POLICE_HOSTS,
     POLICE_SITE,
@@ -41,7 +48,11 @@ __all__ = [
     "IncidentCategory",
     "IncidentCategoryQuerySet",
     "IncidentQuerySet",
+    "PoliceEventCount",
+    "PoliceEventSource",
     "PoliceImportSetting",
+    "ReferenceMunicipality",
+    "ReferencePopulation",
     "ReportComment",
     "ReportLocked",
     "ReportSection",
