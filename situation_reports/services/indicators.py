@@ -338,8 +338,8 @@ def _check_row(row, values, cells, indicators, areas, municipality):
                 _("A cell holds a personal identity number: indicators take aggregates only.")
             )
             return
-    name = _text(values.get("indicator")).lower()
-    indicator = indicators.get(name)
+    name = _text(values.get("indicator"))
+    indicator = indicators.get(name.lower())
     if indicator is None:
         errors.append(
             _("“%(value)s” is not a measure of the catalogue: add it first, or use its code.")
@@ -347,9 +347,9 @@ def _check_row(row, values, cells, indicators, areas, municipality):
             if name
             else _("The measure is missing.")
         )
-    unit_text = _text(values.get("unit")).lower()
+    unit_text = _text(values.get("unit"))
     if unit_text:
-        unit = UNIT_WORDS.get(unit_text)
+        unit = UNIT_WORDS.get(unit_text.lower())
         if unit is None:
             errors.append(_("“%(value)s” is not a unit.") % {"value": _shown(unit_text)})
         elif indicator and unit != indicator.unit:
@@ -358,9 +358,9 @@ def _check_row(row, values, cells, indicators, areas, municipality):
                 % {"unit": _shown(unit_text), "expected": indicator.get_unit_display()}
             )
     area = None
-    area_name = _text(values.get("area")).lower()
-    if area_name and area_name not in ("kommunen", "hela kommunen", "municipality", "all"):
-        area = areas.get(area_name)
+    area_name = _text(values.get("area"))
+    if area_name and area_name.lower() not in ("kommunen", "hela kommunen", "municipality", "all"):
+        area = areas.get(area_name.lower())
         if area is None:
             errors.append(
                 _("The area “%(value)s” is not one of %(municipality)s's areas.")
@@ -381,8 +381,8 @@ def _check_row(row, values, cells, indicators, areas, municipality):
         message = check_value(indicator, number)
         if message:
             errors.append(message)
-    sex_text = _text(values.get("sex")).lower()
-    sex = SEX_WORDS.get(sex_text)
+    sex_text = _text(values.get("sex"))
+    sex = SEX_WORDS.get(sex_text.lower())
     if sex is None:
         errors.append(
             _("“%(value)s” is not a sex: write kvinnor, män or leave it empty.")
