@@ -17,6 +17,8 @@ from .incidents import AreaChoiceField
 class IndicatorForm(CleanTextFormMixin, forms.ModelForm):
     """A municipality's own measure, next to the default catalogue."""
 
+    link = forms.URLField(label=_("link"), required=False, assume_scheme="https", max_length=500)
+
     class Meta:
         model = Indicator
         fields = ["name", "unit", "source", "method_note", "link"]
