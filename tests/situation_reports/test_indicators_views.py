@@ -1,10 +1,9 @@
 """Indicator pages per role: everyone of the municipality reads, admins and coordinators edit,
 another municipality's coordinator gets 404; hostile input gets a message, never a 5xx."""
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-
-import pytest
 
 from situation_reports.models import Indicator, IndicatorValue
 from tests.factories import AreaFactory
