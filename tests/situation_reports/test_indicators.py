@@ -172,3 +172,17 @@ def test_a_malformed_file_gets_a_message(burlov, data):
     else:
         preview = service.preview(rows, burlov)
         assert preview.fatal or not preview.is_clean
+
+
+def test_the_demo_values_are_marked_and_seeded_once(burlov, eslov):
+    import datetime
+
+    from situation_reports.demo import seed_indicators
+
+    today = datetime.date(2026, 6, 1)
+    made = seed_indicators(burlov, today) + seed_indicators(eslov, today)
+    assert made == IndicatorValue.objects.count() > 20
+    assert not IndicatorValue.objects.filter(is_demo=False).exists()
+    assert seed_indicators(burlov, today) == 0
+    years = set(IndicatorValue.objects.values_list("year", flat=True))
+    assert years == {2022, 2023, 2024, 2025}
