@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Area
@@ -197,6 +198,13 @@ class IndicatorValue(MunicipalModel):
     @property
     def period_label(self):
         return period_label(self.period, self.year, self.part)
+
+    @property
+    def shown_value(self):
+        """The value in the reader's number format without trailing zeros: 25,5 (sv)."""
+        value = Decimal(self.value)
+        exact = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+        return number_format(exact)
 
     @property
     def sort_key(self):

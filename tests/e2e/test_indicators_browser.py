@@ -38,6 +38,7 @@ def test_the_coordinator_keeps_indicator_series(
     expect(page.get_by_text("Några värden är demovärden")).to_be_visible()
     table = page.locator("#indicator-table")
     expect(table.locator("tbody tr")).to_have_count(4)
+    expect(table.locator("tbody tr").nth(1)).to_contain_text("25,5")  # not 25,500
     expect(page.locator("svg.report-chart")).to_be_visible()
     assert_accessible(page)
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from situation_reports.models import Indicator, IndicatorValue
 from situation_reports.services import indicators as service
@@ -13,6 +14,13 @@ from situation_reports.services.indicator_catalogue import DEFAULT_INDICATORS
 from tests.factories import AreaFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The messages are checked in English (the Swedish ones in the view and browser tests)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(
@@ -92,6 +100,8 @@ def test_a_clean_file_is_imported_whole(burlov):
     preview = service.preview(rows, burlov)
     assert preview.is_clean, [row.errors for row in preview.rows]
     assert service.import_rows(rows, burlov, None) == 3
+    with translation.override("sv"):
+        assert IndicatorValue.objects.get(value=Decimal("24.5")).shown_value == "24,5"
     women = IndicatorValue.objects.get(sex="women")
     assert (women.area.name, women.age_group, women.value) == ("Arlöv", "16-29", Decimal("28"))
     assert IndicatorValue.objects.get(period="quarter").part == 1

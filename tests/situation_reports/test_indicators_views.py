@@ -34,7 +34,8 @@ def test_everyone_of_the_municipality_reads(request, login, who, unsafe):
     client = login(request.getfixturevalue(who))
     listing = client.get(_url("indicator-list"))
     assert listing.status_code == 200
-    assert "24,5" in listing.content.decode() or "24.5" in listing.content.decode()
+    text = listing.content.decode()
+    assert "24,5 <span" in text and "24,500" not in text  # no trailing zeros
     detail = client.get(_url("indicator-detail", pk=unsafe.pk))
     assert detail.status_code == 200
     assert [label for label, _cells in detail.context["rows"]] == ["2024", "2025"]
@@ -85,7 +86,7 @@ def test_a_coordinator_adds_a_measure_and_its_values(login, coordinator, burlov)
         _url("indicator-value-create", pk=own.pk), {"period_text": "2025 K2", "value": "3"}
     )
     assert again.status_code == 200
-    assert "already a value" in str(again.context["form"].errors)
+    assert "Det finns redan ett värde" in str(again.context["form"].errors)
     value = IndicatorValue.objects.get(indicator=own)
     assert (value.period, value.part, value.value) == ("quarter", 2, 1204)
     edit = client.post(
@@ -143,7 +144,7 @@ def test_the_import_previews_then_saves_only_a_clean_file(login, coordinator, bu
     # The same file again: the period is taken, and the preview says so.
     again = SimpleUploadedFile("v.csv", "mått;period;värde\notrygghet-kvall;2025;24\n".encode())
     response = client.post(_url("indicator-import"), {"file": again})
-    assert "already has a value" in response.content.decode()
+    assert "Måttet har redan ett värde för 2025" in response.content.decode()
 
 
 def test_a_malformed_upload_gets_a_message(login, coordinator):
