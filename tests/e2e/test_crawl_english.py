@@ -16,27 +16,38 @@ Texts the users wrote are data, not interface: the demo's are Swedish and stay s
 above only flag catalogue texts and date words, and a page's own data rarely contains those;
 where it does, the text is listed in ``DATA`` below.
 
-Generated agenda texts and report titles are stored as Swedish sentences until the agenda and
-reports helpers' work (issue 12, point 9) stores them as data: their findings are counted apart
-and make the test an expected failure, after every other finding has failed it.
+Generated agenda texts and report titles are stored as data (a message id and its parameters)
+and rendered in the reader's language, so they are checked like every other text.
+
+The pages of guests (a share link's agenda, an invitation's answer page) are opened without an
+account, in an English browser, and checked the same way.
 """
 
+import datetime
 import re
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import django
 import polib
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from councils.demo import DEMO_PASSWORD
+from meetings import rsvp
+from meetings.models import Meeting
+from meetings.services import create_share_link
 
 from .crawling import crawl
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+User = get_user_model()
 ROLES = ["burlov.admin", "burlov.samordnare", "burlov.ledamot", "burlov.partner"]
 
 TEXTS_JS = """() => {
@@ -164,6 +175,40 @@ def test_english_pages_have_no_swedish_interface_text(
     assert not result.findings, (
         f"{len(result.findings)} English pages with Swedish interface text (see above)"
     )
+
+
+def test_the_pages_of_guests_have_no_swedish_interface_text(page, base_url, demo_world):
+    """A share link's agenda and an invitation's answer page, opened without an account."""
+    demo_world()
+    meeting = (
+        Meeting.objects.filter(municipality__slug="burlov", status=Meeting.Status.PLANNED)
+        .filter(agenda_items__isnull=False, attendances__user__isnull=False)
+        .order_by("start")
+        .first()
+    )
+    coordinator = User.objects.get(username="burlov.samordnare")
+    _, token = create_share_link(
+        created_by=coordinator,
+        label="Polisen",
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+        meeting=meeting,
+    )
+    page.goto(base_url + reverse("meetings_public:share", kwargs={"token": token}))
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="Agenda")).to_be_visible()
+    findings = {"share page": in_english(page, page.url, "share")}
+
+    invitation = meeting.attendances.filter(user__isnull=False).first()
+    page.goto(base_url + urlsplit(rsvp.answer_url(invitation, rsvp.YES)).path)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    findings["answer page"] = in_english(page, page.url, "answer")
+    page.get_by_role("button", name="Save the answer").click()
+    expect(page.locator("[data-answer-saved]")).to_be_visible()
+    findings["answer saved"] = in_english(page, page.url, "answer saved")
+
+    findings = {name: found for name, found in findings.items() if found}
+    assert not findings, findings
 
 
 # The detectors themselves: each finds what it is for, and leaves English and data alone.

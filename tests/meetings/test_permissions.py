@@ -53,6 +53,10 @@ def test_the_secretary_edits_the_agenda(login, secretary, meeting):
     response = client.get(url("meeting-detail", pk=meeting.pk))
     assert response.status_code == 200
     assert response.context["can_edit_agenda"] is True
+    # An agenda not yet sent is current on opening: no refill button until it is sent.
+    assert url("agenda-fill", pk=meeting.pk) not in response.content.decode()
+    Meeting.objects.filter(pk=meeting.pk).update(agenda_published_at=timezone.now())
+    response = client.get(url("meeting-detail", pk=meeting.pk))
     assert url("agenda-fill", pk=meeting.pk) in response.content.decode()
     # Cancel, move and share links stay with the managers: not offered on the page.
     assert url("meeting-cancel", pk=meeting.pk) not in response.content.decode()
