@@ -18,7 +18,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Area
-from trygghet.limits import MAX_TEXT_LENGTH
+from trygghet.limits import MAX_TEXT_LENGTH, range_constraints, validate_in_range
 from trygghet.tenancy import MunicipalModel, shared_or_scoped_manager
 
 FIRST_YEAR = 1990
@@ -158,7 +158,9 @@ class IndicatorValue(MunicipalModel):
         related_name="+",
         verbose_name=_("created by"),
     )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(
+        _("updated at"), auto_now=True, validators=[validate_in_range]
+    )
 
     class Meta:
         verbose_name = _("indicator value")
@@ -190,6 +192,7 @@ class IndicatorValue(MunicipalModel):
                 ),
                 name="indicator_value_part_fits_period",
             ),
+            *range_constraints("indicator_value", moments=["updated_at"]),
         ]
 
     def __str__(self):
