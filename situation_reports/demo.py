@@ -12,6 +12,7 @@ deduplicated by their own keys, and a meeting that has its report is left alone.
 """
 
 import datetime
+import os
 import random
 import tomllib
 from decimal import Decimal
@@ -34,7 +35,7 @@ from .models import (
     part_of_day_for,
 )
 from .permissions import LOGGERS
-from .services import compiling, police, workflow
+from .services import comparisons, compiling, police, workflow
 from .services.categories import ensure_default_categories
 from .services.indicator_catalogue import ensure_default_indicators
 from .services.upcoming import generate_calendar
@@ -120,8 +121,21 @@ def seed(stdout=None):
         )
     else:
         lines.append("police open data: shared file not found, skipped")
+    lines.append(_seed_comparisons(path))
     if stdout:
         stdout.write("situation_reports: " + "; ".join(lines))
+
+
+def _seed_comparisons(events_file):
+    """The reference list of municipalities and the police events of all of them counted, for
+    the comparisons page (from the shared data, when it is there)."""
+    base = os.environ.get("TRYGGHET_SHARED_DATA")
+    directory = Path(base) / "municipalities" if base else None
+    if directory is None or not directory.is_dir() or events_file is None:
+        return "comparisons: shared data not found, skipped"
+    comparisons.load_reference(directory, comparisons.DEFAULT_POPULATION_YEAR)
+    summary = comparisons.aggregate_police_events(events_file)
+    return f"comparisons: {summary.counted} police events counted in {summary.rows} rows"
 
 
 def _days_of_the_year(today):

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import categories, imports, incidents, indicators, maps, reports, upcoming
+from .views import (
+    categories,
+    comparisons,
+    imports,
+    incidents,
+    indicators,
+    maps,
+    reports,
+    upcoming,
+)
 
 app_name = "situation_reports"
 
@@ -50,6 +59,8 @@ urlpatterns = [
         indicators.value_delete,
         name="indicator-value-delete",
     ),
+    # Comparisons with the county and the country.
+    path("comparisons/", comparisons.comparison_page, name="comparisons"),
     # Situation reports.
     path("reports/", reports.report_list, name="report-list"),
     path("reports/new/", reports.report_create, name="report-create"),

@@ -4,9 +4,16 @@
 - ``upcoming``: what is coming (``UpcomingEvent``);
 - ``indicators``: indicator series from other sources (surveys, registers);
 - ``police``: the police open-data import's setting per municipality;
+- ``comparisons``: every municipality, its population and police events per type and year;
 - ``reports``: the situation report (lägesbild), its sections and comments.
 """
 
+from .comparisons import (
+    PoliceEventCount,
+    PoliceEventSource,
+    ReferenceMunicipality,
+    ReferencePopulation,
+)
 from .incidents import (
     POLICE_HOSTS,
     POLICE_SITE,
@@ -45,7 +52,11 @@ __all__ = [
     "IncidentQuerySet",
     "Indicator",
     "IndicatorValue",
+    "PoliceEventCount",
+    "PoliceEventSource",
     "PoliceImportSetting",
+    "ReferenceMunicipality",
+    "ReferencePopulation",
     "ReportComment",
     "ReportLocked",
     "ReportSection",

@@ -1,7 +1,7 @@
 """The default catalogue of indicator measures (issue 13): commonly used measures every
 municipality sees and may extend with its own.
 
-Created by migration 0011 and ensured again after every migrate (a test database flush empties
+Created by migration 0012 and ensured again after every migrate (a test database flush empties
 it), like the national incident categories. The labels are Swedish, like theirs: they name
 Swedish surveys and registers.
 """

@@ -28,13 +28,19 @@ ROOT = Path(__file__).resolve().parents[2]
 # private calendar token (their feed spans their municipalities), the historical rows of
 # django-simple-history (reached only through an incident that is already in scope), and the
 # outbox (the installation's mail queue: rendered mails, some with no municipality, such as a
-# password reset; sent by one sweep and seen by the operators in the Django admin only).
+# password reset; sent by one sweep and seen by the operators in the Django admin only), and
+# the comparisons' reference data (all Swedish municipalities, their population and the police
+# events counted per municipality: public aggregates, the same for everyone).
 UNSCOPED = {
     "councils.User",
     "councils.Municipality",
     "councils.Organisation",
     "meetings.CalendarToken",
     "situation_reports.HistoricalIncident",
+    "situation_reports.PoliceEventCount",
+    "situation_reports.PoliceEventSource",
+    "situation_reports.ReferenceMunicipality",
+    "situation_reports.ReferencePopulation",
     "trygghet.OutgoingEmail",
 }
 

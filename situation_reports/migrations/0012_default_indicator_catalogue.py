@@ -46,6 +46,6 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("situation_reports", "0010_indicator_series")]
+    dependencies = [("situation_reports", "0011_indicator_series")]
 
     operations = [migrations.RunPython(create, remove)]

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('councils', '0005_area_and_municipality_outlines'),
-        ('situation_reports', '0009_situation_report_title_params'),
+        ('situation_reports', '0010_comparison_reference_data'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
