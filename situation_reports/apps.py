@@ -13,12 +13,14 @@ class SituationReportsConfig(AppConfig):
 
         from . import agenda
         from .services.categories import ensure_default_categories
+        from .services.indicator_catalogue import ensure_default_indicators
 
         # The incidents, what is coming and the situation report on meetings' agendas.
         agenda.register()
 
         def after_migrate(sender, **kwargs):
             ensure_default_categories()
+            ensure_default_indicators()
             # One schedule for every municipality; each municipality switches itself on with
             # PoliceImportSetting.enabled (off by default), so the task does nothing until then.
             ensure_periodic_task(

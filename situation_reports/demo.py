@@ -25,10 +25,19 @@ from councils.models import Area, Body, Membership, Municipality, MunicipalityMe
 from meetings.models import Kind, Meeting
 from trygghet.tenancy import MANAGERS
 
-from .models import Incident, IncidentCategory, ReportComment, SituationReport, part_of_day_for
+from .models import (
+    Incident,
+    IncidentCategory,
+    Indicator,
+    IndicatorValue,
+    ReportComment,
+    SituationReport,
+    part_of_day_for,
+)
 from .permissions import LOGGERS
 from .services import comparisons, compiling, police, workflow
 from .services.categories import ensure_default_categories
+from .services.indicator_catalogue import ensure_default_indicators
 from .services.upcoming import generate_calendar
 
 DATA = tomllib.loads((Path(__file__).with_name("demo.toml")).read_text(encoding="utf-8"))
@@ -38,6 +47,51 @@ INCIDENTS = DATA["incidents"]
 CATEGORIES = DATA["categories"]
 REPORTS = DATA["reports"]
 VOLUME = INCIDENTS["per_year"]
+
+
+# --- Indicator values ------------------------------------------------------------------------
+
+# Made-up figures (marked is_demo, shown as demo values): per catalogue code, the value three
+# years ago and the change per year, for the whole municipality.
+DEMO_INDICATORS = {
+    "burlov": {
+        "otrygghet-kvall": (27.0, -1.5),
+        "anmalda-brott-per-1000": (118.0, -3.0),
+        "brand-utomhus": (41, 4),
+        "skolenkaten-trygghet": (84.0, 1.0),
+    },
+    "eslov": {
+        "otrygghet-kvall": (22.0, 0.5),
+        "anmalda-brott-per-1000": (96.0, 2.0),
+        "anlagd-brand": (18, -2),
+    },
+}
+
+
+def seed_indicators(municipality, today):
+    """A few years of made-up figures for some catalogue measures; nothing when there are some."""
+    if IndicatorValue.objects.filter(municipality=municipality).exists():
+        return 0
+    ensure_default_indicators()
+    catalogue = {i.code: i for i in Indicator.objects.filter(municipality=None)}
+    made = []
+    for code, (start, step) in DEMO_INDICATORS.get(municipality.slug, {}).items():
+        indicator = catalogue.get(code)
+        if indicator is None:
+            continue
+        for offset in range(4):
+            made.append(
+                IndicatorValue(
+                    municipality=municipality,
+                    indicator=indicator,
+                    period="year",
+                    year=today.year - 4 + offset,
+                    value=Decimal(str(start + step * offset)),
+                    is_demo=True,
+                )
+            )
+    IndicatorValue.objects.bulk_create(made)
+    return len(made)
 
 
 # --- Incidents ---------------------------------------------------------------------------------
@@ -56,6 +110,8 @@ def seed(stdout=None):
         lines.append(f"{municipality.name}: {created} demo incidents")
         for year in (today.year, today.year + 1):
             generate_calendar(municipality, year)
+        values = seed_indicators(municipality, today)
+        lines.append(f"{municipality.name}: {values} demo indicator values")
     path = police.shared_events_file()
     if path is not None:
         targets = list(Municipality.objects.filter(slug__in=VOLUME))

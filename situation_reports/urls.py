@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import categories, comparisons, imports, incidents, maps, reports, upcoming
+from .views import (
+    categories,
+    comparisons,
+    imports,
+    incidents,
+    indicators,
+    maps,
+    reports,
+    upcoming,
+)
 
 app_name = "situation_reports"
 
@@ -28,6 +37,28 @@ urlpatterns = [
     path("upcoming/new/", upcoming.upcoming_create, name="upcoming-create"),
     path("upcoming/<int:pk>/delete/", upcoming.upcoming_delete, name="upcoming-delete"),
     path("upcoming/generate/", upcoming.upcoming_generate, name="upcoming-generate"),
+    # Indicator series from other sources than incidents.
+    path("indicators/", indicators.indicator_list, name="indicator-list"),
+    path("indicators/new/", indicators.indicator_create, name="indicator-create"),
+    path("indicators/import/", indicators.indicator_import, name="indicator-import"),
+    path(
+        "indicators/import/confirm/",
+        indicators.indicator_import_confirm,
+        name="indicator-import-confirm",
+    ),
+    path("indicators/<int:pk>/", indicators.indicator_detail, name="indicator-detail"),
+    path("indicators/<int:pk>/edit/", indicators.indicator_edit, name="indicator-edit"),
+    path("indicators/<int:pk>/values/new/", indicators.value_create, name="indicator-value-create"),
+    path(
+        "indicators/<int:pk>/values/<int:value_pk>/",
+        indicators.value_edit,
+        name="indicator-value-edit",
+    ),
+    path(
+        "indicators/<int:pk>/values/<int:value_pk>/delete/",
+        indicators.value_delete,
+        name="indicator-value-delete",
+    ),
     # Comparisons with the county and the country.
     path("comparisons/", comparisons.comparison_page, name="comparisons"),
     # Situation reports.

@@ -2,6 +2,7 @@
 
 - ``incidents``: what happened (``Incident``), its categories and who read a restricted one;
 - ``upcoming``: what is coming (``UpcomingEvent``);
+- ``indicators``: indicator series from other sources (surveys, registers);
 - ``police``: the police open-data import's setting per municipality;
 - ``comparisons``: every municipality, its population and police events per type and year;
 - ``reports``: the situation report (lägesbild), its sections and comments.
@@ -25,6 +26,7 @@ from .incidents import (
     part_of_day_for,
     police_link,
 )
+from .indicators import Indicator, IndicatorValue
 from .police import PoliceImportSetting
 from .reports import (
     SECTION_KEYS,
@@ -48,6 +50,8 @@ __all__ = [
     "IncidentCategory",
     "IncidentCategoryQuerySet",
     "IncidentQuerySet",
+    "Indicator",
+    "IndicatorValue",
     "PoliceEventCount",
     "PoliceEventSource",
     "PoliceImportSetting",

@@ -42,7 +42,14 @@ from meetings.models import (
     Observation,
     ShareLink,
 )
-from situation_reports.models import Incident, IncidentCategory, SituationReport, UpcomingEvent
+from situation_reports.models import (
+    Incident,
+    IncidentCategory,
+    Indicator,
+    IndicatorValue,
+    SituationReport,
+    UpcomingEvent,
+)
 from situation_reports.services import compiling, workflow
 from situation_reports.views.reports import STEPS
 from tests.factories import make_user
@@ -411,6 +418,8 @@ SEGMENT_MODELS = {
     "organisations": Organisation,
     "incidents": Incident,
     "upcoming": UpcomingEvent,
+    "indicators": Indicator,
+    "indicators/values": IndicatorValue,
     "reports": SituationReport,
     "areas": Area,
     "meetings/actions": ActionItem,

@@ -83,7 +83,13 @@ from councils.models import (
 )
 from meetings import services as meeting_services
 from meetings.models import ActionItem, AgendaItem, Meeting, MeetingSeries, Observation, ShareLink
-from situation_reports.models import Incident, SituationReport, UpcomingEvent
+from situation_reports.models import (
+    Incident,
+    Indicator,
+    IndicatorValue,
+    SituationReport,
+    UpcomingEvent,
+)
 from situation_reports.views.reports import STEPS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
@@ -182,6 +188,12 @@ PARAMETERS = {
     "incidents/<int:pk>": lambda m, kw: variety(Incident.objects.filter(municipality=m), cap=3),
     "incidents/export.<str:fmt>": lambda m, kw: ["csv"],
     "upcoming/<int:pk>": lambda m, kw: variety(UpcomingEvent.objects.filter(municipality=m)),
+    "indicators/<int:pk>": lambda m, kw: variety(
+        Indicator.objects.available_to(m).filter(values__municipality=m).distinct()
+    ),
+    "indicators/<int:pk>/values/<int:value_pk>": lambda m, kw: variety(
+        IndicatorValue.objects.filter(municipality=m, indicator_id=kw["pk"])
+    ),
     "reports/<int:pk>": lambda m, kw: variety(
         SituationReport.objects.filter(municipality=m), cap=3
     ),
