@@ -12,7 +12,6 @@ deduplicated by their own keys, and a meeting that has its report is left alone.
 """
 
 import datetime
-import os
 import random
 import tomllib
 from decimal import Decimal
@@ -129,9 +128,8 @@ def seed(stdout=None):
 def _seed_comparisons(events_file):
     """The reference list of municipalities and the police events of all of them counted, for
     the comparisons page (from the shared data, when it is there)."""
-    base = os.environ.get("TRYGGHET_SHARED_DATA")
-    directory = Path(base) / "municipalities" if base else None
-    if directory is None or not directory.is_dir() or events_file is None:
+    directory = police.shared_data_dir() / "municipalities"
+    if not directory.is_dir() or events_file is None:
         return "comparisons: shared data not found, skipped"
     comparisons.load_reference(directory, comparisons.DEFAULT_POPULATION_YEAR)
     summary = comparisons.aggregate_police_events(events_file)

@@ -356,10 +356,15 @@ def import_source(source, **kwargs):
 SHARED_EVENTS_FILE = "events-2023-03_2026-08.json.gz"
 
 
-def shared_events_file():
-    """The shared file of real police events: $TRYGGHET_SHARED_DATA/polisen-events/... or
-    ../shared/data/polisen-events/... next to the checkout. None when it is not there."""
+def shared_data_dir():
+    """The shared reference data: $TRYGGHET_SHARED_DATA, or ../shared/data next to the
+    checkout (the demo's and the tests' source; nothing reads it at run time otherwise)."""
     base = os.environ.get("TRYGGHET_SHARED_DATA")
-    root = Path(base) if base else Path(settings.BASE_DIR).parent / "shared" / "data"
-    path = root / "polisen-events" / SHARED_EVENTS_FILE
+    return Path(base) if base else Path(settings.BASE_DIR).parent / "shared" / "data"
+
+
+def shared_events_file():
+    """The shared file of real police events (``shared_data_dir()/polisen-events/...``).
+    None when it is not there."""
+    path = shared_data_dir() / "polisen-events" / SHARED_EVENTS_FILE
     return path if path.exists() else None

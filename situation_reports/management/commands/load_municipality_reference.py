@@ -1,16 +1,13 @@
-import os
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
-from situation_reports.services import comparisons
+from situation_reports.services import comparisons, police
 
 DEFAULT_YEAR = comparisons.DEFAULT_POPULATION_YEAR
 
 
 def default_directory():
-    base = os.environ.get("TRYGGHET_SHARED_DATA")
-    return Path(base) / "municipalities" if base else None
+    directory = police.shared_data_dir() / "municipalities"
+    return directory if directory.is_dir() else None
 
 
 class Command(BaseCommand):
@@ -24,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "directory",
             nargs="?",
-            help="Default: $TRYGGHET_SHARED_DATA/municipalities.",
+            help="Default: $TRYGGHET_SHARED_DATA/municipalities, or ../shared/data/municipalities.",
         )
         parser.add_argument(
             "--year",
