@@ -74,11 +74,12 @@ def report_section(request):
 def waiting(request):
     """The reports waiting for this member, as ``(kind, report)`` with kind ``approve`` (they may
     approve it, and it is in review), ``review`` (they sit in its body and may comment) or
-    ``submit`` (a manager: a meeting's draft to send for review). Current versions only."""
+    ``submit`` (a manager: a meeting's draft, or a strategic lägesbild's, to send for review).
+    Current versions only."""
     membership = request.membership
     reports = (
         SituationReport.objects.restrict(membership)
-        .of_meetings()
+        .awaiting_work()
         .filter(status__in=[SituationReport.Status.IN_REVIEW, SituationReport.Status.DRAFT])
         .select_related("municipality", "meeting", "body")
         .order_by("meeting__start", "pk")

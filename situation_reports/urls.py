@@ -8,6 +8,7 @@ from .views import (
     indicators,
     maps,
     reports,
+    strategic,
     upcoming,
 )
 
@@ -62,6 +63,17 @@ urlpatterns = [
     # Comparisons with the county and the country.
     path("comparisons/", comparisons.comparison_page, name="comparisons"),
     # Situation reports.
+    path("strategic/", strategic.strategic_list, name="strategic-list"),
+    path("strategic/new/", strategic.strategic_create, name="strategic-create"),
+    path("strategic/problems/", strategic.problem_register, name="problem-register"),
+    path(
+        "strategic/<int:report_pk>/problems/new/",
+        strategic.problem_create,
+        name="problem-create",
+    ),
+    path("strategic/problems/<int:pk>/", strategic.problem_detail, name="problem-detail"),
+    path("strategic/problems/<int:pk>/edit/", strategic.problem_edit, name="problem-edit"),
+    path("strategic/problems/<int:pk>/delete/", strategic.problem_delete, name="problem-delete"),
     path("reports/", reports.report_list, name="report-list"),
     path("reports/new/", reports.report_create, name="report-create"),
     path("reports/compare/", reports.report_compare, name="report-compare"),

@@ -11,6 +11,7 @@ NAVIGATION = [
     ("meetings:meeting-list", _("Meetings")),
     ("situation_reports:incident-list", _("Incidents")),
     ("situation_reports:report-list", _("Situation reports")),
+    ("situation_reports:strategic-list", _("Strategic situation report")),
 ]
 
 

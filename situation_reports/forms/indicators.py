@@ -21,7 +21,7 @@ class IndicatorForm(CleanTextFormMixin, forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = ["name", "unit", "source", "method_note", "link"]
+        fields = ["name", "unit", "source", "section", "method_note", "link"]
         widgets = {"method_note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, municipality, **kwargs):

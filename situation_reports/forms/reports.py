@@ -95,6 +95,8 @@ class SectionForm(LockedReportFormMixin, forms.Form):
     def __init__(self, *args, report=None, **kwargs):
         self.report = report
         super().__init__(*args, **kwargs)
+        if report is not None:
+            self.fields["key"].choices = report.sections_of_kind
 
 
 class CommentForm(LockedReportFormMixin, forms.Form):
@@ -109,6 +111,8 @@ class CommentForm(LockedReportFormMixin, forms.Form):
     def __init__(self, *args, report=None, **kwargs):
         self.report = report
         super().__init__(*args, **kwargs)
+        if report is not None:
+            self.fields["section"].choices = report.sections_of_kind
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()

@@ -5,7 +5,9 @@
 - ``indicators``: indicator series from other sources (surveys, registers);
 - ``police``: the police open-data import's setting per municipality;
 - ``comparisons``: every municipality, its population and police events per type and year;
-- ``reports``: the situation report (lägesbild), its sections and comments.
+- ``reports``: the situation report (lägesbild), operational or strategic, its sections and
+  comments;
+- ``problems``: the problems a strategic lägesbild identifies, with their cause analysis.
 """
 
 from .comparisons import (
@@ -28,10 +30,15 @@ from .incidents import (
 )
 from .indicators import Indicator, IndicatorValue
 from .police import PoliceImportSetting
+from .problems import Priority, Problem
 from .reports import (
+    ALL_SECTIONS,
     SECTION_KEYS,
     SECTIONS,
+    STRATEGIC_SECTION_KEYS,
+    STRATEGIC_SECTIONS,
     ReportComment,
+    ReportKind,
     ReportLocked,
     ReportSection,
     SituationReport,
@@ -40,6 +47,12 @@ from .reports import (
 from .upcoming import UpcomingEvent
 
 __all__ = [
+    "ALL_SECTIONS",
+    "STRATEGIC_SECTIONS",
+    "STRATEGIC_SECTION_KEYS",
+    "ReportKind",
+    "Priority",
+    "Problem",
     "POLICE_HOSTS",
     "POLICE_SITE",
     "POLICE_URL_MAX_LENGTH",

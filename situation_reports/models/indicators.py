@@ -37,6 +37,14 @@ class Unit(models.TextChoices):
     INDEX = "index", _("index")
 
 
+class Section(models.TextChoices):
+    """Where a measure's figures go in the strategic lägesbild (4 § lag 2023:196): among the
+    consequences of crime (insecurity, worry, costs, exposure) or the other information."""
+
+    CONSEQUENCES = "consequences", _("consequences")
+    OTHER_INFORMATION = "other_information", _("other information")
+
+
 class IndicatorQuerySet(models.QuerySet):
     def available_to(self, municipality):
         """The default catalogue plus the municipality's own measures."""
@@ -64,6 +72,13 @@ class Indicator(models.Model):
         _("source"),
         max_length=200,
         help_text=_("The organisation, survey or register the figures come from."),
+    )
+    section = models.CharField(
+        _("section of the strategic lägesbild"),
+        max_length=20,
+        choices=Section.choices,
+        default=Section.OTHER_INFORMATION,
+        help_text=_("Consequences of crime (insecurity, worry, costs), or other information."),
     )
     method_note = models.TextField(_("method note"), blank=True, max_length=MAX_TEXT_LENGTH)
     link = models.URLField(_("link"), blank=True, max_length=500)

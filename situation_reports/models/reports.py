@@ -52,13 +52,40 @@ SECTIONS = [
 ]
 SECTION_KEYS = [key for key, _label in SECTIONS]
 
+# The sections of a strategic lägesbild: the four parts of 4 § lag (2023:196), and the
+# conclusions that feed the action plan. Each has figures (``services.strategic``) and text.
+STRATEGIC_SECTIONS = [
+    ("survey", _("Survey of crime")),
+    ("consequences", _("Consequences")),
+    ("other_information", _("Other information")),
+    ("analysis", _("Analysis")),
+    ("conclusions", _("Conclusions and priorities")),
+]
+STRATEGIC_SECTION_KEYS = [key for key, _label in STRATEGIC_SECTIONS]
+ALL_SECTIONS = SECTIONS + STRATEGIC_SECTIONS
+
+
+class ReportKind(models.TextChoices):
+    """The operational digest for a situation group's meeting, or the municipality's strategic
+    lägesbild under 4 § lag (2023:196), owned by the strategic council or preparation group."""
+
+    OPERATIONAL = "operational", _("operational situation report")
+    STRATEGIC = "strategic", _("strategic situation report")
+
 
 def _short_date(iso):
     return formats.date_format(datetime.date.fromisoformat(iso), "SHORT_DATE_FORMAT")
 
 
-def title_parameters(municipality, start, end, meeting=None):
+def title_parameters(municipality, start, end, meeting=None, kind=ReportKind.OPERATIONAL):
     """What a report's title is made of (stored as data, rendered in the reader's language)."""
+    if kind == ReportKind.STRATEGIC:
+        return {
+            "strategic": True,
+            "municipality": municipality.name,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+        }
     if meeting is not None:
         return {
             "meeting": meeting.title,
@@ -75,9 +102,22 @@ class SituationReportQuerySet(MunicipalQuerySet):
         """Reports with numbers (not waiting for their first compile)."""
         return self.exclude(compiled_at__isnull=True)
 
+    def operational(self):
+        return self.filter(kind=ReportKind.OPERATIONAL)
+
+    def strategic(self):
+        return self.filter(kind=ReportKind.STRATEGIC)
+
     def of_meetings(self):
         """Meetings' reports (not free-period ones), the current version of each only."""
         return self.filter(meeting__isnull=False, superseded_by__isnull=True)
+
+    def awaiting_work(self):
+        """The reports people take through review: meetings' reports and strategic
+        lägesbilder (not free-period reports), the current version of each only."""
+        return self.filter(
+            Q(meeting__isnull=False) | Q(kind=ReportKind.STRATEGIC), superseded_by__isnull=True
+        )
 
 
 class SituationReport(LockedRecordMixin, MunicipalModel):
@@ -94,6 +134,13 @@ class SituationReport(LockedRecordMixin, MunicipalModel):
     # ``title`` keeps the title in the site's language when the report was made (the admin and
     # searches); pages show ``display_title``, rendered from ``title_params`` in the reader's
     # language (``title_parameters``).
+    kind = models.CharField(
+        _("kind"),
+        max_length=12,
+        choices=ReportKind.choices,
+        default=ReportKind.OPERATIONAL,
+        editable=False,
+    )
     title = models.CharField(_("title"), max_length=200)
     title_params = models.JSONField(_("title parameters"), default=dict, blank=True, editable=False)
     body = models.ForeignKey(
@@ -192,6 +239,11 @@ class SituationReport(LockedRecordMixin, MunicipalModel):
                 condition=~Q(status="approved") | Q(approved_at__isnull=False),
                 name="situation_report_approved_has_date",
             ),
+            # A strategic lägesbild belongs to a body, never to a meeting.
+            models.CheckConstraint(
+                condition=~Q(kind="strategic") | Q(meeting__isnull=True, body__isnull=False),
+                name="situation_report_strategic_has_body",
+            ),
             *range_constraints(
                 "situation_report",
                 dates=["period_start", "period_end"],
@@ -214,9 +266,19 @@ class SituationReport(LockedRecordMixin, MunicipalModel):
     # --- The title, in the reader's language -------------------------------------------------
 
     @property
+    def is_strategic(self):
+        return self.kind == ReportKind.STRATEGIC
+
+    @property
     def is_free_period(self):
-        """Compiled on demand for a period of one's choice, not a meeting's report."""
-        return self.meeting_id is None
+        """Compiled on demand for a period of one's choice, not a meeting's report (a strategic
+        lägesbild is never a meeting's: it is not a free-period report either)."""
+        return self.meeting_id is None and not self.is_strategic
+
+    @property
+    def sections_of_kind(self):
+        """The (key, title) of this kind of report's sections."""
+        return STRATEGIC_SECTIONS if self.is_strategic else SECTIONS
 
     @property
     def display_title(self):
@@ -227,6 +289,19 @@ class SituationReport(LockedRecordMixin, MunicipalModel):
             self.municipality, self.period_start, self.period_end, self.meeting
         )
         try:
+            if params.get("strategic"):
+                start = datetime.date.fromisoformat(params["start"])
+                end = datetime.date.fromisoformat(params["end"])
+                if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+                    period = (
+                        str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+                    )
+                else:
+                    period = f"{_short_date(params['start'])}–{_short_date(params['end'])}"
+                return gettext("Strategic situation report %(municipality)s %(period)s") % {
+                    "municipality": params["municipality"],
+                    "period": period,
+                }
             if params.get("meeting"):
                 return gettext("Situation report for %(meeting)s %(date)s") % {
                     "meeting": params["meeting"],
@@ -302,7 +377,7 @@ class ReportSection(LockedRecordMixin, models.Model):
     report = models.ForeignKey(
         SituationReport, on_delete=models.CASCADE, related_name="sections", verbose_name=_("report")
     )
-    key = models.CharField(_("section"), max_length=20, choices=SECTIONS)
+    key = models.CharField(_("section"), max_length=20, choices=ALL_SECTIONS)
     text = models.TextField(_("text"), blank=True)
     updated_at = models.DateTimeField(auto_now=True, validators=[validate_in_range])
     updated_by = models.ForeignKey(
@@ -335,7 +410,7 @@ class ReportComment(LockedRecordMixin, models.Model):
     report = models.ForeignKey(
         SituationReport, on_delete=models.CASCADE, related_name="comments", verbose_name=_("report")
     )
-    section = models.CharField(_("section"), max_length=20, choices=SECTIONS)
+    section = models.CharField(_("section"), max_length=20, choices=ALL_SECTIONS)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )

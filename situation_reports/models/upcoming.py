@@ -19,6 +19,7 @@ class UpcomingEvent(MunicipalModel):
         SCHOOL_BREAK = "school_break", _("school break")
         EVENT = "event", _("event")
         MATCH = "match", _("match")
+        BUILDING_PROJECT = "building_project", _("building project")
         OTHER = "other", _("other")
 
     title = models.CharField(_("title"), max_length=200)

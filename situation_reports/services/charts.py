@@ -118,9 +118,10 @@ def line_chart(chart_id, title, x_labels, series, *, desc="", every=4):
     return mark_safe("".join(parts))
 
 
-def heat_grid(chart_id, title, row_labels, column_labels, cells, *, desc=""):
-    """A grid of counts (e.g. weekday × part of day), darker for more."""
-    left, top, cell_w, cell_h = 90, 30, 118, 26
+def heat_grid(chart_id, title, row_labels, column_labels, cells, *, desc="", left=90, cell_w=118):
+    """A grid of counts (e.g. weekday × part of day), darker for more. ``left`` is the room for
+    the row labels, ``cell_w`` a cell's width."""
+    top, cell_h = 30, 26
     width = left + cell_w * len(column_labels) + 10
     height = top + cell_h * len(row_labels) + 10
     peak = max([v for row in cells for v in row] + [1])

@@ -16,9 +16,9 @@ from django.utils import timezone, translation
 from councils.models import Body
 from meetings.models import Kind, Meeting
 
-from ..models import SituationReport
+from ..models import ReportKind, SituationReport
 from ..models.reports import title_parameters
-from . import figures
+from . import figures, strategic
 
 # --- Periods ---------------------------------------------------------------------------------
 
@@ -122,6 +122,35 @@ def create_report(municipality, start, end, *, user=None, body=None, meeting=Non
     )
 
 
+def strategic_bodies(municipality):
+    """The bodies that may own a strategic lägesbild: the strategic council and the
+    preparation group (lag 2023:196: the municipality's lägesbild; Burlöv's council "ansvarar
+    för … lägesbilder och analyser", the preparation group produces them)."""
+    return Body.objects.filter(
+        municipality=municipality,
+        kind__in=[Body.Kind.STRATEGIC_COUNCIL, Body.Kind.PREPARATION_GROUP],
+        is_active=True,
+    ).order_by("kind", "name")
+
+
+def create_strategic_report(municipality, body, start, end, *, user=None):
+    """A new strategic lägesbild waiting to be compiled, owned by ``body``."""
+    if end < start:
+        raise ValueError("The period ends before it starts.")
+    params = title_parameters(municipality, start, end, kind=ReportKind.STRATEGIC)
+    return SituationReport.objects.create(
+        municipality=municipality,
+        kind=ReportKind.STRATEGIC,
+        title=stored_title(params),
+        title_params=params,
+        body=body,
+        period_start=start,
+        period_end=end,
+        compiled_by=user,
+        compile_requested_at=timezone.now(),
+    )
+
+
 def report_for_meeting(meeting):
     """The (version-1) report of a meeting, created if missing. Two callers racing get the
     same row: the unique constraint decides, the loser reads the winner's row."""
@@ -159,7 +188,8 @@ def compile_report(report_id):
             return None
         if report.status not in SituationReport.PENDING:
             return report
-        data = figures.compute(report.municipality, report.period_start, report.period_end)
+        compute = strategic.compute if report.is_strategic else figures.compute
+        data = compute(report.municipality, report.period_start, report.period_end)
         report.data = data
         report.compiled_at = timezone.now()
         report.status = SituationReport.Status.DRAFT

@@ -9,6 +9,7 @@ Swedish surveys and registers.
 from django_scopes import scopes_disabled
 
 from ..models import Indicator
+from ..models.indicators import Section
 
 # code, Swedish name, unit, source
 DEFAULT_INDICATORS = [
@@ -34,6 +35,15 @@ DEFAULT_INDICATORS = [
      "Bostadsbolagen i kommunen"),
 ]  # fmt: skip
 
+# The measures of the consequences of crime (insecurity, worry, exposure, costs): shown under
+# "Consequences" in the strategic lägesbild; the others under "Other information".
+CONSEQUENCES = {
+    "otrygghet-kvall",
+    "oro-brottslighet",
+    "stockholmsenkaten-vald",
+    "skadegorelse-kostnad",
+}
+
 
 def ensure_default_indicators(**kwargs):
     """Create any missing catalogue measure (never renames one an admin changed)."""
@@ -49,6 +59,9 @@ def ensure_default_indicators(**kwargs):
                     unit=unit,
                     source=source,
                     position=position * 10,
+                    section=Section.CONSEQUENCES
+                    if code in CONSEQUENCES
+                    else Section.OTHER_INFORMATION,
                 )
                 for position, (code, name, unit, source) in enumerate(DEFAULT_INDICATORS, 1)
                 if code not in existing

@@ -117,6 +117,7 @@ def new_version(report, user, reason):
             raise WorkflowError(_("This report already has a newer version."))
         copy = SituationReport.objects.create(
             municipality_id=report.municipality_id,
+            kind=report.kind,
             title=report.title,
             title_params=report.title_params,
             body_id=report.body_id,
@@ -137,7 +138,58 @@ def new_version(report, user, reason):
                 for s in report.sections.all()
             ]
         )
+        copy_problems(report, copy, user)
     return copy
+
+
+def copy_problems(report, copy, user):
+    """The problems of ``report`` into its new version ``copy``, each continuing its original,
+    with their areas, categories and indicators."""
+    for problem in report.problems.prefetch_related("areas", "categories", "indicators"):
+        areas, categories, indicators = (
+            list(problem.areas.all()),
+            list(problem.categories.all()),
+            list(problem.indicators.all()),
+        )
+        original = problem.pk
+        problem._prefetched_objects_cache = {}  # the links below are the new row's
+        problem.pk = None
+        problem.report = copy
+        problem.continues_id = original
+        problem.updated_by = user
+        problem.created_at = timezone.now()
+        problem.save()
+        problem.areas.set(areas)
+        problem.categories.set(categories)
+        problem.indicators.set(indicators)
+
+
+# --- Problems of a strategic lägesbild ----------------------------------------------------------
+
+
+def save_problem(report, form, user):
+    """Save a problem of ``report`` from a valid ``ProblemForm`` (new or changed), refusing
+    when the report is not editable, with the report row locked."""
+    with transaction.atomic():
+        report = _locked(report.pk)
+        report.check_editable()
+        if not report.is_editable:
+            raise WorkflowError(_("The report is not compiled yet."))
+        problem = form.save(commit=False)
+        problem.report = report
+        problem.updated_by = user
+        if problem.pk is None:
+            problem.position = report.problems.count() + 1
+        problem.save()
+        form.save_m2m()
+    return problem
+
+
+def delete_problem(problem):
+    with transaction.atomic():
+        report = _locked(problem.report_id)
+        report.check_editable()
+        problem.delete()
 
 
 # --- Compiling on demand ------------------------------------------------------------------------

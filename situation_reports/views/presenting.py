@@ -3,12 +3,17 @@ and the PDF show, from ``data`` as the reader may see it (the count rule:
 ``services.figures.figures_for``), with as much of incidents' details as
 ``permissions.detail_level`` allows."""
 
+from decimal import Decimal
+
 from django.utils import formats
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from ..models import SECTIONS
+from trygghet.tenancy import sees_restricted
+
+from ..models import SECTIONS, UpcomingEvent
+from ..models.indicators import Unit
 from ..permissions import AGGREGATES, detail_level
 from ..services import charts
 from ..services.figures import change_text, figures_for
@@ -166,3 +171,164 @@ def _action_groups(data):
             "rows": data.get("actions", {}).get("due_soon", []),
         },
     ]
+
+
+# --- The strategic lägesbild -------------------------------------------------------------------
+
+MONTHS = [
+    gettext_noop("Jan"),
+    gettext_noop("Feb"),
+    gettext_noop("Mar"),
+    gettext_noop("Apr"),
+    gettext_noop("May"),
+    gettext_noop("Jun"),
+    gettext_noop("Jul"),
+    gettext_noop("Aug"),
+    gettext_noop("Sep"),
+    gettext_noop("Oct"),
+    gettext_noop("Nov"),
+    gettext_noop("Dec"),
+]
+
+
+def _source_label(key):
+    return {
+        "incidents": _("Incidents registered in Trygghet (own, partners', imported)"),
+        "police": _(
+            "The police's open data (press notices of events, not statistics of reported crime)"
+        ),
+        "population": _("Population (the reference list of municipalities)"),
+        "indicator": _("Indicator"),
+    }.get(key, key)
+
+
+def present_strategic(report, membership):
+    """What the page and the PDF of a strategic lägesbild show, from its frozen ``data`` as
+    this reader may see it: the incident figures of open incidents only for readers outside
+    public authorities (the count rule); the police's figures, the population, the indicators
+    and what is planned are public."""
+    if not report.data:
+        return None
+    data = figures_for(report.data, membership)
+    incidents = data["incidents"]
+    years = data["years"]
+    year_labels = [str(y) for y in years]
+    none_category, none_area = _("No category"), _("No area given")
+    categories = [
+        {**row, "label": row["label"] if row["key"] is not None else none_category}
+        for row in incidents["categories"]
+    ]
+    areas = [
+        {**row, "label": row["label"] if row["key"] is not None else none_area}
+        for row in incidents["areas"]
+    ]
+    for row in categories + areas:
+        row["change_text"] = change_text(row.get("change"))
+    heat_rows = [
+        {
+            **row,
+            "label": _("Other categories")
+            if row["key"] == "other"
+            else (row["label"] if row["key"] is not None else none_category),
+        }
+        for row in incidents["heat"]
+    ]
+    months = [_(m) for m in MONTHS]
+    police = data.get("police", {})
+    kinds = dict(UpcomingEvent.Kind.choices)
+    planned = data.get("planned", {"items": []})
+    planned_items = [
+        {
+            **e,
+            "kind": str(kinds.get(e["kind_code"], e["kind_code"])),
+            "when": _date(e["starts_on"])
+            + (f"–{_date(e['ends_on'])}" if e["ends_on"] != e["starts_on"] else ""),
+        }
+        for e in planned["items"]
+    ]
+    chart_categories = categories[:8]
+    return {
+        "data": data,
+        "years": years,
+        "population": data.get("population"),
+        "period_text": f"{_date(data['period']['start'])}–{_date(data['period']['end'])}",
+        "compiled_on": _date(data.get("compiled_on")),
+        "incidents": incidents,
+        "restricted_left_out": not sees_restricted(membership),
+        "categories": categories,
+        "areas": areas,
+        "by_year_chart": charts.line_chart(
+            f"years-{report.pk}",
+            _("Incidents per year and category (the largest categories)"),
+            year_labels,
+            [(row["label"], row["years"]) for row in chart_categories],
+            every=1,
+        ),
+        "heat_chart": charts.heat_grid(
+            f"heat-{report.pk}",
+            _("Incidents by month and category, %(first)s–%(last)s")
+            % {"first": years[0], "last": years[-1]},
+            [row["label"][:22] for row in heat_rows],
+            months,
+            [row["cells"] for row in heat_rows],
+            left=170,
+            cell_w=52,
+        ),
+        "heat_rows": heat_rows,
+        "months": months,
+        "police": police,
+        "police_chart": charts.line_chart(
+            f"police-{report.pk}",
+            _("Police events per 1,000 inhabitants per year"),
+            [str(row["year"]) for row in police.get("by_year", [])],
+            [
+                (report.municipality.name, [row["rate"] or 0 for row in police["by_year"]]),
+                (police.get("county", ""), [row["county_rate"] or 0 for row in police["by_year"]]),
+                (_("Sweden"), [row["country_rate"] or 0 for row in police["by_year"]]),
+            ],
+            every=1,
+        )
+        if police.get("available")
+        else "",
+        "consequences": _indicators(data, "consequences"),
+        "other_information": _indicators(data, "other_information"),
+        "planned_items": planned_items,
+        "planned_text": f"{_date(planned.get('start'))}–{_date(planned.get('end'))}"
+        if planned.get("start")
+        else "",
+        "sources": [
+            {
+                **s,
+                "label": _source_label(s["key"]),
+                "date_text": _date(s.get("date")),
+                "span": (
+                    f"{_date(s['first'])}–{_date(s['last'])}"
+                    if s["key"] in ("incidents", "police") and s.get("first")
+                    else (s.get("first", "") + (f"–{s['last']}" if s.get("last") else ""))
+                ),
+            }
+            for s in data.get("sources", [])
+        ],
+    }
+
+
+def _indicators(data, section):
+    """The indicator series of a section, each value in the reader's number format and the
+    unit in the reader's language."""
+    units = dict(Unit.choices)
+    return [
+        {
+            **indicator,
+            "unit_label": str(units.get(indicator["unit"], "")),
+            "values": [
+                {**value, "shown": _number(value["value"])} for value in indicator["values"]
+            ],
+        }
+        for indicator in data.get("indicators", {}).get(section, [])
+    ]
+
+
+def _number(text):
+    value = Decimal(text)
+    exact = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+    return formats.number_format(exact)

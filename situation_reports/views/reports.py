@@ -26,11 +26,12 @@ from trygghet.tenancy import EVERYONE, MANAGERS
 
 from .. import permissions, tasks
 from ..forms.reports import CommentForm, CompareForm, CompileForm, NewVersionForm, SectionForm
-from ..models import SECTIONS, ReportLocked, SituationReport
+from ..models import SECTIONS, STRATEGIC_SECTIONS, ReportLocked, SituationReport
 from ..services import charts, compiling, workflow
 from ..services.figures import change, change_text, figures_for
 from ..services.trend import weekly_trend
-from .presenting import present
+from .presenting import present, present_strategic
+from .strategic import problems_of
 
 PAGE_SIZE = 25
 
@@ -62,6 +63,8 @@ def _context(request, report, **extra):
     for comment in report.comments.select_related("author"):
         comments[comment.section].append(comment)
     editable = permissions.can_edit_report(membership, report)
+    if report.is_strategic:
+        return _strategic_context(request, report, sections, comments, editable, **extra)
     view = present(report, membership)
     superseded_by = SituationReport.objects.filter(supersedes=report).first()
     section_info = {
@@ -84,6 +87,12 @@ def _context(request, report, **extra):
             chart=view["areas_chart"],
             caption=_("Incidents by area (the chart's data)"),
         )
+    return _common_context(request, report, view, section_info, editable, superseded_by, **extra)
+
+
+def _common_context(request, report, view, section_info, editable, superseded_by, **extra):
+    """What the page of either kind of report shows around its sections."""
+    membership = request.membership
     return {
         "report": report,
         "meeting_url": _meeting_url(report),
@@ -103,6 +112,33 @@ def _context(request, report, **extra):
     }
 
 
+def _strategic_context(request, report, sections, comments, editable, **extra):
+    """A strategic lägesbild: its five sections (4 § lag 2023:196) with text and comments, the
+    figures as this reader may see them, and the problems of its analysis."""
+    view = present_strategic(report, request.membership)
+    superseded_by = SituationReport.objects.filter(supersedes=report).first()
+    section_info = {
+        key: {
+            "key": key,
+            "title": title,
+            "text": sections[key].text if key in sections else "",
+            "comments": comments.get(key, []),
+            "text_title": _("Assessment"),
+        }
+        for key, title in STRATEGIC_SECTIONS
+    }
+    return _common_context(
+        request,
+        report,
+        view,
+        section_info,
+        editable,
+        superseded_by,
+        problems=problems_of(report),
+        **extra,
+    )
+
+
 def _meeting_url(report):
     return report.meeting.get_absolute_url() if report.meeting_id else ""
 
@@ -114,6 +150,7 @@ def _meeting_url(report):
 def report_list(request):
     reports = (
         _reports(request)
+        .operational()
         .select_related("meeting", "body", "approved_by", "municipality")
         .order_by("-period_end", "-version", "-pk")
     )
@@ -137,7 +174,7 @@ def report_list(request):
 
 
 def _compare_choices(request):
-    return _reports(request).ready().select_related("meeting", "municipality")
+    return _reports(request).operational().ready().select_related("meeting", "municipality")
 
 
 def _compile_form(request, data=None):
@@ -183,7 +220,11 @@ def report_create(request):
 
 
 def _compile_refused(request, form):
-    reports = _reports(request).select_related("meeting", "body", "approved_by", "municipality")
+    reports = (
+        _reports(request)
+        .operational()
+        .select_related("meeting", "body", "approved_by", "municipality")
+    )
     page = Paginator(reports, PAGE_SIZE).get_page(1)
     return render(
         request,
@@ -322,7 +363,11 @@ def report_pdf(request, pk):
     if report.is_pending:
         return redirect(report.get_absolute_url())
     context = _context(request, report, pdf=True, printed_at=timezone.localtime())
-    name = pgettext("file name", "situation-report")
+    name = (
+        pgettext("file name", "strategic-situation-report")
+        if report.is_strategic
+        else pgettext("file name", "situation-report")
+    )
     filename = f"{name}-{report.municipality.slug}-{report.period_end:%Y-%m-%d}"
     if report.version > 1:
         filename += f"-v{report.version}"
