@@ -123,12 +123,13 @@ def create_report(municipality, start, end, *, user=None, body=None, meeting=Non
 
 
 def strategic_bodies(municipality):
-    """The bodies that may own a strategic lägesbild: the strategic council and the
-    preparation group (lag 2023:196: the municipality's lägesbild; Burlöv's council "ansvarar
-    för … lägesbilder och analyser", the preparation group produces them)."""
+    """The bodies that may own a strategic lägesbild: the strategic council, the preparation
+    group (lag 2023:196: the municipality's lägesbild; Burlöv's council "ansvarar för …
+    lägesbilder och analyser", the preparation group produces them), and a crime-prevention
+    council where a municipality has one instead (Eslöv's "Rådet för hälsa och trygghet")."""
     return Body.objects.filter(
         municipality=municipality,
-        kind__in=[Body.Kind.STRATEGIC_COUNCIL, Body.Kind.PREPARATION_GROUP],
+        kind__in=[Body.Kind.STRATEGIC_COUNCIL, Body.Kind.PREPARATION_GROUP, Body.Kind.COUNCIL],
         is_active=True,
     ).order_by("kind", "name")
 
