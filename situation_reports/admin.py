@@ -12,6 +12,7 @@ from .models import (
     IncidentAccessLog,
     IncidentCategory,
     PoliceImportSetting,
+    Problem,
     ReportComment,
     ReportSection,
     SituationReport,
@@ -97,12 +98,28 @@ class ReportCommentInline(LockedRecordInlineMixin, admin.TabularInline):
     readonly_fields = ["created_at"]
 
 
+class ProblemInline(LockedRecordInlineMixin, admin.StackedInline):
+    model = Problem
+    fk_name = "report"
+    extra = 0
+    fields = ["title", "priority", "description", "causes"]
+    show_change_link = True
+
+
 @admin.register(SituationReport)
 class SituationReportAdmin(LockedRecordAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "municipality", "period_start", "period_end", "status", "version"]
-    list_filter = ["municipality", "status"]
+    list_display = [
+        "title",
+        "kind",
+        "municipality",
+        "period_start",
+        "period_end",
+        "status",
+        "version",
+    ]
+    list_filter = ["kind", "municipality", "status"]
     search_fields = ["title"]
     date_hierarchy = "period_end"
     readonly_fields = ["data", "compiled_at", "compiled_by", "approved_at", "approved_by"]
     raw_id_fields = ["meeting", "body", "supersedes"]
-    inlines = [ReportSectionInline, ReportCommentInline]
+    inlines = [ReportSectionInline, ReportCommentInline, ProblemInline]

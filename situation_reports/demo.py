@@ -8,7 +8,8 @@ a municipality that already has demo incidents is left as it is, police events a
 deduplicated by their own keys, and a meeting that has its report is left alone.
 
 ``seed_demo`` runs ``seed`` (incidents) before the meetings demo and ``seed_reports`` after it
-(a report needs its meeting).
+(a report needs its meeting), then ``seed_strategic``: the approved strategic lägesbild for
+2025 of each municipality.
 """
 
 import datetime
@@ -29,8 +30,10 @@ from .models import (
     IncidentCategory,
     Indicator,
     IndicatorValue,
+    Problem,
     ReportComment,
     SituationReport,
+    UpcomingEvent,
     part_of_day_for,
 )
 from .permissions import LOGGERS
@@ -45,6 +48,8 @@ DEMO_MARK = "demo"  # import_key prefix of generated incidents, so a second run 
 INCIDENTS = DATA["incidents"]
 CATEGORIES = DATA["categories"]
 REPORTS = DATA["reports"]
+STRATEGIC = DATA["strategic"]
+STRATEGIC_YEAR = 2025
 VOLUME = INCIDENTS["per_year"]
 
 
@@ -298,3 +303,69 @@ def _approver(body):
         .first()
     )
     return manager.user if manager else None
+
+
+# --- The strategic lägesbild -------------------------------------------------------------------
+
+
+def seed_strategic(stdout=None):
+    """Burlöv's and Eslöv's strategic lägesbild for 2025, compiled from their data, written,
+    with its problems and their cause analysis, and approved by the council's chair; and the
+    building projects its "What is planned" lists. Nothing when the municipality has one for
+    2025 already."""
+    made = 0
+    start = datetime.date(STRATEGIC_YEAR, 1, 1)
+    end = datetime.date(STRATEGIC_YEAR, 12, 31)
+    for slug, text in STRATEGIC.items():
+        municipality = Municipality.objects.filter(slug=slug).first()
+        body = Body.objects.filter(municipality=municipality, name=text["body"]).first()
+        if municipality is None or body is None:
+            continue
+        areas = {a.name: a for a in Area.objects.filter(municipality=municipality)}
+        _seed_planned(municipality, text.get("planned", []), areas)
+        if (
+            SituationReport.objects.strategic()
+            .filter(municipality=municipality, period_start=start, period_end=end)
+            .exists()
+        ):
+            continue
+        approver = _approver(body)
+        report = compiling.create_strategic_report(municipality, body, start, end, user=approver)
+        report = compiling.compile_report(report.pk)
+        for key in ("survey", "consequences", "other_information", "analysis", "conclusions"):
+            workflow.save_section(report, key, text[key], approver)
+        categories = {c.code: c for c in IncidentCategory.objects.available_to(municipality)}
+        for position, problem in enumerate(text["problems"], 1):
+            links = {"areas", "categories"}
+            row = Problem.objects.create(
+                report=report,
+                position=position,
+                updated_by=approver,
+                **{key: value for key, value in problem.items() if key not in links},
+            )
+            row.areas.set([areas[name] for name in problem["areas"] if name in areas])
+            row.categories.set([categories[c] for c in problem["categories"] if c in categories])
+        workflow.submit_for_review(report, approver)
+        if approver is not None:
+            workflow.approve(report, approver)
+        made += 1
+    if stdout:
+        stdout.write(f"strategic situation reports: {made} compiled and approved")
+    return made
+
+
+def _seed_planned(municipality, planned, areas):
+    for event in planned:
+        UpcomingEvent.objects.get_or_create(
+            municipality=municipality,
+            title=event["title"],
+            starts_on=datetime.date.fromisoformat(event["starts_on"]),
+            defaults={
+                "ends_on": datetime.date.fromisoformat(event["ends_on"])
+                if event.get("ends_on")
+                else None,
+                "kind": UpcomingEvent.Kind.BUILDING_PROJECT,
+                "area": areas.get(event.get("area")),
+                "expected_effect": event.get("expected_effect", ""),
+            },
+        )

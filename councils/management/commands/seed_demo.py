@@ -15,6 +15,9 @@ DEMOS = [
     ("meetings", meetings_demo.seed),
     # Situation reports for the meetings above (needs the meetings, so it comes last).
     ("situation_reports", situation_reports_demo.seed_reports),
+    # The strategic lägesbild of 2025 (its own figures; after the reports, so the start page's
+    # latest report stays the situation group's).
+    ("situation_reports", situation_reports_demo.seed_strategic),
 ]
 
 
