@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from councils.models import Area
 from trygghet.limits import CleanTextFormMixin
 
-from ..models.indicators import AGE_GROUP_MAX, Indicator, IndicatorValue, Sex, period_label
+from ..models.indicators import (
+    AGE_GROUP_MAX,
+    Indicator,
+    IndicatorValue,
+    Section,
+    Sex,
+    period_label,
+)
 from ..services import indicators as service
 from ..validators import validate_no_personal_identity_number
 from .incidents import AreaChoiceField
@@ -27,6 +34,11 @@ class IndicatorForm(CleanTextFormMixin, forms.ModelForm):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
+        # Left out, a measure is other information (the model's default).
+        self.fields["section"].required = False
+
+    def clean_section(self):
+        return self.cleaned_data.get("section") or Section.OTHER_INFORMATION
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

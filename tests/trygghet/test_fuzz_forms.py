@@ -87,6 +87,7 @@ from situation_reports.models import (
     Incident,
     Indicator,
     IndicatorValue,
+    Problem,
     SituationReport,
     UpcomingEvent,
 )
@@ -198,6 +199,12 @@ PARAMETERS = {
         SituationReport.objects.filter(municipality=m), cap=3
     ),
     "reports/<int:pk>/<slug:step>": lambda m, kw: list(STEPS),
+    "strategic/<int:report_pk>": lambda m, kw: variety(
+        SituationReport.objects.strategic().filter(municipality=m)
+    ),
+    "strategic/problems/<int:pk>": lambda m, kw: variety(
+        Problem.objects.filter(report__municipality=m)
+    ),
     "areas/<int:pk>": lambda m, kw: variety(Area.objects.filter(municipality=m)),
     "meetings/actions/<int:pk>": lambda m, kw: variety(ActionItem.objects.filter(municipality=m)),
     "meetings/bodies/<int:pk>": lambda m, kw: variety(Body.objects.filter(municipality=m)),
