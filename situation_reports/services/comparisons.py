@@ -24,7 +24,7 @@ from councils.models import Municipality
 
 from ..models import PoliceEventCount, PoliceEventSource, ReferenceMunicipality, ReferencePopulation
 from .police import PoliceDataError, load_events
-from .police_format import MalformedEvent, event_time, is_county, is_summary, parse_event
+from .police_format import MalformedEvent, event_time, is_summary, municipality_of, parse_event
 
 MUNICIPALITIES_FILE = "swedish_municipalities.csv"
 POPULATION_FILE = "population.csv"
@@ -170,12 +170,12 @@ class AggregationSummary:
 
 def aggregate_events(events):
     """The counts of a list of API records: ({(code, type, year): count}, summary)."""
-    codes, counties = {}, {}
-    for code, name, county in ReferenceMunicipality.objects.values_list(
-        "code", "name", "county_name"
-    ):
-        codes[name.casefold()] = code
-        counties[code] = county
+    codes = {
+        name.casefold(): (code, county)
+        for code, name, county in ReferenceMunicipality.objects.values_list(
+            "code", "name", "county_name"
+        )
+    }
     if not codes:
         raise PoliceDataError(
             "The reference list of municipalities is empty: run load_municipality_reference first."
@@ -192,17 +192,13 @@ def aggregate_events(events):
         if is_summary(event.event_type):
             summary.skipped["summary of several events"] += 1
             continue
-        if is_county(event.location):
-            # Since January 2026 the API names the county and puts the municipality last in
-            # the name ("22 augusti 17.59, Brand, Kävlinge"): counted when that place is a
-            # municipality of that county.
-            code = codes.get(place_in_name(event.name).casefold())
-            if code is None or counties[code].casefold() != event.location.casefold():
+        # Both shapes of record, the one before 20 January 2026 and the county one since.
+        code, by_name = municipality_of(event, codes)
+        if by_name:
+            if code is None:
                 summary.skipped["county-level record"] += 1
                 continue
             summary.by_name += 1
-        else:
-            code = codes.get(event.location.casefold())
         if code is None:
             summary.skipped["place not a municipality"] += 1
             summary.unknown_places[event.location[:60]] += 1
@@ -214,12 +210,6 @@ def aggregate_events(events):
         summary.last = max(summary.last or day, day)
     summary.rows = len(counts)
     return counts, summary
-
-
-def place_in_name(name):
-    """The last part of an event's name, "DD månad HH.MM, Typ, Plats": its place."""
-    parts = (name or "").rsplit(",", 1)
-    return parts[1].strip() if len(parts) == 2 else ""
 
 
 def aggregate_police_events(source):

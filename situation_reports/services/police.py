@@ -33,8 +33,8 @@ from .police_format import (
     TYPE_TO_CATEGORY,
     MalformedEvent,
     event_time,
-    is_county,
     is_summary,
+    municipality_of,
     parse_event,
 )
 
@@ -180,7 +180,11 @@ def import_events(events, *, municipalities=None, progress=None, progress_every=
     summary = ImportSummary()
     if municipalities is None:
         municipalities = Municipality.objects.all()
-    by_name = {m.name: m for m in municipalities}
+    municipalities = list(municipalities)
+    # Casefolded and with their county, as ``municipality_of`` reads them: it checks the
+    # county of the police's county records (since 20 January 2026) and the police spell
+    # some names in another case ("Upplands väsby").
+    by_name = {m.name.casefold(): (m, m.county) for m in municipalities}
     categories = {c.code: c for c in IncidentCategory.objects.filter(municipality__isnull=True)}
     if IncidentCategory.OTHER not in categories:
         ensure_default_categories()
@@ -193,7 +197,7 @@ def import_events(events, *, municipalities=None, progress=None, progress_every=
             police_orgs.setdefault(m.pk, org)
 
     areas_by_municipality = {}
-    for area in Area.objects.filter(municipality__in=list(by_name.values()), is_active=True):
+    for area in Area.objects.filter(municipality__in=municipalities, is_active=True):
         areas_by_municipality.setdefault(area.municipality_id, []).append(
             (re.compile(rf"(?<!\w){re.escape(area.name)}(?!\w)", re.IGNORECASE), area)
         )
@@ -213,12 +217,12 @@ def import_events(events, *, municipalities=None, progress=None, progress_every=
         if is_summary(event.event_type):
             summary.skipped[SKIP_SUMMARY] += 1
             continue
-        if is_county(event.location):
-            summary.skipped[SKIP_COUNTY] += 1
-            continue
-        municipality = by_name.get(event.location)
+        municipality, county_record = municipality_of(event, by_name)
         if municipality is None:
-            summary.skipped[SKIP_OTHER_MUNICIPALITY] += 1
+            # A county record naming none of our municipalities: a county notice, or (since
+            # 20 January 2026) an event of a municipality Trygghet does not hold.
+            reason = SKIP_COUNTY if county_record else SKIP_OTHER_MUNICIPALITY
+            summary.skipped[reason] += 1
             continue
         if event.police_id in seen_ids:
             summary.already_there += 1

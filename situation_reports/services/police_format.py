@@ -6,9 +6,14 @@ The traps of the format (see ../shared/data/polisen-events/README.md), each hand
 - ``name`` is ``"DD månad HH.MM, Typ, Plats"`` (older records ``HH:MM``) without a year: the
   year comes from ``datetime``, and a December event published in January belongs to the
   previous year (the ``url`` may even carry the wrong year, so it is not used for dates);
-- ``location.name`` is a municipality or a county (``Skåne län``); county records are not
-  municipal incidents. ``gps`` is the centre of that municipality, not the place, so it is not
-  stored as the incident's position;
+- ``location.name`` is a municipality or a county (``Skåne län``). Since 20 January 2026 the
+  API names the county there and puts the municipality last in the name (``"21 januari 14.02,
+  Brand, Kävlinge"``); before, county records were county notices. ``municipality_of`` reads
+  both shapes, for the importer and the comparisons alike; a county notice that names no
+  municipality of its county is no municipal incident. The police's spelling of a name may
+  differ in case from the official one (``Upplands väsby``, ``Östra göinge``). ``gps`` is the
+  centre of that municipality or county, not the place, so it is not stored as the incident's
+  position;
 - summaries (``Sammanfattning natt``...) bundle many events and are skipped;
 - types outside the published list (``Djur``...) go to "other" and are counted;
 - ``url`` is relative in newer records; only https addresses on polisen.se are kept
@@ -210,6 +215,37 @@ def is_summary(event_type):
 
 def is_county(location_name):
     return location_name.strip().lower().endswith(" län")
+
+
+def place_in_name(name):
+    """The last part of an event's name, "DD månad HH.MM, Typ, Plats": its place."""
+    parts = (name or "").rsplit(",", 1)
+    return parts[1].strip() if len(parts) == 2 else ""
+
+
+def municipality_of(event, municipalities):
+    """The municipality a ``PoliceEvent`` is of: ``(value, by_name)``.
+
+    ``municipalities`` is ``{name.casefold(): (value, name of its county)}``; ``value`` is the
+    one found, or None. A record whose ``location.name`` is a municipality is of that one
+    (``by_name`` False). A county record (``by_name`` True) is of the municipality named last
+    in its name when that one lies in that county: the police's shape since 20 January 2026
+    ("21 januari 14.02, Brand, Kävlinge" in "Skåne län"), which hid every municipal event
+    after that day from a lookup by location alone. A county notice naming no municipality
+    of its county ("..., Övrigt, Skåne län") is of none and stays out.
+
+    Names are compared casefolded: the police write "Upplands väsby" and "Östra göinge" for the
+    official "Upplands Väsby" and "Östra Göinge". An empty county (one Trygghet has not been
+    told) is not checked: a municipality's name is unique in Sweden, the check only guards
+    against a place that merely shares it.
+    """
+    if is_county(event.location):
+        found = municipalities.get(place_in_name(event.name).casefold())
+        if found is None or (found[1] and found[1].casefold() != event.location.casefold()):
+            return None, True
+        return found[0], True
+    found = municipalities.get(event.location.casefold())
+    return (found[0] if found else None), False
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """Police open data: the format's traps, deduplication, the command, the fetch and the task."""
 
+import datetime
 import gzip
 import http.server
 import json
@@ -15,6 +16,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
+from councils.models import Municipality
 from situation_reports.models import Incident, PoliceImportSetting
 from situation_reports.services import police, police_format
 from tests.factories import MunicipalityFactory
@@ -131,22 +133,36 @@ def test_after_importing_the_whole_file_burlov_has_exactly_its_events(burlov, es
     path = shared_file()
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         events = json.load(handle)
-    # Computed from the file independently of the importer: distinct ids whose location is
-    # the municipality itself and that are not summaries.
-    expected = {
-        name: len(
+    Municipality.objects.filter(pk__in=[burlov.pk, eslov.pk]).update(county="Skåne län")
+
+    # Computed from the file independently of the importer: distinct ids, not summaries,
+    # whose location is the municipality itself or (since 20 January 2026) its county with
+    # the municipality last in the name.
+    def of(event, name):
+        location, place = event["location"]["name"], event["name"].rsplit(",", 1)[-1].strip()
+        return location == name or (location == "Skåne län" and place == name)
+
+    def expected(name, since=""):
+        return len(
             {
                 e["id"]
                 for e in events
-                if e["location"]["name"] == name and not e["type"].startswith("Sammanfattning")
+                if of(e, name)
+                and not e["type"].startswith("Sammanfattning")
+                and e["datetime"] >= since
             }
         )
-        for name in ("Burlöv", "Eslöv")
-    }
+
+    # The figures of the file: the county records since 21 January were all lost before.
+    assert (expected("Burlöv"), expected("Burlöv", "2026-01-21")) == (169, 22)
+    assert (expected("Eslöv"), expected("Eslöv", "2026-01-21")) == (239, 33)
     out = StringIO()
     call_command("import_police_events", str(path), stdout=out)
-    assert Incident.objects.filter(municipality=burlov).count() == expected["Burlöv"]
-    assert Incident.objects.filter(municipality=eslov).count() == expected["Eslöv"]
+    assert Incident.objects.filter(municipality=burlov).count() == expected("Burlöv")
+    assert Incident.objects.filter(municipality=eslov).count() == expected("Eslöv")
+    after = Incident.objects.filter(occurred_on__gte=datetime.date(2026, 1, 21))
+    assert after.filter(municipality=burlov).count() == 22
+    assert after.filter(municipality=eslov).count() == 33
     assert "84504/84504" in out.getvalue()  # progress was shown
 
 
@@ -272,3 +288,116 @@ def test_a_coordinator_switches_the_periodic_fetch_on_and_off(login, coordinator
     assert PoliceImportSetting.objects.get(municipality=burlov).enabled
     client.post(address, {"enabled": "off"})
     assert not PoliceImportSetting.objects.get(municipality=burlov).enabled
+
+
+# --- Both shapes of record: before 20 January 2026 and the county records since -------------
+
+
+@pytest.fixture
+def events_2026():
+    """Thirteen records cut from the shared file: Burlöv, Eslöv, Östra Göinge and Upplands
+    Väsby before 20 January 2026 (by location, two spelt "Östra göinge" and "Upplands väsby")
+    and after (location the county, the municipality last in the name, "Östra göinge"
+    again); Malmö's event in Skåne län on the day of the change; three county notices that
+    name no municipality, on both sides of it."""
+    return json.loads((FIXTURES_2026).read_text())
+
+
+FIXTURES_2026 = Path(__file__).parent / "fixtures" / "police_events_2026.json"
+
+
+@pytest.fixture
+def four_municipalities(burlov, eslov):
+    Municipality.objects.filter(pk__in=[burlov.pk, eslov.pk]).update(county="Skåne län")
+    return {
+        "Burlöv": burlov,
+        "Eslöv": eslov,
+        "Östra Göinge": MunicipalityFactory(
+            name="Östra Göinge", slug="ostra-goinge", code="1256", county="Skåne län"
+        ),
+        "Upplands Väsby": MunicipalityFactory(
+            name="Upplands Väsby", slug="upplands-vasby", code="0114", county="Stockholms län"
+        ),
+    }
+
+
+EXPECTED_2026 = {
+    649873: "Burlöv",  # "18 augusti 23.13, Misshandel, Burlöv" in Skåne län
+    649758: "Burlöv",
+    620975: "Burlöv",  # location Burlöv, 13 January
+    649639: "Eslöv",
+    619871: "Eslöv",
+    647078: "Östra Göinge",  # "..., Östra göinge" in Skåne län
+    619802: "Östra Göinge",  # location "Östra göinge"
+    649848: "Upplands Väsby",  # "..., Upplands Väsby" in Stockholms län
+    621962: "Upplands Väsby",  # location "Upplands väsby"
+}
+
+
+def test_a_county_record_is_imported_for_the_municipality_last_in_its_name(
+    four_municipalities, events_2026, categories
+):
+    summary = police.import_events(events_2026)
+    imported = dict(Incident.objects.values_list("police_id", "municipality__name"))
+    assert imported == EXPECTED_2026  # each for its own municipality, none for another
+    # The three notices naming no municipality, and Malmö's (not in Trygghet), stay out.
+    assert summary.skipped[police.SKIP_COUNTY] == 4
+    assert summary.imported == 9
+    burlov = Incident.objects.get(police_id=649873)
+    assert burlov.occurred_on.isoformat() == "2026-08-18"
+    assert burlov.category.code == "violence"
+
+
+def test_a_county_record_is_not_imported_for_a_municipality_of_another_county(
+    four_municipalities, events_2026, categories
+):
+    moved = [
+        {**event, "location": {**event["location"], "name": "Stockholms län"}}
+        for event in events_2026
+        if event["id"] == 649873
+    ]
+    summary = police.import_events(moved)
+    assert summary.skipped[police.SKIP_COUNTY] == 1
+    assert not Incident.objects.exists()
+
+
+def test_a_reimport_of_both_shapes_adds_nothing(four_municipalities, events_2026, categories):
+    first = police.import_events(events_2026)
+    second = police.import_events(events_2026)
+    assert (first.imported, second.imported, second.already_there) == (9, 0, 9)
+    assert Incident.objects.count() == 9
+
+
+def test_the_import_is_limited_to_the_chosen_municipalities_in_both_shapes(
+    four_municipalities, events_2026, categories
+):
+    burlov = four_municipalities["Burlöv"]
+    summary = police.import_events(events_2026, municipalities=[burlov])
+    assert set(Incident.objects.values_list("municipality", flat=True)) == {burlov.pk}
+    assert summary.imported == 3
+    # Eslöv's and Östra Göinge's records since 20 January name a municipality not chosen: in
+    # the county's shape they cannot be told from a county notice without the reference list.
+    assert summary.skipped[police.SKIP_OTHER_MUNICIPALITY] == 3  # by location, before
+
+
+def test_the_importer_and_the_comparisons_read_a_record_alike():
+    """One function, ``municipality_of``, for both: the table is {casefolded name: (value,
+    county)}."""
+    table = {"burlöv": ("B", "Skåne län"), "östra göinge": ("Ö", "Skåne län")}
+    published = "2026-08-19 6:29:38 +02:00"
+
+    def read(name, location, municipalities=table):
+        record = {"id": 1, "datetime": published, "name": name, "type": "Brand"}
+        record["location"] = {"name": location}
+        return police_format.municipality_of(police_format.parse_event(record), municipalities)
+
+    assert read("18 augusti 23.13, Brand, Burlöv", "Skåne län") == ("B", True)
+    assert read("18 augusti 23.13, Brand, BURLÖV", "skåne län") == ("B", True)
+    assert read("18 augusti 23.13, Brand, Burlöv", "Stockholms län") == (None, True)
+    assert read("18 augusti 23.13, Övrigt, Skåne län", "Skåne län") == (None, True)
+    assert read("18 augusti 23.13, Brand", "Skåne län") == (None, True)
+    assert read("30 december 14.56, Brand, Östra göinge", "Östra göinge") == ("Ö", False)
+    assert read("30 december 14.56, Brand, Lund", "Lund") == (None, False)
+    # A municipality whose county Trygghet was not told: the county is not checked.
+    unknown_county = {"burlöv": ("B", "")}
+    assert read("18 augusti 23.13, Brand, Burlöv", "Skåne län", unknown_county) == ("B", True)
