@@ -127,7 +127,9 @@ def main():
     with scopes_disabled():
         burlov, user, body = setup(args.incidents)
         total = Incident.objects.filter(municipality=burlov).count()
-        in_years = Incident.objects.filter(municipality=burlov, occurred_on__year__gte=2023).count()
+        in_years = Incident.objects.filter(
+            municipality=burlov, occurred_on__year__gte=2023, occurred_on__year__lte=2025
+        ).count()
         counted = PoliceEventCount.objects.values("municipality").distinct().count()
         series = Indicator.objects.filter(values__municipality=burlov).distinct().count()
         runs = [compile_once(burlov, body, user) for _ in range(args.compiles)]
