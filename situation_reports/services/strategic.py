@@ -42,23 +42,27 @@ PLANNED_LIMIT = 40
 INCIDENT_KEYS = ("incidents",)
 
 
-def trend_years(start, end):
-    """The calendar years of the trends: the report's years and those before, five in all."""
+def trend_years(start, end, first_data=None):
+    """The calendar years of the trends: the report's years and those before, five in all,
+    from the first year with any incident (``first_data``, a date) when that is later: years
+    before the municipality kept its incidents in Trygghet would only show zeros."""
     first = min(start.year, end.year - TREND_YEARS + 1)
+    if first_data is not None:
+        first = max(first, min(first_data.year, start.year))
     return list(range(first, end.year + 1))
 
 
 def compute(municipality, start, end, *, today=None):
     """Everything a strategic lägesbild for ``municipality`` and [start, end] holds."""
     today = today or timezone.localdate()
-    years = trend_years(start, end)
+    base = Incident.objects.filter(municipality=municipality).active()
+    years = trend_years(start, end, base.aggregate(first=Min("occurred_on"))["first"])
     reference = (
         ReferenceMunicipality.objects.filter(code=municipality.code).first()
         if municipality.code
         else None
     )
     population = _population(municipality, reference, end.year)
-    base = Incident.objects.filter(municipality=municipality).active()
     data = {
         "kind": "strategic",
         "period": {"start": start.isoformat(), "end": end.isoformat()},

@@ -113,7 +113,8 @@ def test_the_survey_counts_years_categories_and_months_as_counted_independently(
     burlov, council, incidents
 ):
     data = compiled(burlov, council).data
-    assert data["years"] == [2021, 2022, 2023, 2024, 2025]
+    # Five years at most, from the first year with incidents (2023 here).
+    assert data["years"] == [2023, 2024, 2025]
     by_year = {row["year"]: row["count"] for row in data["incidents"]["by_year"]}
     for year in data["years"]:
         assert by_year[year] == expected(incidents, burlov, year=year)
@@ -122,7 +123,7 @@ def test_the_survey_counts_years_categories_and_months_as_counted_independently(
     assert theft["years"][-3:] == [
         expected(incidents, burlov, year=y, code="theft") for y in (2023, 2024, 2025)
     ]
-    # The yearly cycle: month × category over all five years.
+    # The yearly cycle: month × category over the trend years.
     vandalism = next(
         r for r in data["incidents"]["heat"] if r["label"] == category("vandalism").name
     )
@@ -471,3 +472,30 @@ def test_the_counts_match_a_recount_of_categories(burlov, council, incidents):
     assert {
         r["label"]: r["years"][-1] for r in data["incidents"]["categories"] if r["years"][-1]
     } == dict(recount)
+
+
+def test_the_trend_reaches_five_years_back_at_most_and_not_before_the_data():
+    day = datetime.date
+    assert strategic.trend_years(day(2025, 1, 1), day(2025, 12, 31)) == [
+        2021,
+        2022,
+        2023,
+        2024,
+        2025,
+    ]
+    assert strategic.trend_years(day(2025, 1, 1), day(2025, 12, 31), day(2024, 5, 1)) == [
+        2024,
+        2025,
+    ]
+    assert strategic.trend_years(day(2023, 1, 1), day(2025, 12, 31), day(2024, 5, 1)) == [
+        2023,
+        2024,
+        2025,
+    ]
+    assert strategic.trend_years(day(2025, 1, 1), day(2025, 12, 31), day(2010, 1, 1)) == [
+        2021,
+        2022,
+        2023,
+        2024,
+        2025,
+    ]
