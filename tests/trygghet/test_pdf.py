@@ -1,4 +1,4 @@
-"""The lägesbild, the minutes and the agreement are tagged PDF/UA with the document language of
+"""The lägesbild (operational and strategic), the minutes and the agreement are tagged PDF/UA with the document language of
 the reader, and their file names follow the language (issue 12, point 12)."""
 
 import re
@@ -41,9 +41,11 @@ def world(demo_world, client):
 
 
 def documents():
-    report = SituationReport.objects.filter(
+    approved = SituationReport.objects.filter(
         municipality__slug="burlov", status=SituationReport.Status.APPROVED
-    ).first()
+    )
+    report = approved.operational().first()
+    strategic = approved.strategic().first()
     meeting = Meeting.objects.filter(
         municipality__slug="burlov", minutes_versions__isnull=False
     ).first()
@@ -51,14 +53,25 @@ def documents():
     kwargs = {"municipality": "burlov"}
     return {
         "report": reverse("situation_reports:report-pdf", kwargs={**kwargs, "pk": report.pk}),
+        "strategic": reverse("situation_reports:report-pdf", kwargs={**kwargs, "pk": strategic.pk}),
         "minutes": reverse("meetings:minutes-pdf", kwargs={**kwargs, "pk": meeting.pk}),
         "agreement": reverse("councils:agreement-pdf", kwargs={**kwargs, "pk": agreement.pk}),
     }
 
 
 NAMES = {
-    "sv": {"report": "lagesbild-burlov-", "minutes": "protokoll-", "agreement": "overenskommelse-"},
-    "en": {"report": "situation-report-burlov-", "minutes": "minutes-", "agreement": "agreement-"},
+    "sv": {
+        "report": "lagesbild-burlov-",
+        "strategic": "strategisk-lagesbild-burlov-",
+        "minutes": "protokoll-",
+        "agreement": "overenskommelse-",
+    },
+    "en": {
+        "report": "situation-report-burlov-",
+        "strategic": "strategic-situation-report-burlov-",
+        "minutes": "minutes-",
+        "agreement": "agreement-",
+    },
 }
 
 
