@@ -20,33 +20,20 @@ queries. Run against a PostgreSQL database of your own:
 
 import argparse
 import datetime
-import os
 import random
-import statistics
-import sys
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygghet.settings")
-os.environ.setdefault("DEBUG", "true")
+from benchmark_common import measure
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+from django_scopes import scopes_disabled
 
-import django
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django_scopes import scopes_disabled  # noqa: E402
-
-from councils.models import Municipality, User  # noqa: E402
-from meetings import services  # noqa: E402
-from meetings.models import Meeting  # noqa: E402
-from situation_reports.models import Incident, IncidentCategory  # noqa: E402
+from councils.models import Municipality, User
+from meetings import services
+from meetings.models import Meeting
+from situation_reports.models import Incident, IncidentCategory
 
 MARK = "Benchmark (agenda)"
 
@@ -91,21 +78,6 @@ def setup(incidents):
     )
     services.fill_agenda(meeting)
     return user, meeting
-
-
-def measure(client, requests, request):
-    request(client)  # warm up
-    times = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        response = request(client)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, response.status_code
-    with CaptureQueriesContext(connection) as queries:
-        request(client)
-    times.sort()
-    p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
-    return statistics.median(times), p95, len(queries)
 
 
 def main():
