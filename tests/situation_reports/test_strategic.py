@@ -499,3 +499,12 @@ def test_the_trend_reaches_five_years_back_at_most_and_not_before_the_data():
         2024,
         2025,
     ]
+
+
+def test_a_lagesbild_in_review_waits_for_the_councils_chair(
+    login, coordinator, chair, burlov, council
+):
+    report = compiled(burlov, council, user=coordinator)
+    workflow.submit_for_review(report, coordinator)
+    page = login(chair).get(reverse("dashboard", kwargs={"municipality": "burlov"}))
+    assert "Strategisk lägesbild Burlöv 2025" in page.content.decode()
