@@ -1,5 +1,6 @@
-"""The lägesbild (operational and strategic), the minutes and the agreement are tagged PDF/UA with the document language of
-the reader, and their file names follow the language (issue 12, point 12)."""
+"""The lägesbild (operational and strategic), the minutes and the agreement are tagged PDF/UA
+with the document language of the reader, and their file names follow the language (issue 12,
+point 12)."""
 
 import re
 import subprocess
