@@ -31,9 +31,18 @@ def test_each_demo_municipality_has_an_approved_strategic_lagesbild_for_2025(dem
         for problem in problems:
             assert problem.causes and problem.offenders and problem.targets and problem.situations
             assert problem.areas.exists() and problem.categories.exists()
-        assert UpcomingEvent.objects.filter(
+        # The survey's police figures are the compiled ones (the texts fit the data).
+        police_2025 = next(y for y in report.data["police"]["by_year"] if y["year"] == 2025)
+        survey = report.sections.get(key="survey").text
+        assert f"publicerade polisen {police_2025['count']} händelser" in survey
+        assert f"{police_2025['rate']:.1f}".replace(".", ",") + " per 1 000" in survey
+        projects = UpcomingEvent.objects.filter(
             municipality=municipality, kind=UpcomingEvent.Kind.BUILDING_PROJECT
-        ).exists()
+        )
+        assert 2 <= projects.count() <= 3
+        assert all(p.starts_on.year == 2027 for p in projects)
+        planned = {i["title"] for i in report.data["planned"]["items"]}
+        assert set(projects.values_list("title", flat=True)) <= planned
         coordinator = make_user(f"{municipality.slug}.readers", municipality, "coordinator")
         client.force_login(coordinator)
         page = client.get(report.get_absolute_url())
@@ -45,6 +54,14 @@ def test_each_demo_municipality_has_an_approved_strategic_lagesbild_for_2025(dem
             )
         )
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    before = (SituationReport.objects.count(), Problem.objects.count())
+    counts = (
+        SituationReport.objects.count(),
+        Problem.objects.count(),
+        UpcomingEvent.objects.count(),
+    )
     assert seed_strategic() == 0
-    assert (SituationReport.objects.count(), Problem.objects.count()) == before
+    assert (
+        SituationReport.objects.count(),
+        Problem.objects.count(),
+        UpcomingEvent.objects.count(),
+    ) == counts
