@@ -27,13 +27,20 @@ def _open(chart_id, width, height, title, desc):
     ]
 
 
-def _legend(parts, names, x, y):
+def _legend(parts, names, x, y, *, lines=False):
+    """``lines``: a line chart's key shows each line's stroke (solid or dashed), since with more
+    series than colours two lines share a colour and only the dash tells them apart."""
     for i, name in enumerate(names):
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
-        parts.append(
-            f'<rect x="{x}" y="{y + i * 18}" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{x + 18}" y="{y + i * 18 + 10}">{escape(name)}</text>'
-        )
+        if lines:
+            dash = "" if i % 2 == 0 else ' stroke-dasharray="5 3"'
+            key = (
+                f'<line x1="{x - 6}" y1="{y + i * 18 + 6}" x2="{x + 14}" y2="{y + i * 18 + 6}" '
+                f'stroke="{colour}" stroke-width="3"{dash}/>'
+            )
+        else:
+            key = f'<rect x="{x}" y="{y + i * 18}" width="12" height="12" fill="{colour}"/>'
+        parts.append(key + f'<text x="{x + 20}" y="{y + i * 18 + 10}">{escape(name)}</text>')
 
 
 def bar_chart(chart_id, title, labels, series, *, desc=""):
@@ -113,7 +120,7 @@ def line_chart(chart_id, title, x_labels, series, *, desc="", every=4):
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
         'stroke="#333"/>'
     )
-    _legend(parts, [name for name, _v in series], left, top + plot_h + 28)
+    _legend(parts, [name for name, _v in series], left, top + plot_h + 28, lines=True)
     parts.append("</svg>")
     return mark_safe("".join(parts))
 
