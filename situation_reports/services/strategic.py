@@ -71,7 +71,7 @@ def compute(municipality, start, end, *, today=None):
         "population": population,
         "incidents": _incidents(municipality, base, start, end, years, population),
         "police": _police(reference, years),
-        "indicators": _indicators(municipality),
+        "indicators": _indicators(municipality, end),
         "planned": _planned(municipality, end, today),
         "compiled_on": today.isoformat(),
     }
@@ -245,13 +245,14 @@ def _police(reference, years):
     }
 
 
-def _indicators(municipality):
+def _indicators(municipality, end):
     """Each measure with values for the municipality, under its section: its latest values for
-    the whole municipality (without breakdown), the source, method note, link and date."""
+    the whole municipality (without breakdown) up to the period's last year (a lägesbild of 2024
+    does not show 2025's figures), the source, method note, link and date."""
     values = defaultdict(list)
     for value in (
         IndicatorValue.objects.filter(
-            municipality=municipality, area__isnull=True, sex="", age_group=""
+            municipality=municipality, area__isnull=True, sex="", age_group="", year__lte=end.year
         )
         .select_related("indicator")
         .order_by("indicator_id", "year", "part")

@@ -26,7 +26,7 @@ from trygghet.tenancy import EVERYONE, MANAGERS
 
 from .. import permissions, tasks
 from ..forms.reports import CommentForm, CompareForm, CompileForm, NewVersionForm, SectionForm
-from ..models import SECTIONS, STRATEGIC_SECTIONS, ReportLocked, SituationReport
+from ..models import SECTIONS, STRATEGIC_SECTIONS, Priority, ReportLocked, SituationReport
 from ..services import charts, compiling, workflow
 from ..services.figures import change, change_text, figures_for
 from ..services.trend import weekly_trend
@@ -116,6 +116,7 @@ def _strategic_context(request, report, sections, comments, editable, **extra):
     """A strategic lägesbild: its five sections (4 § lag 2023:196) with text and comments, the
     figures as this reader may see them, and the problems of its analysis."""
     view = present_strategic(report, request.membership)
+    problems = problems_of(report)
     superseded_by = SituationReport.objects.filter(supersedes=report).first()
     section_info = {
         key: {
@@ -134,7 +135,8 @@ def _strategic_context(request, report, sections, comments, editable, **extra):
         section_info,
         editable,
         superseded_by,
-        problems=problems_of(report),
+        problems=problems,
+        high_priority=[p for p in problems if p.priority == Priority.HIGH],
         **extra,
     )
 

@@ -167,6 +167,10 @@ def test_indicators_go_to_their_section_with_source_and_date(burlov, council):
         IndicatorValue.objects.create(
             municipality=burlov, indicator=indicator, period="year", year=2025, value=value
         )
+    # A figure of the year after the period is not the 2025 lägesbild's.
+    IndicatorValue.objects.create(
+        municipality=burlov, indicator=unsafe, period="year", year=2026, value="20"
+    )
     data = compiled(burlov, council).data
     consequences = data["indicators"]["consequences"]
     other = data["indicators"]["other_information"]
