@@ -25,19 +25,11 @@ class LockedReportFormMixin:
         return cleaned
 
 
-class CompileForm(forms.Form):
-    """What a coordinator asks for when compiling on demand."""
+class PeriodForm(forms.Form):
+    """Dates of one's choice, "from" and "to", checked together by ``check_period``: both
+    given, in order, not too long, not in the future. Used by the on-demand compile and the
+    strategic lägesbild."""
 
-    SINCE_MEETING = "since_meeting"
-    CUSTOM = "custom"
-    PERIOD_CHOICES = [
-        (SINCE_MEETING, _("Since the situation group's last meeting")),
-        ("7", _("The last 7 days")),
-        ("14", _("The last 14 days")),
-        (CUSTOM, _("Dates of my choice")),
-    ]
-
-    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, initial=SINCE_MEETING)
     start = forms.DateField(
         label=_("From"),
         required=False,
@@ -50,6 +42,41 @@ class CompileForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[validate_in_range],
     )
+
+    def too_long(self, start, end):
+        """The message when the period is longer than the form allows, else ""."""
+        return ""
+
+    def check_period(self, cleaned, latest):
+        """Checks the dates of ``cleaned``; the period may end on ``latest`` at the latest."""
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start is None or end is None:
+            if "start" in self.errors or "end" in self.errors:
+                return cleaned  # a date was given but refused: its own message says why
+            raise forms.ValidationError(_("Give both dates of the period."))
+        if end < start:
+            self.add_error("end", _("The period cannot end before it starts."))
+        elif message := self.too_long(start, end):
+            self.add_error("end", message)
+        if end > latest:
+            self.add_error("end", _("The period cannot end in the future."))
+        return cleaned
+
+
+class CompileForm(PeriodForm):
+    """What a coordinator asks for when compiling on demand."""
+
+    SINCE_MEETING = "since_meeting"
+    CUSTOM = "custom"
+    PERIOD_CHOICES = [
+        (SINCE_MEETING, _("Since the situation group's last meeting")),
+        ("7", _("The last 7 days")),
+        ("14", _("The last 14 days")),
+        (CUSTOM, _("Dates of my choice")),
+    ]
+
+    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, initial=SINCE_MEETING)
+    field_order = ["period", "start", "end"]
 
     def __init__(self, *args, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,22 +95,16 @@ class CompileForm(forms.Form):
             "free-period report, which is not a meeting's."
         )
 
+    def too_long(self, start, end):
+        if (end - start).days + 1 > MAX_PERIOD_DAYS:
+            return _("A situation report covers at most a year.")
+        return ""
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("period") != self.CUSTOM:
             return cleaned
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start is None or end is None:
-            if "start" in self.errors or "end" in self.errors:
-                return cleaned  # a date was given but refused: its own message says why
-            raise forms.ValidationError(_("Give both dates of the period."))
-        if end < start:
-            self.add_error("end", _("The period cannot end before it starts."))
-        elif (end - start).days + 1 > MAX_PERIOD_DAYS:
-            self.add_error("end", _("A situation report covers at most a year."))
-        if end > timezone.localdate() + datetime.timedelta(days=1):
-            self.add_error("end", _("The period cannot end in the future."))
-        return cleaned
+        return self.check_period(cleaned, timezone.localdate() + datetime.timedelta(days=1))
 
 
 class SectionForm(LockedReportFormMixin, forms.Form):

@@ -8,17 +8,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Area, Body
-from trygghet.limits import EARLIEST_DATE, CleanTextFormMixin, validate_in_range
+from trygghet.limits import EARLIEST_DATE, CleanTextFormMixin
 
 from ..models import IncidentCategory, Problem
 from ..models.indicators import Indicator
-from .reports import LockedReportFormMixin
+from .reports import LockedReportFormMixin, PeriodForm
 
 # A strategic lägesbild covers at most five years (its trends reach further back by themselves).
 MAX_YEARS = 5
 
 
-class StrategicReportForm(forms.Form):
+class StrategicReportForm(PeriodForm):
     """A calendar year (the usual case), or dates of one's choice, and the owning body."""
 
     YEAR, CUSTOM = "year", "custom"
@@ -33,18 +33,7 @@ class StrategicReportForm(forms.Form):
         widget=forms.RadioSelect,
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=EARLIEST_DATE.year)
-    start = forms.DateField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[validate_in_range],
-    )
-    end = forms.DateField(
-        label=_("To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[validate_in_range],
-    )
+    field_order = ["body", "period", "year", "start", "end"]
 
     def __init__(self, *args, bodies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,18 +55,12 @@ class StrategicReportForm(forms.Form):
             cleaned["start"] = datetime.date(year, 1, 1)
             cleaned["end"] = min(datetime.date(year, 12, 31), today)
             return cleaned
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start is None or end is None:
-            if "start" in self.errors or "end" in self.errors:
-                return cleaned
-            raise forms.ValidationError(_("Give both dates of the period."))
-        if end < start:
-            self.add_error("end", _("The period cannot end before it starts."))
-        elif end.year - start.year >= MAX_YEARS:
-            self.add_error("end", _("A strategic situation report covers at most five years."))
-        elif end > today:
-            self.add_error("end", _("The period cannot end in the future."))
-        return cleaned
+        return self.check_period(cleaned, today)
+
+    def too_long(self, start, end):
+        if end.year - start.year >= MAX_YEARS:
+            return _("A strategic situation report covers at most five years.")
+        return ""
 
 
 class ProblemForm(LockedReportFormMixin, CleanTextFormMixin, forms.ModelForm):
@@ -102,19 +85,6 @@ class ProblemForm(LockedReportFormMixin, CleanTextFormMixin, forms.ModelForm):
             "evidence",
         ]
         widgets = {
-            name: forms.Textarea(attrs={"rows": 3})
-            for name in (
-                "description",
-                "supporting_figures",
-                "causes",
-                "risk_factors",
-                "protective_factors",
-                "offenders",
-                "targets",
-                "situations",
-                "evidence",
-            )
-        } | {
             "areas": forms.CheckboxSelectMultiple,
             "categories": forms.CheckboxSelectMultiple,
             "indicators": forms.CheckboxSelectMultiple,
@@ -123,6 +93,9 @@ class ProblemForm(LockedReportFormMixin, CleanTextFormMixin, forms.ModelForm):
     def __init__(self, *args, report, **kwargs):
         self.report = report
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):  # the model's text fields
+                field.widget.attrs["rows"] = 3
         municipality = report.municipality
         self.fields["areas"].queryset = Area.objects.filter(
             municipality=municipality, is_active=True

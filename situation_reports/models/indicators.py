@@ -220,14 +220,20 @@ class IndicatorValue(MunicipalModel):
     @property
     def shown_value(self):
         """The value in the reader's number format without trailing zeros: 25,5 (sv)."""
-        value = Decimal(self.value)
-        exact = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-        return number_format(exact)
+        return shown_number(self.value)
 
     @property
     def sort_key(self):
         """Chronological: the month a period starts in."""
         return (self.year, start_month(self.period, self.part))
+
+
+def shown_number(value):
+    """A value (a Decimal, or its text as frozen in a lägesbild) in the reader's number format
+    without trailing zeros: 25,5 (sv), 12 rather than 12,000."""
+    value = Decimal(value)
+    exact = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+    return number_format(exact)
 
 
 def start_month(period, part):

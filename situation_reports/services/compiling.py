@@ -104,13 +104,16 @@ def stored_title(params):
         return SituationReport(title_params=params).display_title[:200]
 
 
-def create_report(municipality, start, end, *, user=None, body=None, meeting=None):
+def create_report(
+    municipality, start, end, *, user=None, body=None, meeting=None, kind=ReportKind.OPERATIONAL
+):
     """A new report waiting to be compiled (status queued)."""
     if end < start:
         raise ValueError("The period ends before it starts.")
-    params = title_parameters(municipality, start, end, meeting)
+    params = title_parameters(municipality, start, end, meeting, kind=kind)
     return SituationReport.objects.create(
         municipality=municipality,
+        kind=kind,
         title=stored_title(params),
         title_params=params,
         body=body,
@@ -136,20 +139,7 @@ def strategic_bodies(municipality):
 
 def create_strategic_report(municipality, body, start, end, *, user=None):
     """A new strategic lägesbild waiting to be compiled, owned by ``body``."""
-    if end < start:
-        raise ValueError("The period ends before it starts.")
-    params = title_parameters(municipality, start, end, kind=ReportKind.STRATEGIC)
-    return SituationReport.objects.create(
-        municipality=municipality,
-        kind=ReportKind.STRATEGIC,
-        title=stored_title(params),
-        title_params=params,
-        body=body,
-        period_start=start,
-        period_end=end,
-        compiled_by=user,
-        compile_requested_at=timezone.now(),
-    )
+    return create_report(municipality, start, end, user=user, body=body, kind=ReportKind.STRATEGIC)
 
 
 def report_for_meeting(meeting):

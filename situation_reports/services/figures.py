@@ -391,11 +391,19 @@ def _observations(municipality, end):
 
 def _upcoming(municipality, end, days):
     start, until = end + datetime.timedelta(days=1), end + datetime.timedelta(days=days)
+    return upcoming(municipality, start, until)
+
+
+def upcoming(municipality, start, until, *, limit=LIST_LIMIT, leave_out=()):
+    """What is coming between ``start`` and ``until`` (dates; an event that began before and
+    goes on counts), at most ``limit`` events, without the kinds in ``leave_out``: the
+    operational report's "Coming up" and the strategic lägesbild's "What is planned"."""
     events = (
         UpcomingEvent.objects.filter(municipality=municipality, starts_on__lte=until)
         .filter(Q(ends_on__gte=start) | Q(ends_on__isnull=True, starts_on__gte=start))
+        .exclude(kind__in=leave_out)
         .select_related("area")
-        .order_by("starts_on", "title")[:LIST_LIMIT]
+        .order_by("starts_on", "title")[:limit]
     )
     return {
         "start": start.isoformat(),

@@ -31,7 +31,7 @@ from ..models import (
     UpcomingEvent,
 )
 from ..models.indicators import Indicator, Section
-from . import comparisons
+from . import comparisons, figures
 from .figures import change
 
 TREND_YEARS = 5
@@ -281,32 +281,15 @@ def _indicators(municipality, end):
 
 
 def _planned(municipality, end, today):
-    """What is planned after the period (events, building projects): from the day after the
-    period until a year after it was compiled."""
-    start = end + datetime.timedelta(days=1)
-    until = max(end, today) + datetime.timedelta(days=PLANNED_DAYS)
-    events = (
-        UpcomingEvent.objects.filter(municipality=municipality, starts_on__lte=until)
-        .filter(Q(ends_on__gte=start) | Q(ends_on__isnull=True, starts_on__gte=start))
-        .exclude(kind=UpcomingEvent.Kind.PUBLIC_HOLIDAY)
-        .select_related("area")
-        .order_by("starts_on", "title")[:PLANNED_LIMIT]
+    """What is planned after the period (events, building projects; not public holidays):
+    from the day after the period until a year after it was compiled."""
+    return figures.upcoming(
+        municipality,
+        end + datetime.timedelta(days=1),
+        max(end, today) + datetime.timedelta(days=PLANNED_DAYS),
+        limit=PLANNED_LIMIT,
+        leave_out=[UpcomingEvent.Kind.PUBLIC_HOLIDAY],
     )
-    return {
-        "start": start.isoformat(),
-        "end": until.isoformat(),
-        "items": [
-            {
-                "title": e.title,
-                "starts_on": e.starts_on.isoformat(),
-                "ends_on": e.last_day.isoformat(),
-                "kind_code": e.kind,
-                "area": e.area.name if e.area_id else "",
-                "expected_effect": e.expected_effect,
-            }
-            for e in events
-        ],
-    }
 
 
 def _sources(municipality, data, base, years):

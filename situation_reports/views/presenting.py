@@ -3,8 +3,6 @@ and the PDF show, from ``data`` as the reader may see it (the count rule:
 ``services.figures.figures_for``), with as much of incidents' details as
 ``permissions.detail_level`` allows."""
 
-from decimal import Decimal
-
 from django.utils import formats
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -13,7 +11,7 @@ from django.utils.translation import gettext_noop
 from trygghet.tenancy import sees_restricted
 
 from ..models import SECTIONS, UpcomingEvent
-from ..models.indicators import Unit
+from ..models.indicators import Unit, shown_number
 from ..permissions import AGGREGATES, detail_level
 from ..services import charts
 from ..services.figures import change_text, figures_for
@@ -321,14 +319,8 @@ def _indicators(data, section):
             **indicator,
             "unit_label": str(units.get(indicator["unit"], "")),
             "values": [
-                {**value, "shown": _number(value["value"])} for value in indicator["values"]
+                {**value, "shown": shown_number(value["value"])} for value in indicator["values"]
             ],
         }
         for indicator in data.get("indicators", {}).get(section, [])
     ]
-
-
-def _number(text):
-    value = Decimal(text)
-    exact = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-    return formats.number_format(exact)

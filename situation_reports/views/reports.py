@@ -26,7 +26,7 @@ from trygghet.tenancy import EVERYONE, MANAGERS
 
 from .. import permissions, tasks
 from ..forms.reports import CommentForm, CompareForm, CompileForm, NewVersionForm, SectionForm
-from ..models import SECTIONS, STRATEGIC_SECTIONS, Priority, ReportLocked, SituationReport
+from ..models import Priority, ReportLocked, SituationReport
 from ..services import charts, compiling, workflow
 from ..services.figures import change, change_text, figures_for
 from ..services.trend import weekly_trend
@@ -57,16 +57,14 @@ def _compile(report):
 
 
 def _context(request, report, **extra):
+    """What the page (and the PDF) of a report shows: its sections with their text and
+    comments, the figures as this reader may see them, and who may do what. The sections and
+    figures are those of its kind (``_operational_parts``, ``_strategic_parts``)."""
     membership = request.membership
     sections = {s.key: s for s in report.sections.select_related("updated_by")}
     comments = defaultdict(list)
     for comment in report.comments.select_related("author"):
         comments[comment.section].append(comment)
-    editable = permissions.can_edit_report(membership, report)
-    if report.is_strategic:
-        return _strategic_context(request, report, sections, comments, editable, **extra)
-    view = present(report, membership)
-    superseded_by = SituationReport.objects.filter(supersedes=report).first()
     section_info = {
         key: {
             "key": key,
@@ -74,8 +72,34 @@ def _context(request, report, **extra):
             "text": sections[key].text if key in sections else "",
             "comments": comments.get(key, []),
         }
-        for key, title in SECTIONS
+        for key, title in report.sections_of_kind
     }
+    parts = _strategic_parts if report.is_strategic else _operational_parts
+    view, more = parts(report, membership, section_info)
+    superseded_by = SituationReport.objects.filter(supersedes=report).first()
+    return {
+        "report": report,
+        "meeting_url": _meeting_url(report),
+        "view": view,
+        "section_info": section_info,
+        "can_edit": permissions.can_edit_report(membership, report),
+        "can_comment": permissions.can_comment(report, membership),
+        "can_approve": report.status == SituationReport.Status.IN_REVIEW
+        and not superseded_by
+        and permissions.can_approve(report, membership),
+        "approvers": permissions.approvers(report),
+        "compiler_refused": report.status == SituationReport.Status.IN_REVIEW
+        and permissions.approve_refusal(report, membership) == PREPARED_IT,
+        "can_manage": permissions.can_manage_reports(membership),
+        "superseded_by": superseded_by,
+        **more,
+        **extra,
+    }
+
+
+def _operational_parts(report, membership, section_info):
+    """The situation group's report: the category and area tables sit in their sections."""
+    view = present(report, membership)
     if view is not None and not view["withheld"]:
         section_info["categories"].update(
             rows=view["categories"],
@@ -87,58 +111,19 @@ def _context(request, report, **extra):
             chart=view["areas_chart"],
             caption=_("Incidents by area (the chart's data)"),
         )
-    return _common_context(request, report, view, section_info, editable, superseded_by, **extra)
+    return view, {}
 
 
-def _common_context(request, report, view, section_info, editable, superseded_by, **extra):
-    """What the page of either kind of report shows around its sections."""
-    membership = request.membership
-    return {
-        "report": report,
-        "meeting_url": _meeting_url(report),
-        "view": view,
-        "section_info": section_info,
-        "can_edit": editable,
-        "can_comment": permissions.can_comment(report, membership),
-        "can_approve": report.status == SituationReport.Status.IN_REVIEW
-        and not superseded_by
-        and permissions.can_approve(report, membership),
-        "approvers": permissions.approvers(report),
-        "compiler_refused": report.status == SituationReport.Status.IN_REVIEW
-        and permissions.approve_refusal(report, membership) == PREPARED_IT,
-        "can_manage": permissions.can_manage_reports(membership),
-        "superseded_by": superseded_by,
-        **extra,
-    }
-
-
-def _strategic_context(request, report, sections, comments, editable, **extra):
-    """A strategic lägesbild: its five sections (4 § lag 2023:196) with text and comments, the
-    figures as this reader may see them, and the problems of its analysis."""
-    view = present_strategic(report, request.membership)
+def _strategic_parts(report, membership, section_info):
+    """A strategic lägesbild: the five sections of 4 § lag 2023:196, each text headed as the
+    assessment, and the problems of its analysis."""
+    for info in section_info.values():
+        info["text_title"] = _("Assessment")
     problems = problems_of(report)
-    superseded_by = SituationReport.objects.filter(supersedes=report).first()
-    section_info = {
-        key: {
-            "key": key,
-            "title": title,
-            "text": sections[key].text if key in sections else "",
-            "comments": comments.get(key, []),
-            "text_title": _("Assessment"),
-        }
-        for key, title in STRATEGIC_SECTIONS
+    return present_strategic(report, membership), {
+        "problems": problems,
+        "high_priority": [p for p in problems if p.priority == Priority.HIGH],
     }
-    return _common_context(
-        request,
-        report,
-        view,
-        section_info,
-        editable,
-        superseded_by,
-        problems=problems,
-        high_priority=[p for p in problems if p.priority == Priority.HIGH],
-        **extra,
-    )
 
 
 def _meeting_url(report):

@@ -83,7 +83,7 @@ def _problems(request):
 def problem_register(request):
     """The problems of the current version of each strategic lägesbild, newest lägesbild first,
     then by priority."""
-    problems = list(
+    problems = (
         _problems(request)
         .current()
         .filter(report__in=_strategic(request))
@@ -94,7 +94,8 @@ def problem_register(request):
     )
     priority = request.GET.get("priority", "")
     if priority in Priority.values:
-        problems = [p for p in problems if p.priority == priority]
+        problems = problems.filter(priority=priority)
+    problems = list(problems)
     problems.sort(
         key=lambda p: (-p.report.period_end.toordinal(), PRIORITY_ORDER[p.priority], p.position)
     )
