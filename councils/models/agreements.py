@@ -579,6 +579,11 @@ class CitizenPromise(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
+    is_public = models.BooleanField(
+        _("shown on the public page"),
+        default=False,
+        help_text=_("The promise and its follow-ups, for the residents (no login)."),
+    )
 
     objects = scoped_manager(path="agreement__municipality")
 

@@ -7,7 +7,9 @@
 - ``comparisons``: every municipality, its population and police events per type and year;
 - ``reports``: the situation report (lägesbild), operational or strategic, its sections and
   comments;
-- ``problems``: the problems a strategic lägesbild identifies, with their cause analysis.
+- ``problems``: the problems a strategic lägesbild identifies, with their cause analysis;
+- ``plans``: the action plan decided from it, its measures and their follow-up, the decision
+  register and the texts published on the public page.
 """
 
 from .comparisons import (
@@ -29,10 +31,23 @@ from .incidents import (
     police_link,
 )
 from .indicators import Indicator, IndicatorValue
+from .plans import (
+    ActionPlan,
+    Decision,
+    DecisionMaker,
+    Measure,
+    MeasureIndicator,
+    MeasureReminder,
+    MeasureUpdate,
+    PlanLocked,
+    PlanReviewReminder,
+    PublicSummary,
+)
 from .police import PoliceImportSetting
 from .problems import Priority, Problem
 from .reports import (
     ALL_SECTIONS,
+    FOLLOW_UP_SECTIONS,
     SECTION_KEYS,
     SECTIONS,
     STRATEGIC_SECTION_KEYS,
@@ -48,6 +63,17 @@ from .upcoming import UpcomingEvent
 
 __all__ = [
     "ALL_SECTIONS",
+    "FOLLOW_UP_SECTIONS",
+    "ActionPlan",
+    "Decision",
+    "DecisionMaker",
+    "Measure",
+    "MeasureIndicator",
+    "MeasureReminder",
+    "MeasureUpdate",
+    "PlanLocked",
+    "PlanReviewReminder",
+    "PublicSummary",
     "STRATEGIC_SECTIONS",
     "STRATEGIC_SECTION_KEYS",
     "ReportKind",

@@ -62,7 +62,19 @@ STRATEGIC_SECTIONS = [
     ("conclusions", _("Conclusions and priorities")),
 ]
 STRATEGIC_SECTION_KEYS = [key for key, _label in STRATEGIC_SECTIONS]
-ALL_SECTIONS = SECTIONS + STRATEGIC_SECTIONS
+
+# The sections of the action plan's annual follow-up report to the municipal board.
+FOLLOW_UP_SECTIONS = [
+    ("plan_year", _("The plan and its year")),
+    ("by_problem", _("Measures by problem")),
+    ("changes", _("What changed in the lägesbild")),
+    ("recommendations", _("Recommendations")),
+]
+ALL_SECTIONS = list(
+    {
+        key: (key, label) for key, label in SECTIONS + STRATEGIC_SECTIONS + FOLLOW_UP_SECTIONS
+    }.values()
+)
 
 
 class ReportKind(models.TextChoices):
@@ -71,6 +83,7 @@ class ReportKind(models.TextChoices):
 
     OPERATIONAL = "operational", _("operational situation report")
     STRATEGIC = "strategic", _("strategic situation report")
+    FOLLOW_UP = "follow_up", _("annual follow-up of the action plan")
 
 
 def _short_date(iso):
@@ -79,6 +92,8 @@ def _short_date(iso):
 
 def title_parameters(municipality, start, end, meeting=None, kind=ReportKind.OPERATIONAL):
     """What a report's title is made of (stored as data, rendered in the reader's language)."""
+    if kind == ReportKind.FOLLOW_UP:
+        return {"follow_up": True, "municipality": municipality.name, "year": end.year}
     if kind == ReportKind.STRATEGIC:
         return {
             "strategic": True,
@@ -112,11 +127,16 @@ class SituationReportQuerySet(MunicipalQuerySet):
         """Meetings' reports (not free-period ones), the current version of each only."""
         return self.filter(meeting__isnull=False, superseded_by__isnull=True)
 
+    def follow_ups(self):
+        return self.filter(kind=ReportKind.FOLLOW_UP)
+
     def awaiting_work(self):
-        """The reports people take through review: meetings' reports and strategic
-        lägesbilder (not free-period reports), the current version of each only."""
+        """The reports people take through review: meetings' reports, strategic lägesbilder
+        and the action plan's follow-ups (not free-period reports), the current version of
+        each only."""
         return self.filter(
-            Q(meeting__isnull=False) | Q(kind=ReportKind.STRATEGIC), superseded_by__isnull=True
+            Q(meeting__isnull=False) | Q(kind__in=[ReportKind.STRATEGIC, ReportKind.FOLLOW_UP]),
+            superseded_by__isnull=True,
         )
 
 
@@ -158,6 +178,14 @@ class SituationReport(LockedRecordMixin, MunicipalModel):
         blank=True,
         related_name="situation_reports",
         verbose_name=_("meeting"),
+    )
+    action_plan = models.ForeignKey(
+        "situation_reports.ActionPlan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_up_reports",
+        verbose_name=_("action plan"),
     )
     period_start = models.DateField(_("period from"), validators=[validate_in_range])
     period_end = models.DateField(_("period to"), validators=[validate_in_range])
@@ -244,6 +272,16 @@ class SituationReport(LockedRecordMixin, MunicipalModel):
                 condition=~Q(kind="strategic") | Q(meeting__isnull=True, body__isnull=False),
                 name="situation_report_strategic_has_body",
             ),
+            # The action plan's follow-up belongs to its plan and a body, never to a meeting;
+            # no other kind points at a plan.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="follow_up", meeting__isnull=True, body__isnull=False)
+                    & Q(action_plan__isnull=False)
+                )
+                | (~Q(kind="follow_up") & Q(action_plan__isnull=True)),
+                name="situation_report_follow_up_has_plan",
+            ),
             *range_constraints(
                 "situation_report",
                 dates=["period_start", "period_end"],
@@ -270,14 +308,20 @@ class SituationReport(LockedRecordMixin, MunicipalModel):
         return self.kind == ReportKind.STRATEGIC
 
     @property
+    def is_follow_up(self):
+        return self.kind == ReportKind.FOLLOW_UP
+
+    @property
     def is_free_period(self):
         """Compiled on demand for a period of one's choice, not a meeting's report (a strategic
-        lägesbild is never a meeting's: it is not a free-period report either)."""
-        return self.meeting_id is None and not self.is_strategic
+        lägesbild or a follow-up is never a meeting's: it is not a free-period report either)."""
+        return self.meeting_id is None and self.kind == ReportKind.OPERATIONAL
 
     @property
     def sections_of_kind(self):
         """The (key, title) of this kind of report's sections."""
+        if self.is_follow_up:
+            return FOLLOW_UP_SECTIONS
         return STRATEGIC_SECTIONS if self.is_strategic else SECTIONS
 
     @property
@@ -289,6 +333,11 @@ class SituationReport(LockedRecordMixin, MunicipalModel):
             self.municipality, self.period_start, self.period_end, self.meeting
         )
         try:
+            if params.get("follow_up"):
+                return gettext("Annual follow-up of the action plan %(municipality)s %(year)s") % {
+                    "municipality": params["municipality"],
+                    "year": params["year"],
+                }
             if params.get("strategic"):
                 start = datetime.date.fromisoformat(params["start"])
                 end = datetime.date.fromisoformat(params["end"])

@@ -122,6 +122,7 @@ def new_version(report, user, reason):
             title_params=report.title_params,
             body_id=report.body_id,
             meeting_id=report.meeting_id,
+            action_plan_id=report.action_plan_id,
             period_start=report.period_start,
             period_end=report.period_end,
             status=SituationReport.Status.DRAFT,
