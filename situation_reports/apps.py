@@ -37,5 +37,25 @@ class SituationReportsConfig(AppConfig):
                 every_seconds=15 * 60,
                 expire_seconds=14 * 60,
             )
+            # The action plan: the review reminder (daily: it is sent once per plan, 90 days
+            # before its review date) and the measures' quarterly reminders (the day the
+            # agreement actions' are sent).
+            ensure_periodic_task(
+                name="Remind coordinators of action plan reviews",
+                task="situation_reports.remind_plan_reviews",
+                crontab={"minute": "15", "hour": "7"},
+                expire_seconds=20 * 3600,
+            )
+            ensure_periodic_task(
+                name="Remind responsible persons to follow up measures (quarterly)",
+                task="situation_reports.remind_measure_leads",
+                crontab={
+                    "minute": "5",
+                    "hour": "8",
+                    "day_of_month": "1",
+                    "month_of_year": "3,6,9,12",
+                },
+                expire_seconds=20 * 3600,
+            )
 
         post_migrate.connect(after_migrate, sender=self, weak=False)

@@ -149,3 +149,20 @@ def detail_level(membership):
     if membership.role == PARTNER:
         return AGGREGATES
     return OPEN_DETAILS
+
+
+# --- The action plan ---------------------------------------------------------------------------
+
+
+def can_manage_plans(membership):
+    """Drafts, decides, revises and publishes action plans, keeps the decision register and
+    the public page: the managers (administrators and coordinators)."""
+    return membership.is_manager
+
+
+def can_update_measure(membership, measure):
+    """Posts a measure's follow-up: its responsible person, or a manager; once its plan is
+    decided (a replaced plan's measures are followed up in the revision)."""
+    if not measure.plan.is_decided:
+        return False
+    return membership.is_manager or measure.responsible_person_id == membership.user_id

@@ -22,7 +22,7 @@ from trygghet.celery import municipal_task
 from trygghet.tenancy import each_municipality, municipality_scope
 
 from .models import PoliceImportSetting, SituationReport
-from .services import compiling, police, workflow
+from .services import compiling, plans, police, workflow
 
 logger = logging.getLogger(__name__)
 
@@ -124,3 +124,20 @@ def compile_reports_before_meetings(hours=None):
             compile_situation_report.enqueue(municipality.pk, report_id)
         sent += len(ids)
     return sent
+
+
+# --- The action plan -------------------------------------------------------------------------
+
+
+@shared_task(name="situation_reports.remind_plan_reviews")
+def remind_plan_reviews():
+    """Daily: remind the coordinators of each decided plan whose review is 90 days away, once
+    per plan (``services.plans.remind_plan_reviews``)."""
+    return sum(plans.remind_plan_reviews() for _municipality in each_municipality())
+
+
+@shared_task(name="situation_reports.remind_measure_leads")
+def remind_measure_leads():
+    """Quarterly: remind each responsible person whose measure has no update this quarter,
+    once per measure and quarter (``services.plans.remind_measure_leads``)."""
+    return sum(plans.remind_measure_leads() for _municipality in each_municipality())

@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",

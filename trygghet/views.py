@@ -80,8 +80,20 @@ def readyz(request):
 
 @require_GET
 def robots_txt(request):
-    # Nothing here is for search engines; shared agenda pages also say noindex themselves.
-    return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+    # Nothing here is for search engines but the municipalities' public pages and the
+    # accessibility statement; shared agenda pages also say noindex themselves.
+    return HttpResponse(
+        "User-agent: *\nAllow: /accessibility/\nAllow: /*/public/$\nDisallow: /\n",
+        content_type="text/plain",
+    )
+
+
+@require_GET
+def accessibility(request):
+    """The accessibility statement (tillgänglighetsredogörelse) of the whole site, as lag
+    (2018:1937) om tillgänglighet till digital offentlig service asks; linked from every
+    page's footer, reachable without login."""
+    return render(request, "trygghet/accessibility.html")
 
 
 @login_required

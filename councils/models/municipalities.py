@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Top-level URL words that a municipality slug may not take (see trygghet/urls.py).
 RESERVED_SLUGS = {
+    "accessibility",
     "admin",
     "accounts",
     "healthz",

@@ -38,67 +38,82 @@ def actions_needing_reminder(today=None):
     )
 
 
-def remind_action_leads(today=None):
-    """Record one reminder per action and quarter, with its mail in the outbox, then send.
+def remind_each_quarter(
+    candidates, reminder_model, *, target, recipient, related, mail, key, today=None
+):
+    """Record one reminder per item and quarter, with its mail in the outbox, then send: the
+    rule of the agreement's actions and of the action plan's measures.
 
-    The reminder row and its outbox row are written in one transaction; the unique (action,
-    quarter) constraint means a second run, even a concurrent one, never records, so never
-    queues, a second reminder, and the outbox sends each row once (trygghet/outbox.py): a run
-    that dies after that commit leaves the mail to the outbox's sweep.
-    Returns the number of mails sent by this call.
+    ``candidates`` are the items needing a reminder; ``reminder_model`` has a foreign key
+    ``target`` to them, ``quarter``, ``recipient`` and ``sent_at``, and a unique (target,
+    quarter) constraint; ``recipient(item)`` is the address, ``related`` what ``mail(reminder)``
+    reads, ``key`` the outbox key's prefix.
+
+    The reminder row and its outbox row are written in one transaction; the unique constraint
+    means a second run, even a concurrent one, never records, so never queues, a second
+    reminder, and the outbox sends each row once (trygghet/outbox.py): a run that dies after
+    that commit leaves the mail to the outbox's sweep. Returns the number of mails sent.
     """
     today = today or timezone.localdate()
     quarter, _start = quarter_of(today)
     ids = []
-    for action in actions_needing_reminder(today).select_related("lead"):
+
+    def queue(reminder_id):
+        # The row lock makes two workers that hold the same id take turns; the second finds
+        # it queued (``sent_at`` is when it went to the outbox).
+        with transaction.atomic():
+            reminder = (
+                reminder_model.objects.select_for_update()
+                .select_related(*related)
+                .get(pk=reminder_id)
+            )
+            if reminder.sent_at is not None:
+                return []
+            with translation.override(settings.LANGUAGE_CODE):
+                message = mail(reminder)
+            queued = outbox.queue(f"{key}:{reminder.pk}", [message])
+            reminder.sent_at = timezone.now()
+            reminder.save(update_fields=["sent_at"])
+            return queued
+
+    for item in candidates:
         with transaction.atomic():
             # get_or_create copes with a concurrent run: the unique constraint decides.
-            reminder, _created = ActionReminder.objects.get_or_create(
-                action=action, quarter=quarter, defaults={"recipient": action.lead.email}
+            reminder, _created = reminder_model.objects.get_or_create(
+                **{target: item, "quarter": quarter}, defaults={"recipient": recipient(item)}
             )
-            ids += queue_reminder(reminder.pk)
-    # Reminders recorded but never queued (before the outbox existed) get their mail too.
-    pending = ActionReminder.objects.filter(quarter=quarter, sent_at__isnull=True).values_list(
-        "pk", flat=True
-    )
-    for reminder_id in list(pending):
-        ids += queue_reminder(reminder_id)
+            ids += queue(reminder.pk)
+    # Reminders recorded but never queued (a run that died in between) get their mail too.
+    pending = reminder_model.objects.filter(quarter=quarter, sent_at__isnull=True)
+    for reminder_id in list(pending.values_list("pk", flat=True)):
+        ids += queue(reminder_id)
     return outbox.deliver(ids)
 
 
-def queue_reminder(reminder_id):
-    """Queue the mail of one recorded reminder unless it has been queued (``sent_at`` is when
-    it went to the outbox). The row lock makes two workers that hold the same id take turns;
-    the second finds it queued. Returns the ids of the outbox rows written."""
-    with transaction.atomic():
-        reminder = (
-            ActionReminder.objects.select_for_update()
-            .select_related(
-                "action__lead",
-                "action__focus_area__agreement__municipality",
-            )
-            .get(pk=reminder_id)
-        )
-        if reminder.sent_at is not None:
-            return []
-        action = reminder.action
-        lead = action.lead
-        municipality = action.focus_area.agreement.municipality
-        base = getattr(settings, "SITE_URL", "").rstrip("/")
-        with translation.override(settings.LANGUAGE_CODE):
-            context = {
-                "action": action,
-                "lead": lead,
-                "municipality": municipality,
-                "quarter": reminder.quarter,
-                "url": base + action.get_absolute_url(),
-            }
-            subject = _("Follow-up of “%(action)s”") % {"action": action.title}
-            body = render_to_string("councils/email/action_reminder.txt", context)
-        ids = outbox.queue(
-            f"action-reminder:{reminder.pk}",
-            [outbox.Mail(reminder.recipient or lead.email, subject, body)],
-        )
-        reminder.sent_at = timezone.now()
-        reminder.save(update_fields=["sent_at"])
-        return ids
+def _action_reminder_mail(reminder):
+    action = reminder.action
+    lead = action.lead
+    context = {
+        "action": action,
+        "lead": lead,
+        "municipality": action.focus_area.agreement.municipality,
+        "quarter": reminder.quarter,
+        "url": getattr(settings, "SITE_URL", "").rstrip("/") + action.get_absolute_url(),
+    }
+    subject = _("Follow-up of “%(action)s”") % {"action": action.title}
+    body = render_to_string("councils/email/action_reminder.txt", context)
+    return outbox.Mail(reminder.recipient or lead.email, subject, body)
+
+
+def remind_action_leads(today=None):
+    """One reminder per action and quarter to its lead (``remind_each_quarter``)."""
+    return remind_each_quarter(
+        actions_needing_reminder(today).select_related("lead"),
+        ActionReminder,
+        target="action",
+        recipient=lambda action: action.lead.email,
+        related=("action__lead", "action__focus_area__agreement__municipality"),
+        mail=_action_reminder_mail,
+        key="action-reminder",
+        today=today,
+    )

@@ -18,7 +18,7 @@ from meetings.models import Kind, Meeting
 
 from ..models import ReportKind, SituationReport
 from ..models.reports import title_parameters
-from . import figures, strategic
+from . import figures, plans, strategic
 
 # --- Periods ---------------------------------------------------------------------------------
 
@@ -105,7 +105,15 @@ def stored_title(params):
 
 
 def create_report(
-    municipality, start, end, *, user=None, body=None, meeting=None, kind=ReportKind.OPERATIONAL
+    municipality,
+    start,
+    end,
+    *,
+    user=None,
+    body=None,
+    meeting=None,
+    kind=ReportKind.OPERATIONAL,
+    action_plan=None,
 ):
     """A new report waiting to be compiled (status queued)."""
     if end < start:
@@ -118,6 +126,7 @@ def create_report(
         title_params=params,
         body=body,
         meeting=meeting,
+        action_plan=action_plan,
         period_start=start,
         period_end=end,
         compiled_by=user,
@@ -179,8 +188,11 @@ def compile_report(report_id):
             return None
         if report.status not in SituationReport.PENDING:
             return report
-        compute = strategic.compute if report.is_strategic else figures.compute
-        data = compute(report.municipality, report.period_start, report.period_end)
+        if report.is_follow_up:
+            data = plans.compute_follow_up(report)
+        else:
+            compute = strategic.compute if report.is_strategic else figures.compute
+            data = compute(report.municipality, report.period_start, report.period_end)
         report.data = data
         report.compiled_at = timezone.now()
         report.status = SituationReport.Status.DRAFT

@@ -95,4 +95,7 @@ def test_readyz_is_reserved_and_exempt_from_the_https_redirect(settings):
 
 
 def test_robots_are_told_to_stay_out(client):
-    assert client.get("/robots.txt").content == b"User-agent: *\nDisallow: /\n"
+    # Only the public pages and the accessibility statement are for everyone.
+    assert client.get("/robots.txt").content == (
+        b"User-agent: *\nAllow: /accessibility/\nAllow: /*/public/$\nDisallow: /\n"
+    )
