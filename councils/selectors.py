@@ -17,3 +17,13 @@ def people_of(municipality):
 def organisations_of(municipality):
     """The organisations that serve the municipality."""
     return Organisation.objects.filter(municipalities=municipality).order_by("name")
+
+
+def plan_measures_of(obj, membership):
+    """The action plan's measures carried out through ``obj`` (an agreement action or a
+    citizen promise) that ``membership`` may read: the link, seen from the agreement's side.
+    (Through the reverse relation's model: the plan lives in situation_reports, which builds
+    on this app.)"""
+    measures = obj.plan_measures.model.objects.restrict(membership)
+    field = obj.plan_measures.field.name
+    return measures.filter(**{field: obj}).select_related("plan").order_by("plan", "position")

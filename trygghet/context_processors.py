@@ -12,6 +12,7 @@ NAVIGATION = [
     ("situation_reports:incident-list", _("Incidents")),
     ("situation_reports:report-list", _("Situation reports")),
     ("situation_reports:strategic-list", _("Strategic situation report")),
+    ("situation_reports:plan-list", _("Action plan")),
 ]
 
 

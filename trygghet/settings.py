@@ -252,6 +252,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Trygghet <noreply@trygghet.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where visitors report accessibility shortcomings (the accessibility statement, /accessibility/).
+ACCESSIBILITY_CONTACT = env.str("ACCESSIBILITY_CONTACT", default="")
 # Seconds an SMTP call may take: a mail server that hangs must not hold a worker (the outbox
 # records the timeout and tries again later).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)

@@ -1,6 +1,8 @@
 import logging
+from email.utils import parseaddr
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
@@ -93,7 +95,8 @@ def accessibility(request):
     """The accessibility statement (tillgänglighetsredogörelse) of the whole site, as lag
     (2018:1937) om tillgänglighet till digital offentlig service asks; linked from every
     page's footer, reachable without login."""
-    return render(request, "trygghet/accessibility.html")
+    contact = settings.ACCESSIBILITY_CONTACT or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return render(request, "trygghet/accessibility.html", {"contact": contact})
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from councils import permissions
 from councils.forms.agreements import ActionForm, ActionUpdateForm
 from councils.models import Action, Agreement, Body, FocusArea
+from councils.selectors import plan_measures_of
 from councils.services import agreements
 from trygghet import limits
 from trygghet.access import EVERYONE, MANAGERS, municipal_view
@@ -102,6 +103,7 @@ def action_detail(request, pk):
             and action.focus_area.agreement.status != Agreement.Status.ENDED,
             "can_manage": permissions.can_manage(request.membership),
             "working_group_readable": working_group_readable,
+            "plan_measures": plan_measures_of(action, request.membership),
         },
     )
 

@@ -33,6 +33,7 @@ from councils.models import (
     FocusArea,
     Goal,
 )
+from councils.selectors import plan_measures_of
 from councils.services import agreements
 from trygghet.access import EVERYONE, MANAGERS, municipal_view
 from trygghet.pdf import pdf_response
@@ -132,6 +133,8 @@ def _agreement_with_parts(request, pk):
 def agreement_detail(request, pk):
     agreement, areas, promises = _agreement_with_parts(request, pk)
     renewal = Agreement.objects.restrict(request.membership).filter(previous=agreement).first()
+    for promise in promises:
+        promise.measures_shown = plan_measures_of(promise, request.membership)
     return render(
         request,
         "councils/agreement_detail.html",

@@ -152,6 +152,8 @@ def minutes(request, pk):
                 else None
             ),
             "reopen_form": ReopenForm(),
+            # Decisions of approved minutes go to the decision register (the managers').
+            "register_decisions": request.membership.is_manager and meeting.is_locked,
             "statuses": ActionItem.Status.choices,
             "today": timezone.localdate(),
             "attendances": meeting.attendances.select_related("user"),

@@ -16,7 +16,7 @@ from trygghet.tenancy import EVERYONE, MANAGERS
 
 from .. import permissions
 from ..forms.plans import DecisionForm
-from ..models import Decision, DecisionMaker
+from ..models import ActionPlan, Decision, DecisionMaker, Measure
 
 PAGE_SIZE = 50
 
@@ -37,30 +37,30 @@ def decision_list(request):
 
 
 def _from_minutes(request):
-    """The initial values of a decision taken from one item of a meeting's approved minutes,
-    or {} (an id of another municipality's meeting, or nonsense, finds nothing)."""
-    meeting_id, item_id = parse_id(request.GET.get("meeting")), parse_id(request.GET.get("item"))
-    if meeting_id is None or item_id is None:
+    """The initial values of a decision taken from one item (by its § number) of a meeting's
+    approved minutes, as the latest approved version says, or {} (another municipality's
+    meeting, minutes not approved, an item without a decision, or nonsense find nothing)."""
+    meeting_id, number = parse_id(request.GET.get("meeting")), parse_id(request.GET.get("item"))
+    if meeting_id is None or number is None:
         return {}
     meeting = (
         Meeting.objects.restrict(request.membership)
         .filter(pk=meeting_id, status=Meeting.Status.MINUTES_APPROVED)
-        .select_related("body")
         .first()
     )
-    if meeting is None:
+    version = meeting.minutes_versions.order_by("-number").first() if meeting else None
+    if version is None:
         return {}
-    items = list(meeting.agenda_items.order_by("position", "pk"))
-    for number, item in enumerate(items, start=1):
-        if item.pk == item_id and item.decisions:
+    for item in version.snapshot.get("items", []):
+        if item.get("number") == number and item.get("decisions"):
             return {
                 "made_by": DecisionMaker.BODY,
                 "body": meeting.body_id,
                 "meeting": meeting.pk,
                 "paragraph": f"§ {number}",
                 "date": timezone.localdate(meeting.start),
-                "title": item.title[:250],
-                "text": item.decisions,
+                "title": str(item.get("title", ""))[:250],
+                "text": item["decisions"],
             }
     return {}
 
@@ -108,8 +108,11 @@ def decision_detail(request, pk):
         "situation_reports/decision_detail.html",
         {
             "decision": decision,
-            "plans": decision.plans.all(),
-            "measures": decision.measures.select_related("plan"),
+            # Drafts only for those who may read them.
+            "plans": ActionPlan.objects.restrict(request.membership).filter(decisions=decision),
+            "measures": Measure.objects.restrict(request.membership)
+            .filter(decisions=decision)
+            .select_related("plan"),
             "actions": decision.agreement_actions.all(),
             "can_manage": permissions.can_manage_plans(request.membership),
         },

@@ -179,9 +179,7 @@ def plan_revise(request, pk):
         return redirect(plan.get_absolute_url())
     messages.success(
         request,
-        _(
-            "A revision is started as a draft. The decided plan applies until the revision is decided."
-        ),
+        _("A revision is started as a draft. The decided plan applies until it is decided."),
     )
     return redirect(copy.get_absolute_url())
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_noop
 
 from trygghet.tenancy import sees_restricted
 
-from ..models import SECTIONS, UpcomingEvent
+from ..models import SECTIONS, Measure, Priority, UpcomingEvent
 from ..models.indicators import Unit, shown_number
 from ..permissions import AGGREGATES, detail_level
 from ..services import charts
@@ -324,3 +324,58 @@ def _indicators(data, section):
         }
         for indicator in data.get("indicators", {}).get(section, [])
     ]
+
+
+# --- The action plan's annual follow-up ------------------------------------------------------
+
+
+def present_follow_up(report):
+    """What the page and the PDF of an annual follow-up show, from its frozen ``data``, with
+    the status, priority and change labels in the reader's language. Nothing in it is
+    restricted (no incident): every reader sees the same."""
+    if not report.data:
+        return None
+    data = report.data
+    statuses = dict(Measure.Status.choices)
+    priorities = dict(Priority.choices)
+    states = {
+        "continued": _("still named"),
+        "new": _("new"),
+        "gone": _("no longer named"),
+    }
+    problems = []
+    for problem in data.get("problems", []):
+        measures = [
+            {**m, "status_label": statuses.get(m["status"], m["status"])}
+            for m in problem["measures"]
+        ]
+        problems.append(
+            {
+                **problem,
+                "priority_label": priorities.get(problem["priority"], problem["priority"]),
+                "measures": measures,
+            }
+        )
+    changes = data.get("changes", {"newer": None, "problems": []})
+    return {
+        "plan": data.get("plan", {}),
+        "totals": data.get("totals", {}),
+        "statuses": [
+            (statuses.get(key, key), count) for key, count in data["totals"]["statuses"].items()
+        ],
+        "problems": problems,
+        "changes": {
+            "newer": changes["newer"],
+            "problems": [
+                {
+                    **row,
+                    "state_label": states.get(row["state"], row["state"]),
+                    "before_label": priorities.get(row["before"], "–") if row["before"] else "–",
+                    "now_label": priorities.get(row["now"], "–") if row["now"] else "–",
+                }
+                for row in changes["problems"]
+            ],
+        },
+        "period_text": f"{_date(data['period']['start'])}–{_date(data['period']['end'])}",
+        "compiled_on": _date(data["compiled_on"]),
+    }

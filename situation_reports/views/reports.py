@@ -30,7 +30,7 @@ from ..models import Priority, ReportLocked, SituationReport
 from ..services import charts, compiling, workflow
 from ..services.figures import change, change_text, figures_for
 from ..services.trend import weekly_trend
-from .presenting import present, present_strategic
+from .presenting import present, present_follow_up, present_strategic
 from .strategic import problems_of
 
 PAGE_SIZE = 25
@@ -43,7 +43,13 @@ def _reports(request):
 def _get(request, pk):
     return get_object_or_404(
         _reports(request).select_related(
-            "meeting", "body", "approved_by", "compiled_by", "supersedes", "municipality"
+            "meeting",
+            "body",
+            "approved_by",
+            "compiled_by",
+            "supersedes",
+            "municipality",
+            "action_plan",
         ),
         pk=pk,
     )
@@ -74,7 +80,10 @@ def _context(request, report, **extra):
         }
         for key, title in report.sections_of_kind
     }
-    parts = _strategic_parts if report.is_strategic else _operational_parts
+    if report.is_follow_up:
+        parts = _follow_up_parts
+    else:
+        parts = _strategic_parts if report.is_strategic else _operational_parts
     view, more = parts(report, membership, section_info)
     superseded_by = SituationReport.objects.filter(supersedes=report).first()
     return {
@@ -124,6 +133,12 @@ def _strategic_parts(report, membership, section_info):
         "problems": problems,
         "high_priority": [p for p in problems if p.priority == Priority.HIGH],
     }
+
+
+def _follow_up_parts(report, membership, section_info):
+    """The action plan's annual follow-up to the municipal board: the plan and its year, the
+    measures by problem, what changed in the lägesbild, and the recommendations."""
+    return present_follow_up(report), {"plan": report.action_plan}
 
 
 def _meeting_url(report):
@@ -350,11 +365,12 @@ def report_pdf(request, pk):
     if report.is_pending:
         return redirect(report.get_absolute_url())
     context = _context(request, report, pdf=True, printed_at=timezone.localtime())
-    name = (
-        pgettext("file name", "strategic-situation-report")
-        if report.is_strategic
-        else pgettext("file name", "situation-report")
-    )
+    if report.is_follow_up:
+        name = pgettext("file name", "action-plan-follow-up")
+    elif report.is_strategic:
+        name = pgettext("file name", "strategic-situation-report")
+    else:
+        name = pgettext("file name", "situation-report")
     filename = f"{name}-{report.municipality.slug}-{report.period_end:%Y-%m-%d}"
     if report.version > 1:
         filename += f"-v{report.version}"
