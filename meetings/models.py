@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from trygghet.limits import latitude_field, longitude_field, range_constraints, validate_in_range
-from trygghet.records import LockedRecordMixin, RecordLocked
+from trygghet.records import LockedRecordMixin, RecordLocked, stored_changes
 from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, pick_for, scoped_manager
 
 from .agenda_texts import render as render_text
@@ -383,19 +383,8 @@ class LockedWithMeetingMixin(LockedRecordMixin):
         """Whether saving this row now would change approved minutes."""
         if not self.in_locked_record():
             return False
-        if self._state.adding or self.pk is None:
-            return True
-        stored = type(self)._base_manager.filter(pk=self.pk).values().first()
-        if stored is None:
-            return True
-        frozen = [
-            f
-            for f in self._meta.concrete_fields
-            if not f.primary_key and f.name not in self.follow_up_fields
-        ]
-        if update_fields is not None:
-            frozen = [f for f in frozen if f.name in update_fields or f.attname in update_fields]
-        return any(stored[f.attname] != getattr(self, f.attname) for f in frozen)
+        changes = stored_changes(self, update_fields, exclude=self.follow_up_fields)
+        return changes is None or bool(changes)
 
     def clean(self):
         super().clean()

@@ -1,6 +1,7 @@
 """The operators' Django admin of incidents, upcoming events, the police import and situation
-reports. An approved report is read-only here too (``trygghet.records``): no field can be edited
-and it cannot be deleted; its sections and comments likewise."""
+reports, action plans and the decision register. An approved report and a decided plan are
+read-only here too (``trygghet.records``): no field can be edited (but a plan's or measure's
+follow-up: its status and public flag) and they cannot be deleted; their parts likewise."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
@@ -8,11 +9,17 @@ from simple_history.admin import SimpleHistoryAdmin
 from trygghet.records import LockedRecordAdminMixin, LockedRecordInlineMixin
 
 from .models import (
+    ActionPlan,
+    Decision,
     Incident,
     IncidentAccessLog,
     IncidentCategory,
+    Measure,
+    MeasureIndicator,
+    MeasureUpdate,
     PoliceImportSetting,
     Problem,
+    PublicSummary,
     ReportComment,
     ReportSection,
     SituationReport,
@@ -123,3 +130,74 @@ class SituationReportAdmin(LockedRecordAdminMixin, admin.ModelAdmin):
     readonly_fields = ["data", "compiled_at", "compiled_by", "approved_at", "approved_by"]
     raw_id_fields = ["meeting", "body", "supersedes"]
     inlines = [ReportSectionInline, ReportCommentInline, ProblemInline]
+
+
+class MeasureInline(LockedRecordInlineMixin, admin.StackedInline):
+    model = Measure
+    extra = 0
+    fields = ["title", "responsible_organisation", "responsible_person", "start_date", "end_date"]
+    raw_id_fields = ["responsible_organisation", "responsible_person"]
+    show_change_link = True
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(LockedRecordAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "municipality", "first_year", "last_year", "status", "version"]
+    list_filter = ["municipality", "status"]
+    search_fields = ["title"]
+    raw_id_fields = ["based_on", "body", "revises", "decision_recorded_by"]
+    inlines = [MeasureInline]
+
+
+class MeasureIndicatorInline(LockedRecordInlineMixin, admin.TabularInline):
+    model = MeasureIndicator
+    extra = 0
+    raw_id_fields = ["indicator"]
+
+    def record_locked(self, obj):
+        return obj is not None and obj.plan.is_locked
+
+
+@admin.register(Measure)
+class MeasureAdmin(LockedRecordAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "plan", "status", "is_public"]
+    list_filter = ["plan__municipality", "status"]
+    search_fields = ["title"]
+    raw_id_fields = [
+        "plan",
+        "responsible_organisation",
+        "responsible_body",
+        "responsible_person",
+        "agreement_action",
+        "citizen_promise",
+        "continues",
+    ]
+    filter_horizontal = ["problems"]
+    inlines = [MeasureIndicatorInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self.record_locked(obj):
+            readonly.append("problems")  # part of the decided plan, like its fields
+        return readonly
+
+
+@admin.register(MeasureUpdate)
+class MeasureUpdateAdmin(admin.ModelAdmin):
+    list_display = ["measure", "date", "status", "author"]
+    raw_id_fields = ["measure", "author"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["title", "municipality", "made_by", "date", "paragraph"]
+    list_filter = ["municipality", "made_by"]
+    search_fields = ["title", "registry_number"]
+    raw_id_fields = ["body", "meeting", "created_by"]
+    filter_horizontal = ["measures", "agreement_actions", "plans"]
+
+
+@admin.register(PublicSummary)
+class PublicSummaryAdmin(admin.ModelAdmin):
+    list_display = ["title", "municipality", "is_published", "published_on"]
+    raw_id_fields = ["report"]

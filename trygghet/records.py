@@ -55,6 +55,28 @@ class LockedRecordMixin:
         return super().delete(*args, **kwargs)
 
 
+def stored_changes(instance, update_fields=None, exclude=()):
+    """{field name: stored value} of the concrete fields whose value in ``instance`` differs
+    from its stored row (only ``update_fields`` when given; never those in ``exclude``), or
+    None when the row is not stored: how a locked record tells a follow-up change from a
+    change of the record."""
+    if instance._state.adding or instance.pk is None:
+        return None
+    stored = type(instance)._base_manager.filter(pk=instance.pk).values().first()
+    if stored is None:
+        return None
+    fields = [
+        f for f in instance._meta.concrete_fields if not f.primary_key and f.name not in exclude
+    ]
+    if update_fields is not None:
+        fields = [f for f in fields if f.name in update_fields or f.attname in update_fields]
+    return {
+        f.name: stored[f.attname]
+        for f in fields
+        if stored[f.attname] != getattr(instance, f.attname)
+    }
+
+
 def follow_up_fields(model):
     """The fields of ``model`` that may change after its record is approved."""
     return tuple(getattr(model, "follow_up_fields", ()))

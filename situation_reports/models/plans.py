@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trygghet.limits import range_constraints, validate_in_range
-from trygghet.records import LockedRecordMixin, RecordLocked
+from trygghet.records import LockedRecordMixin, RecordLocked, stored_changes
 from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, scoped_manager
 
 TEXT_LIMIT = 10_000
@@ -250,10 +250,14 @@ class ActionPlan(LockedRecordMixin, MunicipalModel):
         replaced, when a revision is decided."""
         if not self.in_locked_record():
             return False
-        allowed = {"is_public"}
-        if self.status == PlanStatus.REPLACED:
-            allowed.add("status")
-        return update_fields is None or not set(update_fields) <= allowed
+        changes = stored_changes(self, update_fields, exclude=self.follow_up_fields)
+        if changes is None:
+            return True
+        status = changes.pop("status", None)
+        replaced = status is None or (
+            status == PlanStatus.DECIDED and self.status == PlanStatus.REPLACED
+        )
+        return bool(changes) or not replaced
 
     def clean(self):
         super().clean()
@@ -452,9 +456,11 @@ class Measure(LockedRecordMixin, models.Model):
         return ActionPlan.objects.filter(pk=self.plan_id).exclude(status=PlanStatus.DRAFT).exists()
 
     def changes_locked_record(self, update_fields=None):
+        """Once the plan is decided only the follow-up (status, public flag) changes."""
         if not self.in_locked_record():
             return False
-        return update_fields is None or not set(update_fields) <= set(self.follow_up_fields)
+        changes = stored_changes(self, update_fields, exclude=self.follow_up_fields)
+        return changes is None or bool(changes)
 
     def clean(self):
         super().clean()
