@@ -197,24 +197,25 @@ def revise(plan, user, reason):
             revision_reason=reason,
             is_public=False,
         )
-        for measure in plan.measures.prefetch_related("problems", "indicators"):
-            problems = list(measure.problems.all())
-            targets = list(measure.indicators.all())
-            old_pk = measure.pk
-            measure.pk = None
-            measure.id = None
-            measure.plan = copy
-            measure.continues_id = old_pk
-            measure._state.adding = True
-            measure.save()
-            measure.problems.set(problems)
-            for target in targets:
-                target.pk = None
-                target.id = None
-                target.measure = measure
-                target._state.adding = True
-                target.save()
+        for old in plan.measures.prefetch_related("problems", "indicators"):
+            measure = Measure.objects.create(
+                **_field_values(old, exclude=("plan", "continues")), plan=copy, continues=old
+            )
+            measure.problems.set(old.problems.all())
+            MeasureIndicator.objects.bulk_create(
+                MeasureIndicator(**_field_values(target, exclude=("measure",)), measure=measure)
+                for target in old.indicators.all()
+            )
     return copy
+
+
+def _field_values(instance, exclude=()):
+    """The stored values of ``instance``'s concrete fields (not its key, nor ``exclude``)."""
+    return {
+        f.attname: getattr(instance, f.attname)
+        for f in instance._meta.concrete_fields
+        if not f.primary_key and f.name not in exclude
+    }
 
 
 def set_public(obj, value):

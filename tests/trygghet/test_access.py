@@ -103,7 +103,17 @@ def municipal_list_urls():
                 found.append(route.replace("<slug:municipality>", "burlov"))
 
     walk(get_resolver().url_patterns, "")
-    return sorted(set(found))
+    return sorted(set(found) - PUBLIC_PAGES)
+
+
+# The one page under /<municipality>/ meant for everyone, without login: the public page of what
+# the municipality chose to publish (its own tests plant restricted canaries there).
+PUBLIC_PAGES = {"burlov/public/"}
+
+
+def test_the_public_page_is_the_only_municipal_page_open_to_everyone(client, burlov):
+    for path in PUBLIC_PAGES:
+        assert client.get("/" + path).status_code == 200
 
 
 def test_the_municipal_page_list_is_not_empty():
