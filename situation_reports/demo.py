@@ -26,18 +26,23 @@ from meetings.models import Kind, Meeting
 from trygghet.tenancy import MANAGERS
 
 from .models import (
+    ActionPlan,
     Incident,
     IncidentCategory,
     Indicator,
     IndicatorValue,
+    Measure,
+    MeasureIndicator,
+    MeasureUpdate,
     Problem,
+    PublicSummary,
     ReportComment,
     SituationReport,
     UpcomingEvent,
     part_of_day_for,
 )
 from .permissions import LOGGERS
-from .services import comparisons, compiling, police, workflow
+from .services import comparisons, compiling, plans, police, workflow
 from .services.categories import ensure_default_categories
 from .services.indicator_catalogue import ensure_default_indicators
 from .services.upcoming import generate_calendar
@@ -49,6 +54,7 @@ INCIDENTS = DATA["incidents"]
 CATEGORIES = DATA["categories"]
 REPORTS = DATA["reports"]
 STRATEGIC = DATA["strategic"]
+PLANS = DATA["plans"]
 STRATEGIC_YEAR = 2025
 VOLUME = INCIDENTS["per_year"]
 
@@ -369,3 +375,131 @@ def _seed_planned(municipality, planned, areas):
                 "expected_effect": event.get("expected_effect", ""),
             },
         )
+
+
+# --- The action plan ----------------------------------------------------------------------------
+
+
+def seed_plans(stdout=None):
+    """Burlöv's and Eslöv's action plan 2023–2026, decided from their lägesbild 2025, with its
+    measures (linked to its problems, and some to the agreement's actions and citizen
+    promises), their updates, the approved annual follow-up report 2025, and what each
+    publishes on its public page. Nothing for a municipality that has an action plan."""
+    from councils.models import Action, CitizenPromise, Organisation, User
+
+    made = 0
+    for slug, text in PLANS.items():
+        municipality = Municipality.objects.filter(slug=slug).first()
+        body = Body.objects.filter(municipality=municipality, name=text["body"]).first()
+        lagesbild = (
+            plans.based_on_choices(municipality).filter(period_end__year=STRATEGIC_YEAR).first()
+            if municipality
+            else None
+        )
+        if lagesbild is None or body is None:
+            continue
+        if ActionPlan.objects.filter(municipality=municipality).exists():
+            continue
+        approver = _approver(body)
+        plan = ActionPlan.objects.create(
+            municipality=municipality,
+            title=text["title"],
+            first_year=2023,
+            last_year=2026,
+            based_on=lagesbild,
+            body=body,
+            summary=text["summary"],
+        )
+        problems = {p.title: p for p in lagesbild.problems.all()}
+        organisations = {
+            o.name: o for o in Organisation.objects.filter(municipalities=municipality)
+        }
+        people = {
+            u.username: u
+            for u in User.objects.filter(municipality_memberships__municipality=municipality)
+        }
+        actions = {
+            a.title: a
+            for a in Action.objects.filter(focus_area__agreement__municipality=municipality)
+        }
+        promises = {
+            p.title: p for p in CitizenPromise.objects.filter(agreement__municipality=municipality)
+        }
+        catalogue = {i.code: i for i in Indicator.objects.available_to(municipality)}
+        updates = []
+        for position, row in enumerate(text["measures"], 1):
+            measure = Measure.objects.create(
+                plan=plan,
+                position=position,
+                title=row["title"],
+                description=row["description"],
+                responsible_organisation=organisations[row["organisation"]],
+                responsible_person=people[row["person"]],
+                other_parties=row.get("other_parties", ""),
+                hours_planned=row.get("hours"),
+                budget=row.get("budget"),
+                start_date=datetime.date.fromisoformat(row["start"]),
+                end_date=datetime.date.fromisoformat(row["end"]),
+                agreement_action=actions.get(row.get("action")),
+                citizen_promise=promises.get(row.get("promise")),
+                is_public=row["public"],
+            )
+            measure.problems.set([problems[title] for title in row["problems"]])
+            for target in row.get("indicators", []):
+                MeasureIndicator.objects.create(
+                    measure=measure,
+                    indicator=catalogue[target["code"]],
+                    baseline=Decimal(str(target["baseline"])),
+                    baseline_year=target["baseline_year"],
+                    target=Decimal(str(target["target"])),
+                    target_year=target["target_year"],
+                    direction=target["direction"],
+                )
+            updates += [(measure, update) for update in row.get("updates", [])]
+        plans.decide(
+            plan,
+            approver,
+            made_by=text["decided_by"],
+            board_name=text["board_name"],
+            date=datetime.date.fromisoformat(text["decision_date"]),
+            paragraph=text["paragraph"],
+            registry_number=text["registry_number"],
+            review_date=datetime.date.fromisoformat(text["review_date"]),
+        )
+        for measure, update in sorted(updates, key=lambda pair: pair[1]["date"]):
+            plans.add_update(
+                measure,
+                MeasureUpdate(
+                    date=datetime.date.fromisoformat(update["date"]),
+                    status=update["status"],
+                    output=update["output"],
+                    process=update.get("process", ""),
+                    effect=update.get("effect", ""),
+                    hours_spent=update.get("hours"),
+                    money_spent=update.get("money"),
+                ),
+                measure.responsible_person,
+            )
+        plans.set_public(ActionPlan.objects.get(pk=plan.pk), True)
+        for promise in promises.values():
+            plans.set_public(promise, True)
+        PublicSummary.objects.create(
+            municipality=municipality,
+            title=text["public_summary_title"],
+            text=text["public_summary"],
+            report=lagesbild,
+            is_published=True,
+            published_on=datetime.date.fromisoformat(text["decision_date"]),
+        )
+        report = plans.create_follow_up_report(
+            ActionPlan.objects.get(pk=plan.pk), STRATEGIC_YEAR, body, approver
+        )
+        report = compiling.compile_report(report.pk)
+        for key in ("plan_year", "by_problem", "changes", "recommendations"):
+            workflow.save_section(report, key, text[f"report_{key}"], approver)
+        workflow.submit_for_review(report, approver)
+        workflow.approve(SituationReport.objects.get(pk=report.pk), approver)
+        made += 1
+    if stdout:
+        stdout.write(f"action plans: {made} decided, followed up and published")
+    return made

@@ -513,21 +513,27 @@ def compute_follow_up(report, *, today=None):
     today = today or timezone.localdate()
     plan = report.action_plan
     start, end = report.period_start, report.period_end
-    measures = measures_of(plan, end)
+    measures = measures_of(plan)
     targets = _targets(measures, plan.municipality, until_year=end.year)
-    updates = {}
-    for update in MeasureUpdate.objects.filter(
-        measure__plan=plan, date__gte=start, date__lte=end
-    ).order_by("date", "pk"):
-        updates.setdefault(update.measure_id, []).append(update)
+    # The status each measure had at the end of the year (its last update by then), and the
+    # updates of the year: a follow-up compiled later still tells the year as it was.
+    updates, status_at_end = {}, {}
+    for update in MeasureUpdate.objects.filter(measure__plan=plan, date__lte=end).order_by(
+        "date", "pk"
+    ):
+        status_at_end[update.measure_id] = update.status
+        if update.date >= start:
+            updates.setdefault(update.measure_id, []).append(update)
+    for m in measures:
+        m.status_then = status_at_end.get(m.pk, Measure.Status.PLANNED)
 
     def measure_row(m):
         year_updates = updates.get(m.pk, [])
         return {
             "id": m.pk,
             "title": m.title,
-            "status": m.status,
-            "late": bool(m.late),
+            "status": m.status_then,
+            "late": m.status_then in OPEN_STATUSES and m.end_date < end,
             "organisation": str(m.responsible_organisation),
             "start": m.start_date.isoformat(),
             "end": m.end_date.isoformat(),
@@ -568,7 +574,7 @@ def compute_follow_up(report, *, today=None):
     ]
     statuses = {status: 0 for status, _label in Measure.Status.choices}
     for m in measures:
-        statuses[m.status] += 1
+        statuses[m.status_then] += 1
     return {
         "kind": "follow_up",
         "period": {"start": start.isoformat(), "end": end.isoformat()},
@@ -587,8 +593,10 @@ def compute_follow_up(report, *, today=None):
         "totals": {
             "measures": len(measures),
             "statuses": statuses,
-            "late": sum(1 for m in measures if m.late),
-            "open": sum(1 for m in measures if m.status in OPEN_STATUSES),
+            "late": sum(
+                1 for m in measures if m.status_then in OPEN_STATUSES and m.end_date < end
+            ),
+            "open": sum(1 for m in measures if m.status_then in OPEN_STATUSES),
             # Each measure once, whatever the number of problems it answers.
             "hours_used": _number(_spent(updates, "hours_spent")),
             "money_used": _number(_spent(updates, "money_spent")),

@@ -18,6 +18,8 @@ DEMOS = [
     # The strategic lägesbild of 2025 (its own figures; after the reports, so the start page's
     # latest report stays the situation group's).
     ("situation_reports", situation_reports_demo.seed_strategic),
+    # The action plan decided from that lägesbild, followed up, with its annual report 2025.
+    ("situation_reports", situation_reports_demo.seed_plans),
 ]
 
 
