@@ -593,9 +593,7 @@ def compute_follow_up(report, *, today=None):
         "totals": {
             "measures": len(measures),
             "statuses": statuses,
-            "late": sum(
-                1 for m in measures if m.status_then in OPEN_STATUSES and m.end_date < end
-            ),
+            "late": sum(1 for m in measures if m.status_then in OPEN_STATUSES and m.end_date < end),
             "open": sum(1 for m in measures if m.status_then in OPEN_STATUSES),
             # Each measure once, whatever the number of problems it answers.
             "hours_used": _number(_spent(updates, "hours_spent")),

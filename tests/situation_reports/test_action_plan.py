@@ -724,7 +724,7 @@ def test_a_decision_in_approved_minutes_is_entered_from_the_minutes_page(
         reverse("meetings:minutes", kwargs={"municipality": "burlov", "pk": meeting.pk})
     ).text
     link = f"{url('decision-create')}?meeting={meeting.pk}&amp;item=2"
-    assert link in minutes and f"item=1" not in minutes
+    assert link in minutes and "item=1" not in minutes
     form = client.get(f"{url('decision-create')}?meeting={meeting.pk}&item=2").text
     assert "Rådet beslutar X." in form and 'value="§ 2"' in form
     response = client.post(

@@ -84,10 +84,15 @@ from councils.models import (
 from meetings import services as meeting_services
 from meetings.models import ActionItem, AgendaItem, Meeting, MeetingSeries, Observation, ShareLink
 from situation_reports.models import (
+    ActionPlan,
+    Decision,
     Incident,
     Indicator,
     IndicatorValue,
+    Measure,
+    MeasureIndicator,
     Problem,
+    PublicSummary,
     SituationReport,
     UpcomingEvent,
 )
@@ -206,6 +211,18 @@ PARAMETERS = {
         Problem.objects.filter(report__municipality=m)
     ),
     "areas/<int:pk>": lambda m, kw: variety(Area.objects.filter(municipality=m)),
+    "action-plans/<int:pk>": lambda m, kw: variety(ActionPlan.objects.filter(municipality=m)),
+    "measures/<int:pk>": lambda m, kw: variety(Measure.objects.filter(plan__municipality=m)),
+    "measures/<int:pk>/indicators/<int:target_pk>": lambda m, kw: variety(
+        MeasureIndicator.objects.filter(measure_id=kw["pk"])
+    ),
+    "decisions/<int:pk>": lambda m, kw: variety(Decision.objects.filter(municipality=m)),
+    "public/promises/<int:pk>": lambda m, kw: variety(
+        CitizenPromise.objects.filter(agreement__municipality=m)
+    ),
+    "public/summaries/<int:pk>": lambda m, kw: variety(
+        PublicSummary.objects.filter(municipality=m)
+    ),
     "meetings/actions/<int:pk>": lambda m, kw: variety(ActionItem.objects.filter(municipality=m)),
     "meetings/bodies/<int:pk>": lambda m, kw: variety(Body.objects.filter(municipality=m)),
     "meetings/series/<int:pk>": lambda m, kw: variety(MeetingSeries.objects.filter(municipality=m)),

@@ -52,6 +52,7 @@ BYPASSES = {
     "trygghet/middleware.py",  # the operators' Django admin
     "trygghet/tenancy.py",  # the definitions
     "meetings/views/public.py",  # which municipality a share-link token belongs to
+    "situation_reports/views/public.py",  # which municipality a public page's slug names
     "situation_reports/services/categories.py",  # the national default categories, after migrate
     "situation_reports/services/indicator_catalogue.py",  # the default indicators, after migrate
 }
