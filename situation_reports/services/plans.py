@@ -165,8 +165,7 @@ def decide(plan, user, *, made_by, board_name, date, paragraph, registry_number,
             paragraph=paragraph,
             date=date,
             registry_number=registry_number,
-            title=_("Action plan %(title)s %(period)s")
-            % {"title": plan.title, "period": plan.period_label},
+            title=f"{plan.title} {plan.period_label}"[:250],
             text=_("The action plan is adopted, to be reviewed by %(date)s.")
             % {"date": review_date.isoformat()},
             created_by=user,

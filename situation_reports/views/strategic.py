@@ -20,7 +20,14 @@ from trygghet.tenancy import EVERYONE, MANAGERS
 
 from .. import permissions, tasks
 from ..forms.strategic import ProblemForm, StrategicReportForm
-from ..models import IncidentCategory, Priority, Problem, ReportLocked, SituationReport
+from ..models import (
+    IncidentCategory,
+    Measure,
+    Priority,
+    Problem,
+    ReportLocked,
+    SituationReport,
+)
 from ..models.indicators import Indicator
 from ..models.problems import PRIORITY_ORDER
 from ..services import compiling, workflow
@@ -163,6 +170,11 @@ def problem_detail(request, pk):
                 (indicator, indicator.url_for(request.municipality))
                 for indicator in problem.indicators.all()
             ],
+            # The measures answering it, of the plans this reader may see (drafts: managers).
+            "measures": Measure.objects.restrict(request.membership)
+            .filter(problems=problem)
+            .select_related("plan")
+            .order_by("-plan__first_year", "position"),
         },
     )
 
