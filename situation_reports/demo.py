@@ -465,6 +465,7 @@ def seed_plans(stdout=None):
             paragraph=text["paragraph"],
             registry_number=text["registry_number"],
             review_date=datetime.date.fromisoformat(text["review_date"]),
+            text=text["decision_text"],
         )
         for measure, update in sorted(updates, key=lambda pair: pair[1]["date"]):
             plans.add_update(

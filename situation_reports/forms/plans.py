@@ -98,6 +98,13 @@ class PlanDecisionForm(CleanTextFormMixin, forms.Form):
             "At least once per term of office. The coordinators are reminded 90 days before."
         ),
     )
+    text = forms.CharField(
+        label=_("The decision's wording"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": TEXT_LIMIT}),
+        help_text=_("As the minutes have it. Entered in the decision register."),
+    )
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)

@@ -118,9 +118,13 @@ def delete_measure_indicator(target):
         target.delete()
 
 
-def decide(plan, user, *, made_by, board_name, date, paragraph, registry_number, review_date):
+def decide(
+    plan, user, *, made_by, board_name, date, paragraph, registry_number, review_date, text=""
+):
     """Record the decision of a draft plan: it becomes decided (an official record), the plan
-    it revises becomes replaced, and the decision enters the register. Returns the entry."""
+    it revises becomes replaced, and the decision enters the register with ``text``, the
+    decision's wording as the minutes have it (a plain default when empty). Returns the
+    entry."""
     with transaction.atomic():
         plan = _locked(plan.pk)
         if not plan.is_draft:
@@ -166,7 +170,8 @@ def decide(plan, user, *, made_by, board_name, date, paragraph, registry_number,
             date=date,
             registry_number=registry_number,
             title=f"{plan.title} {plan.period_label}"[:250],
-            text=_("The action plan is adopted, to be reviewed by %(date)s.")
+            text=text
+            or _("The action plan is adopted, to be reviewed by %(date)s.")
             % {"date": review_date.isoformat()},
             created_by=user,
         )

@@ -154,6 +154,7 @@ def plan_decide(request, pk):
             paragraph=data["paragraph"],
             registry_number=data["registry_number"],
             review_date=data["review_date"],
+            text=data["text"],
         )
     except (plans.PlanError, PlanLocked) as exc:
         _refused(request, exc)
