@@ -16,6 +16,10 @@ NAVIGATION = [
 ]
 
 
+# Pages that belong to a navigation item without sitting under its address.
+ALSO_UNDER = {"situation_reports:plan-list": ("measures/", "decisions/", "public/")}
+
+
 def navigation(request):
     municipality = getattr(request, "municipality", None)
     context = {
@@ -28,9 +32,19 @@ def navigation(request):
     if municipality is None:
         return context
     items = []
+    # A view may say which item its page belongs to (a strategic lägesbild or an action plan's
+    # follow-up has a report's address): ``request.nav_active``.
+    chosen = getattr(request, "nav_active", None)
+    home = reverse("dashboard", kwargs={"municipality": municipality.slug})
     for name, label in NAVIGATION:
         url = reverse(name, kwargs={"municipality": municipality.slug})
-        items.append({"url": url, "label": label, "active": _is_active(request.path, url, name)})
+        if chosen:
+            active = name == chosen
+        else:
+            active = _is_active(request.path, url, name) or any(
+                request.path.startswith(home + prefix) for prefix in ALSO_UNDER.get(name, ())
+            )
+        items.append({"url": url, "label": label, "active": active})
     context["nav_items"] = items
     return context
 

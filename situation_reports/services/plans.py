@@ -412,7 +412,12 @@ def measures_of(plan, today=None):
             "citizen_promise",
         )
         .prefetch_related(
-            Prefetch("problems", queryset=Problem.objects.order_by("position", "pk")),
+            Prefetch(
+                "problems",
+                queryset=Problem.objects.select_related("report__municipality").order_by(
+                    "position", "pk"
+                ),
+            ),
             Prefetch(
                 "indicators",
                 queryset=MeasureIndicator.objects.select_related("indicator").order_by("pk"),

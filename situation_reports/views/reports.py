@@ -41,6 +41,16 @@ def _reports(request):
 
 
 def _get(request, pk):
+    report = _get_report(request, pk)
+    # The navigation shows where the page belongs (its address is every report's).
+    if report.is_follow_up:
+        request.nav_active = "situation_reports:plan-list"
+    elif report.is_strategic:
+        request.nav_active = "situation_reports:strategic-list"
+    return report
+
+
+def _get_report(request, pk):
     return get_object_or_404(
         _reports(request).select_related(
             "meeting",

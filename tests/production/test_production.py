@@ -484,7 +484,14 @@ def test_a_coordinator_logs_in_and_every_page_loads_its_styles_and_scripts(produ
         "incident map": browser.get("/burlov/incidents/map/"),
         "meeting": browser.get(first_link(meetings, r"/burlov/meetings/\d+/")),
         "lägesbild": browser.get(first_link(reports, r"/burlov/reports/\d+/")),
+        "action plan": browser.get(
+            first_link(browser.get("/burlov/action-plans/"), r"/burlov/action-plans/\d+/")
+        ),
     }
+    # The public page and the accessibility statement answer without login, DEBUG off too.
+    anonymous = production.browser()
+    pages["public page"] = anonymous.get("/burlov/public/")
+    pages["accessibility statement"] = anonymous.get("/accessibility/")
     assets = set()
     for name, page in pages.items():
         assert page.status == 200, f"{name}: {page.status} {page.url}"

@@ -898,3 +898,88 @@ def test_access_per_role(login, users_by_role, decided, measure, draft):
             status = client.post(url("plan-revise", pk=decided.pk), {"reason": "x"}).status_code
             assert status in (403, 404)
     assert ActionPlan.objects.count() == 2
+
+
+# --- Navigation and query counts -------------------------------------------------------------
+
+
+def test_the_navigation_shows_where_a_page_belongs(login, coordinator, decided, measure, council):
+    report = plans.create_follow_up_report(decided, 2025, council, coordinator)
+    client = login(coordinator)
+    for address in (
+        report.get_absolute_url(),
+        measure.get_absolute_url(),
+        url("decision-list"),
+        url("public-manage"),
+    ):
+        active = [i["label"] for i in client.get(address).context["nav_items"] if i["active"]]
+        assert active == ["Åtgärdsplan"], address
+    strategic = client.get(decided.based_on.get_absolute_url()).context["nav_items"]
+    assert [i["label"] for i in strategic if i["active"]] == ["Strategisk lägesbild"]
+
+
+def _queries(client, address):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(address).status_code == 200
+    return len(captured)
+
+
+def _add_measures(plan, n, problems, organisation, person, indicator):
+    for number in range(n):
+        extra = Measure.objects.create(
+            plan=plan,
+            title=f"Åtgärd {number}",
+            description="x",
+            responsible_organisation=organisation,
+            responsible_person=person,
+            start_date=days(-100),
+            end_date=days(100),
+            is_public=True,
+        )
+        extra.problems.set(problems)
+        MeasureIndicator.objects.create(
+            measure=extra,
+            indicator=indicator,
+            baseline=Decimal("30"),
+            baseline_year=2024,
+            target=Decimal("20"),
+            target_year=2026,
+        )
+
+
+def test_the_plan_pages_take_as_many_queries_for_twelve_measures_as_for_one(
+    login, coordinator, draft, measure, problems, municipal_admin_org, member, indicator
+):
+    client = login(coordinator)
+    addresses = [url("plan-detail", pk=draft.pk), url("plan-follow-up", pk=draft.pk)]
+    one = [_queries(client, address) for address in addresses]
+    _add_measures(draft, 11, problems, municipal_admin_org, member, indicator)
+    assert [_queries(client, address) for address in addresses] == one
+
+
+def test_the_public_page_takes_few_queries_whatever_it_shows(
+    client,
+    draft,
+    measure,
+    problems,
+    municipal_admin_org,
+    member,
+    indicator,
+    coordinator,
+    agreement_parts,
+    django_assert_max_num_queries,
+):
+    _add_measures(draft, 11, problems, municipal_admin_org, member, indicator)
+    decide(draft, coordinator)
+    plans.set_public(ActionPlan.objects.get(pk=draft.pk), True)
+    for n in range(5):
+        promise = CitizenPromise.objects.create(
+            agreement=agreement_parts["agreement"], title=f"Löfte {n}", is_public=True
+        )
+        promise.updates.create(author=member, note="Gjort", status="ongoing")
+    with django_assert_max_num_queries(8):
+        page = client.get(url("public-page"))
+    assert page.text.count("Åtgärd ") >= 11 and page.text.count("Löfte ") == 5

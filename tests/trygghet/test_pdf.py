@@ -47,6 +47,7 @@ def documents():
     )
     report = approved.operational().first()
     strategic = approved.strategic().first()
+    follow_up = approved.follow_ups().first()
     meeting = Meeting.objects.filter(
         municipality__slug="burlov", minutes_versions__isnull=False
     ).first()
@@ -55,6 +56,7 @@ def documents():
     return {
         "report": reverse("situation_reports:report-pdf", kwargs={**kwargs, "pk": report.pk}),
         "strategic": reverse("situation_reports:report-pdf", kwargs={**kwargs, "pk": strategic.pk}),
+        "follow_up": reverse("situation_reports:report-pdf", kwargs={**kwargs, "pk": follow_up.pk}),
         "minutes": reverse("meetings:minutes-pdf", kwargs={**kwargs, "pk": meeting.pk}),
         "agreement": reverse("councils:agreement-pdf", kwargs={**kwargs, "pk": agreement.pk}),
     }
@@ -64,12 +66,14 @@ NAMES = {
     "sv": {
         "report": "lagesbild-burlov-",
         "strategic": "strategisk-lagesbild-burlov-",
+        "follow_up": "uppfoljning-atgardsplan-burlov-",
         "minutes": "protokoll-",
         "agreement": "overenskommelse-",
     },
     "en": {
         "report": "situation-report-burlov-",
         "strategic": "strategic-situation-report-burlov-",
+        "follow_up": "action-plan-follow-up-burlov-",
         "minutes": "minutes-",
         "agreement": "agreement-",
     },
