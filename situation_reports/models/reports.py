@@ -282,6 +282,12 @@ class SituationReport(LockedRecordMixin, MunicipalModel):
                 | (~Q(kind="follow_up") & Q(action_plan__isnull=True)),
                 name="situation_report_follow_up_has_plan",
             ),
+            # One follow-up (of each version) per plan and year, whoever asks at once.
+            models.UniqueConstraint(
+                fields=["action_plan", "period_start", "version"],
+                condition=Q(action_plan__isnull=False),
+                name="situation_report_follow_up_once_per_year",
+            ),
             *range_constraints(
                 "situation_report",
                 dates=["period_start", "period_end"],

@@ -10,7 +10,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -160,7 +160,13 @@ def decide(
         plan.review_date = review_date
         plan.decision_recorded_by = user
         plan.status = PlanStatus.DECIDED
-        plan.save()
+        try:
+            with transaction.atomic():
+                plan.save()
+        except IntegrityError:  # another plan of the municipality decided at the same moment
+            raise PlanError(
+                _("Another plan of the municipality has just been decided: revise that one.")
+            ) from None
         entry = Decision.objects.create(
             municipality_id=plan.municipality_id,
             made_by=made_by,
@@ -188,7 +194,7 @@ def revise(plan, user, reason):
             raise PlanError(_("Only the decided plan is revised."))
         if ActionPlan.objects.filter(revises=plan).exists():
             raise PlanError(_("A revision of this plan is already being prepared."))
-        copy = ActionPlan.objects.create(
+        copy = _create_revision(
             municipality_id=plan.municipality_id,
             title=plan.title,
             first_year=plan.first_year,
@@ -211,6 +217,16 @@ def revise(plan, user, reason):
                 for target in old.indicators.all()
             )
     return copy
+
+
+def _create_revision(**fields):
+    """The revision's row; the one-to-one ``revises`` makes a second one, asked for at the same
+    moment, fail here (the row lock already makes it wait and then find the first)."""
+    try:
+        with transaction.atomic():
+            return ActionPlan.objects.create(**fields)
+    except IntegrityError:
+        raise PlanError(_("A revision of this plan is already being prepared.")) from None
 
 
 def _field_values(instance, exclude=()):
@@ -500,15 +516,19 @@ def create_follow_up_report(plan, year, body, user=None):
     end = min(datetime.date(year, 12, 31), today)
     if end < start:
         raise PlanError(_("The year has not begun."))
-    return create_report(
-        plan.municipality,
-        start,
-        end,
-        user=user,
-        body=body,
-        kind=ReportKind.FOLLOW_UP,
-        action_plan=plan,
-    )
+    try:
+        with transaction.atomic():
+            return create_report(
+                plan.municipality,
+                start,
+                end,
+                user=user,
+                body=body,
+                kind=ReportKind.FOLLOW_UP,
+                action_plan=plan,
+            )
+    except IntegrityError:  # asked for twice at the same moment: the database decides
+        raise PlanError(_("The follow-up of %(year)s already exists.") % {"year": year}) from None
 
 
 def _number(value):

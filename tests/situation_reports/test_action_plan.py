@@ -983,3 +983,16 @@ def test_the_public_page_takes_few_queries_whatever_it_shows(
     with django_assert_max_num_queries(8):
         page = client.get(url("public-page"))
     assert page.text.count("Åtgärd ") >= 11 and page.text.count("Löfte ") == 5
+
+
+def test_one_follow_up_per_plan_and_year_in_the_database(decided, council, coordinator):
+    report = plans.create_follow_up_report(decided, 2025, council, coordinator)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        compiling.create_report(
+            decided.municipality,
+            report.period_start,
+            report.period_end,
+            body=council,
+            kind=report.kind,
+            action_plan=decided,
+        )
