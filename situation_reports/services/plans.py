@@ -430,9 +430,10 @@ def measures_of(plan, today=None):
         .prefetch_related(
             Prefetch(
                 "problems",
-                queryset=Problem.objects.select_related("report__municipality").order_by(
-                    "position", "pk"
-                ),
+                # The report for the problem's address, without its (large) frozen figures.
+                queryset=Problem.objects.select_related("report__municipality")
+                .defer("report__data")
+                .order_by("position", "pk"),
             ),
             Prefetch(
                 "indicators",

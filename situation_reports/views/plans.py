@@ -333,7 +333,9 @@ def _measure_context(request, measure, **extra):
     return {
         "measure": measure,
         "plan": measure.plan,
-        "problems": measure.problems.order_by("position", "pk"),
+        "problems": measure.problems.select_related("report__municipality")
+        .defer("report__data")
+        .order_by("position", "pk"),
         "targets": targets,
         "updates": measure.updates.select_related("author"),
         "decisions": measure.decisions.order_by("-date"),
