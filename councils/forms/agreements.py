@@ -199,3 +199,9 @@ class CitizenPromiseUpdateForm(forms.ModelForm):
         model = CitizenPromiseUpdate
         fields = ["date", "status", "note"]
         widgets = {"date": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "note": _(
+                "Written for the residents: shown on the public page when the promise is "
+                "public. Never restricted information."
+            )
+        }
