@@ -224,12 +224,37 @@ class GoalQuerySet(MunicipalQuerySet):
         )
 
 
-class Goal(models.Model):
+class Direction(models.TextChoices):
+    DECREASE = "decrease", _("lower is better")
+    INCREASE = "increase", _("higher is better")
+
+
+class TargetMixin:
+    """A baseline, a target and the direction that is better (``baseline``, ``target``,
+    ``direction``): the agreement's goals and the action plan's indicators of a measure."""
+
+    def target_errors(self):
+        """{field: message} when the target lies on the wrong side of the baseline."""
+        if self.baseline is None or self.target is None:
+            return {}
+        if self.direction == Direction.DECREASE and self.target > self.baseline:
+            return {"target": _("Lower is better here: the target cannot be above the baseline.")}
+        if self.direction == Direction.INCREASE and self.target < self.baseline:
+            return {"target": _("Higher is better here: the target cannot be below the baseline.")}
+        return {}
+
+    def is_met(self, value):
+        if value is None:
+            return None
+        if self.direction == Direction.DECREASE:
+            return value <= self.target
+        return value >= self.target
+
+
+class Goal(TargetMixin, models.Model):
     """A measurable goal of a focus area: indicator, baseline, target, unit and date."""
 
-    class Direction(models.TextChoices):
-        DECREASE = "decrease", _("lower is better")
-        INCREASE = "increase", _("higher is better")
+    Direction = Direction
 
     focus_area = models.ForeignKey(
         FocusArea, on_delete=models.CASCADE, related_name="goals", verbose_name=_("focus area")
@@ -265,24 +290,11 @@ class Goal(models.Model):
 
     def clean(self):
         super().clean()
-        if self.baseline is not None and self.target is not None:
-            if self.direction == self.Direction.DECREASE and self.target > self.baseline:
-                raise ValidationError(
-                    {"target": _("Lower is better here: the target cannot be above the baseline.")}
-                )
-            if self.direction == self.Direction.INCREASE and self.target < self.baseline:
-                raise ValidationError(
-                    {"target": _("Higher is better here: the target cannot be below the baseline.")}
-                )
+        errors = self.target_errors()
         if self.baseline_date and self.target_date and self.target_date <= self.baseline_date:
-            raise ValidationError({"target_date": _("The target date must follow the baseline.")})
-
-    def is_met(self, value):
-        if value is None:
-            return None
-        if self.direction == self.Direction.DECREASE:
-            return value <= self.target
-        return value >= self.target
+            errors["target_date"] = _("The target date must follow the baseline.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def source_to_show(self):
@@ -527,20 +539,30 @@ class ActionUpdate(models.Model):
         return self.status != self.previous_status
 
 
-class ActionReminder(models.Model):
-    """One quarterly reminder to an action's lead. The unique (action, quarter) pair makes the
-    reminder task idempotent: the row is recorded with its mail in the outbox (one
-    transaction), and ``sent_at`` is when that mail was handed to the outbox, which sends it."""
+class QuarterlyReminder(models.Model):
+    """One quarterly reminder to whoever follows something up (an action's lead, a measure's
+    responsible person: ``councils.services.reminders.remind_each_quarter``). The subclass's
+    unique (item, quarter) pair makes the reminder task idempotent: the row is recorded with
+    its mail in the outbox (one transaction), and ``sent_at`` is when that mail was handed to
+    the outbox, which sends it."""
 
-    action = models.ForeignKey(
-        Action, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("action")
-    )
     quarter = models.CharField(_("quarter"), max_length=7, help_text="e.g. 2026Q4")
     recipient = models.EmailField(_("recipient"), blank=True)
     created_at = models.DateTimeField(
         _("recorded"), auto_now_add=True, validators=[validate_in_range]
     )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True, validators=[validate_in_range])
+
+    class Meta:
+        abstract = True
+
+
+class ActionReminder(QuarterlyReminder):
+    """One quarterly reminder to an action's lead."""
+
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("action")
+    )
 
     objects = scoped_manager(path="action__focus_area__agreement__municipality")
 

@@ -307,7 +307,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("quarter", models.CharField(max_length=7, verbose_name="quarter")),
+                ("quarter", models.CharField(help_text="e.g. 2026Q4", max_length=7, verbose_name="quarter")),
                 (
                     "recipient",
                     models.EmailField(blank=True, max_length=254, verbose_name="recipient"),

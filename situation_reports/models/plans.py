@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from councils.models.agreements import Direction, QuarterlyReminder, TargetMixin
 from trygghet.limits import range_constraints, validate_in_range
 from trygghet.records import LockedRecordMixin, RecordLocked, stored_changes
 from trygghet.tenancy import MunicipalModel, MunicipalQuerySet, scoped_manager
@@ -497,12 +498,7 @@ class Measure(LockedRecordMixin, models.Model):
             raise ValidationError(errors)
 
 
-class Direction(models.TextChoices):
-    DECREASE = "decrease", _("lower is better")
-    INCREASE = "increase", _("higher is better")
-
-
-class MeasureIndicator(LockedRecordMixin, models.Model):
+class MeasureIndicator(TargetMixin, LockedRecordMixin, models.Model):
     """How a measure's effect is followed: an indicator series with its baseline and target."""
 
     measure = models.ForeignKey(
@@ -558,27 +554,11 @@ class MeasureIndicator(LockedRecordMixin, models.Model):
 
     def clean(self):
         super().clean()
-        errors = {}
+        errors = self.target_errors()
         if self.baseline_year and self.target_year and self.target_year < self.baseline_year:
             errors["target_year"] = _("The target year cannot be before the baseline year.")
-        if self.baseline is not None and self.target is not None:
-            if self.direction == Direction.DECREASE and self.target > self.baseline:
-                errors["target"] = _(
-                    "Lower is better here: the target cannot be above the baseline."
-                )
-            if self.direction == Direction.INCREASE and self.target < self.baseline:
-                errors["target"] = _(
-                    "Higher is better here: the target cannot be below the baseline."
-                )
         if errors:
             raise ValidationError(errors)
-
-    def is_met(self, value):
-        if value is None:
-            return None
-        if self.direction == Direction.DECREASE:
-            return value <= self.target
-        return value >= self.target
 
 
 class MeasureUpdate(models.Model):
@@ -663,19 +643,13 @@ class MeasureUpdate(models.Model):
         return self.status != self.previous_status
 
 
-class MeasureReminder(models.Model):
+class MeasureReminder(QuarterlyReminder):
     """One quarterly reminder to a measure's responsible person: unique per measure and
-    quarter, like the agreement actions' reminders (``councils.services.reminders``)."""
+    quarter, like the agreement actions' reminders."""
 
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("measure")
     )
-    quarter = models.CharField(_("quarter"), max_length=7)
-    recipient = models.EmailField(_("recipient"), blank=True)
-    created_at = models.DateTimeField(
-        _("recorded"), auto_now_add=True, validators=[validate_in_range]
-    )
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, validators=[validate_in_range])
 
     objects = scoped_manager(path="measure__plan__municipality")
 
