@@ -151,6 +151,8 @@ def test_a_coordinator_draws_an_area_outline_and_a_bad_file_gets_a_message(
     assert_accessible(page)
     # The polygon tool of Leaflet-Geoman, then four clicks and a click on the first corner.
     page.locator(".leaflet-pm-icon-polygon").click()
+    # Clicks land only inside the viewport: the whole map in view, wherever the header ends.
+    map_element.scroll_into_view_if_needed()
     box = map_element.bounding_box()
     corners = [(0.4, 0.4), (0.6, 0.4), (0.6, 0.6), (0.4, 0.6), (0.4, 0.4)]
     for fx, fy in corners:
