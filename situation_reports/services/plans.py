@@ -37,7 +37,7 @@ from ..models import (
     SituationReport,
 )
 from ..models.indicators import shown_number
-from ..models.plans import OPEN_STATUSES, PlanStatus, term_of_office
+from ..models.plans import OPEN_STATUSES, PlanStatus
 from ..models.problems import PRIORITY_ORDER
 
 
@@ -46,7 +46,12 @@ class PlanError(Exception):
 
 
 def _locked(plan_id):
-    return ActionPlan.objects.select_for_update().select_related("municipality").get(pk=plan_id)
+    # ``of=("self",)``: the plan's row only, not its municipality's, which the join reads.
+    return (
+        ActionPlan.objects.select_for_update(of=("self",))
+        .select_related("municipality")
+        .get(pk=plan_id)
+    )
 
 
 def based_on_choices(municipality):
@@ -60,18 +65,12 @@ def based_on_choices(municipality):
     )
 
 
-def default_period(today=None):
-    return term_of_office(today)
-
-
 def save_draft(plan, user=None):
-    """Save a new or changed draft plan (a decided one refuses: ``PlanLocked``)."""
+    """Save a new or changed draft plan from its valid form (a decided one refuses:
+    ``PlanLocked``), the stored row held while it is checked."""
     with transaction.atomic():
-        if plan.pk is not None:
-            stored = _locked(plan.pk)
-            if not stored.is_draft:
-                raise PlanLocked()
-        plan.full_clean()
+        if plan.pk is not None and not _locked(plan.pk).is_draft:
+            raise PlanLocked()
         plan.save()
     return plan
 
@@ -249,7 +248,11 @@ def add_update(measure, update, user):
     """Record a follow-up of a measure (an unsaved ``MeasureUpdate`` from its form): the
     measure takes its status. Only a decided plan's measures are followed up."""
     with transaction.atomic():
-        measure = Measure.objects.select_for_update().select_related("plan").get(pk=measure.pk)
+        measure = (
+            Measure.objects.select_for_update(of=("self",))
+            .select_related("plan")
+            .get(pk=measure.pk)
+        )
         if measure.plan.status != PlanStatus.DECIDED:
             raise PlanError(_("Measures are followed up once the plan is decided."))
         update.measure = measure
