@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from councils.models import Action
 from meetings.models import Meeting
 from trygghet.access import municipal_view
 from trygghet.limits import parse_id
@@ -113,7 +114,7 @@ def decision_detail(request, pk):
             "measures": Measure.objects.restrict(request.membership)
             .filter(decisions=decision)
             .select_related("plan"),
-            "actions": decision.agreement_actions.all(),
+            "actions": Action.objects.restrict(request.membership).filter(decisions=decision),
             "can_manage": permissions.can_manage_plans(request.membership),
         },
     )
