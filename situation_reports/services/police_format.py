@@ -302,6 +302,16 @@ def parse_event(event):
     )
 
 
+def police_id_of(record):
+    """A record's police id as ``parse_event`` reads it, or None: without reading the rest."""
+    if not isinstance(record, dict):
+        return None
+    try:
+        return _police_id(record.get("id"))
+    except MalformedEvent:
+        return None
+
+
 def _police_id(value):
     if isinstance(value, bool):  # True is an int to Python, not an id
         value = None

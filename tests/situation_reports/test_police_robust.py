@@ -103,16 +103,17 @@ def test_the_skipped_reasons_are_in_the_summary(burlov, categories):
 def test_a_record_the_database_refuses_never_fails_the_batch(burlov, categories, monkeypatch):
     """Whatever slips past the checks: the batch is saved record by record."""
     events = [good(id=1), good(id=2), good(id=3)]
-    original = Incident.objects.bulk_create
+    original = police._insert
 
-    def refuse_two(objs, *args, **kwargs):
-        if any(o.police_id == 2 for o in objs):
+    def refuse_two(rows):
+        # The database refusing one record (as PostgreSQL's COPY or an INSERT would).
+        if any(row["police_id"] == 2 for row in rows):
             from django.db import DataError
 
             raise DataError("value out of range")
-        return original(objs, *args, **kwargs)
+        return original(rows)
 
-    monkeypatch.setattr(Incident.objects, "bulk_create", refuse_two)
+    monkeypatch.setattr(police, "_insert", refuse_two)
     summary = police.import_events(events)
     assert sorted(Incident.objects.values_list("police_id", flat=True)) == [1, 3]
     assert summary.imported == 2
@@ -317,3 +318,26 @@ def test_after_the_last_retry_the_task_fails_never_succeeds(failing_api, switche
         fetch_police_events.apply(kwargs={"url": failing_api}, retries=3)
     switched_on.refresh_from_db()
     assert switched_on.failed_fetches == 1 and switched_on.last_fetched_at is None
+
+
+def test_the_database_refusing_a_record_in_the_copy_keeps_the_others(burlov, categories):
+    """A real refusal by PostgreSQL during COPY (a check constraint): the batch falls back to
+    one record at a time, and only the refused one is left out."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ALTER TABLE situation_reports_incident ADD CONSTRAINT test_no_two "
+            "CHECK (police_id IS NULL OR police_id <> 2)"
+        )
+    summary = police.import_events([good(id=1), good(id=2), good(id=3)])
+    assert sorted(Incident.objects.values_list("police_id", flat=True)) == [1, 3]
+    assert summary.imported == 2 and summary.malformed == {"refused by the database": 1}
+    assert Incident.history.filter(police_id__in=[1, 3]).count() == 2
+
+
+def test_a_second_run_counts_what_is_there_without_importing_it_again(burlov, categories):
+    first = police.import_events([good(id=1), good(id=2)])
+    again = police.import_events([good(id=1), good(id=2), good(id=3)])
+    assert (first.imported, again.imported, again.already_there) == (2, 1, 2)
+    assert Incident.objects.count() == 3 and Incident.history.count() == 3
