@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from councils.models import Municipality
+from councils.models.municipalities import RESERVED_SLUGS
 
 from ..models import PoliceEventCount, PoliceEventSource, ReferenceMunicipality, ReferencePopulation
 from .police import PoliceDataError, load_events
@@ -139,6 +141,32 @@ def load_reference(directory, year):
         _name, _county_code, county, population = reference[municipality.code]
         Municipality.objects.filter(pk=municipality.pk).update(county=county, population=population)
     return len(reference)
+
+
+def onboard_all(directory, year):
+    """Every municipality of the reference list in Trygghet: the list and its population of
+    ``year`` loaded (``load_reference``), and a ``Municipality`` made for each code that has
+    none, named as the list names it, its address from its name (``upplands-vasby``; the code
+    added when that is taken or reserved). An existing municipality keeps its address. Safe to
+    run again. Returns (read, created)."""
+    with transaction.atomic():
+        read = load_reference(directory, year)
+        reference = read_reference(directory)
+        have = set(Municipality.objects.values_list("code", flat=True))
+        taken = set(Municipality.objects.values_list("slug", flat=True))
+        made = []
+        for code, (name, _county_code, county, population) in sorted(reference.items()):
+            if code in have:
+                continue
+            slug = slugify(name)[:50] or code
+            if slug in taken or slug in RESERVED_SLUGS:
+                slug = f"{slug}-{code}"
+            taken.add(slug)
+            made.append(
+                Municipality(name=name, slug=slug, code=code, county=county, population=population)
+            )
+        Municipality.objects.bulk_create(made)
+    return read, len(made)
 
 
 # --- The police's events, counted ---------------------------------------------------------------
