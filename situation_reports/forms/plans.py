@@ -74,6 +74,21 @@ class PlanForm(CleanTextFormMixin, forms.ModelForm):
         first, last = cleaned.get("first_year"), cleaned.get("last_year")
         if first and last and last - first >= 8:
             self.add_error("last_year", _("An action plan covers at most two terms of office."))
+        based_on = cleaned.get("based_on")
+        if (
+            self.instance.pk
+            and based_on
+            and based_on.pk != self.instance.based_on_id
+            and self.instance.measures.exists()
+        ):
+            # The measures answer problems of the lägesbild they were written for.
+            self.add_error(
+                "based_on",
+                _(
+                    "The plan's measures answer problems of its present lägesbild: base a new "
+                    "plan on the other one, or remove the measures first."
+                ),
+            )
         return cleaned
 
 

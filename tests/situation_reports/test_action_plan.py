@@ -996,3 +996,27 @@ def test_one_follow_up_per_plan_and_year_in_the_database(decided, council, coord
             kind=report.kind,
             action_plan=decided,
         )
+
+
+def test_a_draft_with_measures_keeps_the_lagesbild_they_answer(
+    login, coordinator, draft, measure, burlov, council, chair
+):
+    other = compiling.compile_report(
+        compiling.create_strategic_report(
+            burlov, council, datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)
+        ).pk
+    )
+    workflow.submit_for_review(other, coordinator)
+    workflow.approve(SituationReport.objects.get(pk=other.pk), chair)
+    response = login(coordinator).post(
+        url("plan-edit", pk=draft.pk),
+        {
+            "title": "Åtgärdsplan",
+            "first_year": "2023",
+            "last_year": "2026",
+            "based_on": other.pk,
+            "summary": "Tryggare Burlöv.",
+        },
+    )
+    assert response.status_code == 400
+    assert ActionPlan.objects.get(pk=draft.pk).based_on_id == draft.based_on_id
