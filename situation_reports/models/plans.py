@@ -228,16 +228,6 @@ class ActionPlan(LockedRecordMixin, MunicipalModel):
     def is_locked(self):
         return not self.is_draft
 
-    @property
-    def period_end(self):
-        return datetime.date(self.last_year, 12, 31)
-
-    @property
-    def review_notice_date(self):
-        if self.review_date is None:
-            return None
-        return self.review_date - datetime.timedelta(days=REVIEW_NOTICE_DAYS)
-
     # --- The official-record rule ------------------------------------------------------------
 
     def in_locked_record(self):
@@ -444,10 +434,6 @@ class Measure(LockedRecordMixin, models.Model):
         if hasattr(self, "is_late"):
             return self.is_late
         return self.status in OPEN_STATUSES and self.end_date < timezone.localdate()
-
-    @property
-    def is_open(self):
-        return self.status in OPEN_STATUSES
 
     @property
     def is_locked(self):
@@ -771,9 +757,8 @@ class Decision(MunicipalModel):
         ]
 
     def __str__(self):
-        return f"{self.maker_label} {self.paragraph} {self.date:%Y-%m-%d}: {self.title}".replace(
-            "  ", " "
-        )
+        heading = " ".join(part for part in (self.maker_label, self.paragraph) if part)
+        return f"{heading} {self.date:%Y-%m-%d}: {self.title}"
 
     def get_absolute_url(self):
         return reverse(

@@ -124,7 +124,11 @@ def load_reference(directory, year):
     """Loads (or updates) the reference list and the population of ``year``; the
     municipalities in Trygghet with one of its codes get their county and population. Running
     it twice changes nothing. Returns how many municipalities were read."""
-    reference = read_reference(directory)
+    return store_reference(read_reference(directory), year)
+
+
+def store_reference(reference, year):
+    """``load_reference`` for a list already read (``read_reference``)."""
     existing = {m.code: m for m in ReferenceMunicipality.objects.all()}
     for code, (name, county_code, county, population) in reference.items():
         row = existing.get(code)
@@ -149,9 +153,9 @@ def onboard_all(directory, year):
     none, named as the list names it, its address from its name (``upplands-vasby``; the code
     added when that is taken or reserved). An existing municipality keeps its address. Safe to
     run again. Returns (read, created)."""
+    reference = read_reference(directory)
     with transaction.atomic():
-        read = load_reference(directory, year)
-        reference = read_reference(directory)
+        read = store_reference(reference, year)
         have = set(Municipality.objects.values_list("code", flat=True))
         taken = set(Municipality.objects.values_list("slug", flat=True))
         made = []

@@ -37,7 +37,7 @@ from ..models import (
     SituationReport,
 )
 from ..models.indicators import shown_number
-from ..models.plans import OPEN_STATUSES, PlanStatus
+from ..models.plans import OPEN_STATUSES, REVIEW_NOTICE_DAYS, PlanStatus
 from ..models.problems import PRIORITY_ORDER
 
 
@@ -323,13 +323,10 @@ def _site_url(path):
 def plans_due_for_review(today=None):
     """Decided plans whose review date is at most 90 days away and that were not reminded."""
     today = today or timezone.localdate()
-    return [
-        plan
-        for plan in ActionPlan.objects.decided()
-        .filter(review_date__isnull=False, review_reminder__isnull=True)
-        .select_related("municipality")
-        if plan.review_notice_date <= today
-    ]
+    return ActionPlan.objects.decided().filter(
+        review_date__lte=today + datetime.timedelta(days=REVIEW_NOTICE_DAYS),
+        review_reminder__isnull=True,
+    )
 
 
 def remind_plan_reviews(today=None):

@@ -125,10 +125,19 @@ def _detail_context(request, plan, **extra):
     }
 
 
+def _plan_page(request, plan, status=200, **forms):
+    """The plan's page; ``forms`` replace its empty forms with one refused (status 400)."""
+    return render(
+        request,
+        "situation_reports/plan_detail.html",
+        _detail_context(request, plan, **forms),
+        status=status,
+    )
+
+
 @municipal_view(roles=EVERYONE)
 def plan_detail(request, pk):
-    plan = _plan(request, pk)
-    return render(request, "situation_reports/plan_detail.html", _detail_context(request, plan))
+    return _plan_page(request, _plan(request, pk))
 
 
 @municipal_view(roles=MANAGERS)
@@ -137,12 +146,7 @@ def plan_decide(request, pk):
     plan = _plan(request, pk, "change")
     form = PlanDecisionForm(request.POST, plan=plan)
     if not form.is_valid():
-        return render(
-            request,
-            "situation_reports/plan_detail.html",
-            _detail_context(request, plan, decision_form=form),
-            status=400,
-        )
+        return _plan_page(request, plan, status=400, decision_form=form)
     data = form.cleaned_data
     try:
         plans.decide(
@@ -214,12 +218,7 @@ def plan_report_create(request, pk):
     plan = _plan(request, pk, "change")
     form = FollowUpReportForm(request.POST, plan=plan)
     if not form.is_valid():
-        return render(
-            request,
-            "situation_reports/plan_detail.html",
-            _detail_context(request, plan, report_form=form),
-            status=400,
-        )
+        return _plan_page(request, plan, status=400, report_form=form)
     try:
         report = plans.create_follow_up_report(
             plan, form.cleaned_data["year"], form.cleaned_data["body"], request.user
@@ -350,12 +349,19 @@ def _measure_context(request, measure, **extra):
     }
 
 
+def _measure_page(request, measure, status=200, **forms):
+    """The measure's page; ``forms`` replace its empty forms with one refused (status 400)."""
+    return render(
+        request,
+        "situation_reports/measure_detail.html",
+        _measure_context(request, measure, **forms),
+        status=status,
+    )
+
+
 @municipal_view(roles=EVERYONE)
 def measure_detail(request, pk):
-    measure = _measure(request, pk)
-    return render(
-        request, "situation_reports/measure_detail.html", _measure_context(request, measure)
-    )
+    return _measure_page(request, _measure(request, pk))
 
 
 @municipal_view(roles=EVERYONE)
@@ -366,12 +372,7 @@ def measure_update_create(request, pk):
         raise PermissionDenied
     form = MeasureUpdateForm(request.POST, measure=measure)
     if not form.is_valid():
-        return render(
-            request,
-            "situation_reports/measure_detail.html",
-            _measure_context(request, measure, update_form=form),
-            status=400,
-        )
+        return _measure_page(request, measure, status=400, update_form=form)
     try:
         plans.add_update(measure, form.save(commit=False), request.user)
     except plans.PlanError as exc:
@@ -387,12 +388,7 @@ def measure_indicator_create(request, pk):
     measure = _measure(request, pk, "change")
     form = MeasureIndicatorForm(request.POST, measure=measure)
     if not form.is_valid():
-        return render(
-            request,
-            "situation_reports/measure_detail.html",
-            _measure_context(request, measure, indicator_form=form),
-            status=400,
-        )
+        return _measure_page(request, measure, status=400, indicator_form=form)
     try:
         plans.save_measure_indicator(measure, form.save(commit=False))
     except PlanLocked as exc:

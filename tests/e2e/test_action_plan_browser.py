@@ -66,6 +66,7 @@ def test_a_measure_is_followed_from_problem_to_plan_to_update_to_the_annual_repo
         MeasureUpdate.objects.filter(measure=measure, output__startswith="Kamerorna").count() == 1
     )
     assert_accessible(page)
+    screenshot(page, "measure-detail-1366")
 
     # The follow-up page.
     page.goto(f"{base_url}{measure.plan.get_absolute_url()}")
@@ -85,6 +86,7 @@ def test_a_measure_is_followed_from_problem_to_plan_to_update_to_the_annual_repo
     page.get_by_role("link", name="Årlig uppföljning av åtgärdsplanen Burlöv 2025").click()
     expect(page.get_by_role("heading", level=2, name="2. Åtgärder per problem")).to_be_visible()
     assert_accessible(page)
+    screenshot(page, "plan-follow-up-report-1366")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Ladda ner PDF").click()
     path = tmp_path / "uppfoljning.pdf"
@@ -102,6 +104,20 @@ def test_a_measure_is_followed_from_problem_to_plan_to_update_to_the_annual_repo
     page.goto(f"{base_url}/burlov/decisions/")
     expect(page.get_by_role("cell", name="Kommunfullmäktige i Burlöv")).to_be_visible()
     assert_accessible(page)
+    screenshot(page, "decision-register-1366")
+    # The English interface of the plan's page.
+    page.get_by_role("button", name="English").click()
+    page.goto(f"{base_url}{measure.plan.get_absolute_url()}")
+    expect(page.get_by_role("heading", level=2, name="Measures by problem")).to_be_visible()
+    assert_accessible(page)
+    # The main menu keeps its words whole: a longer menu wraps to a second line instead.
+    for link in page.get_by_role("navigation", name="Main menu").get_by_role("link").all():
+        lines = link.evaluate(
+            "e => { const r = document.createRange(); r.selectNodeContents(e);"
+            " return r.getClientRects().length; }"
+        )
+        assert lines == 1, f"{link.inner_text()!r} is broken over {lines} lines"
+    screenshot(page, "plan-detail-english-1366")
 
 
 def test_the_public_page_needs_no_login_and_shows_only_what_is_public(
