@@ -20,6 +20,7 @@ from councils.models import (
     Action,
     ActionUpdate,
     Agreement,
+    ApiToken,
     Area,
     Body,
     CitizenPromise,
@@ -34,6 +35,8 @@ from councils.models import (
     Organisation,
     User,
 )
+from councils.models.tokens import hash_secret
+from councils.services.tokens import create_token
 
 DEMO_PASSWORD = "trygghet-demo"
 DATA_FILE = Path(__file__).with_name("demo.toml")
@@ -59,6 +62,8 @@ def seed(stdout=None):
     seed_seats(data["bodies"], today, bodies, people, default_start=data["seat_start"])
     for agreement in data["agreements"]:
         seed_agreement(agreement, today, municipalities, organisations, bodies, people)
+    for row in data.get("api_tokens", []):
+        seed_api_token(row, municipalities, people)
     ensure_operator()
     if stdout:
         stdout.write(
@@ -66,6 +71,23 @@ def seed(stdout=None):
             f"{Membership.objects.count()} body seats, {Agreement.objects.count()} agreements, "
             f"{Action.objects.count()} actions"
         )
+
+
+def seed_api_token(row, municipalities, people):
+    """The demo's token, with the secret from ``demo.toml`` (documented in the README)."""
+    if ApiToken.objects.filter(token_hash=hash_secret(row["secret"])).exists():
+        return
+    membership = MunicipalityMembership.objects.get(
+        user=people[row["person"]], municipality=municipalities[row["municipality"]]
+    )
+    create_token(
+        membership,
+        name=row["name"],
+        can_read=row["can_read"],
+        can_write_incidents=row["can_write_incidents"],
+        actor=None,
+        secret=row["secret"],
+    )
 
 
 # --- Relative dates ---------------------------------------------------------------------------

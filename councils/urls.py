@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, agreements, areas, bodies, organisations, people
+from .views import actions, agreements, areas, bodies, organisations, people, tokens
 
 app_name = "councils"
 
@@ -72,4 +72,8 @@ urlpatterns = [
     path("areas/new/", areas.area_create, name="area-create"),
     path("areas/outline/", areas.municipality_outline, name="municipality-outline"),
     path("areas/<int:pk>/edit/", areas.area_edit, name="area-edit"),
+    # API tokens of partners' systems (the municipality's admins)
+    path("api-tokens/", tokens.token_list, name="token-list"),
+    path("api-tokens/new/", tokens.token_create, name="token-create"),
+    path("api-tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
 ]

@@ -37,12 +37,13 @@ from .models import (
     Problem,
     PublicSummary,
     ReportComment,
+    Sharing,
     SituationReport,
     UpcomingEvent,
     part_of_day_for,
 )
 from .permissions import LOGGERS
-from .services import comparisons, compiling, plans, police, workflow
+from .services import comparisons, compiling, plans, police, sharing, workflow
 from .services.categories import ensure_default_categories
 from .services.indicator_catalogue import ensure_default_indicators
 from .services.upcoming import generate_calendar
@@ -57,6 +58,9 @@ STRATEGIC = DATA["strategic"]
 PLANS = DATA["plans"]
 STRATEGIC_YEAR = 2025
 VOLUME = INCIDENTS["per_year"]
+SHARING = DATA.get("sharing", [])
+SHARED_REPORTS = DATA.get("shared_reports", [])
+SHARING_SLUGS = sorted({row["municipality"] for row in SHARING})
 
 
 # --- Indicator values ------------------------------------------------------------------------
@@ -124,7 +128,8 @@ def seed(stdout=None):
         lines.append(f"{municipality.name}: {values} demo indicator values")
     path = police.shared_events_file()
     if path is not None:
-        targets = list(Municipality.objects.filter(slug__in=VOLUME))
+        # The neighbours that share (issue 15) have the police's events only.
+        targets = list(Municipality.objects.filter(slug__in=[*VOLUME, *SHARING_SLUGS]))
         summary = police.import_source(path, municipalities=targets)
         lines.append(
             f"police open data: {summary.imported} imported, {summary.already_there} already there"
@@ -503,4 +508,60 @@ def seed_plans(stdout=None):
         made += 1
     if stdout:
         stdout.write(f"action plans: {made} decided, followed up and published")
+    return made
+
+
+# --- Sharing (issue 15) ------------------------------------------------------------------------
+
+
+def seed_sharing(stdout=None):
+    """What Burlöv, Eslöv and their neighbours Kävlinge and Lomma share (``[[sharing]]``), and
+    Eslöv's approved strategic lägesbild shared with Burlöv (``[[shared_reports]]``). A
+    sharing that exists is left as it is."""
+    from councils.models import Organisation
+
+    places = {m.slug: m for m in Municipality.objects.all()}
+    made = 0
+    for row in SHARING:
+        municipality = places.get(row["municipality"])
+        if municipality is None:
+            continue
+        if row.get("partner"):
+            target = {"recipient": Sharing.Recipient.MUNICIPALITY}
+            target["partner"] = places.get(row["partner"])
+            if target["partner"] is None:
+                continue
+        elif row.get("organisation"):
+            target = {
+                "recipient": Sharing.Recipient.ORGANISATION,
+                "organisation": Organisation.objects.get(name=row["organisation"]),
+            }
+        else:
+            target = {"recipient": Sharing.Recipient.COUNTY}
+        if Sharing.objects.filter(municipality=municipality, **target).exists():
+            continue
+        sharing.save_sharing(
+            Sharing(
+                municipality=municipality,
+                figures=row.get("figures", False),
+                summaries=row.get("summaries", False),
+                **target,
+            )
+        )
+        made += 1
+    shared = 0
+    for row in SHARED_REPORTS:
+        municipality, partner = places.get(row["municipality"]), places.get(row["partner"])
+        report = (
+            SituationReport.objects.strategic()
+            .approved()
+            .filter(municipality=municipality, period_end__year=STRATEGIC_YEAR)
+            .first()
+        )
+        if report is None or partner is None or report.shares.filter(partner=partner).exists():
+            continue
+        sharing.share_report(report, partner)
+        shared += 1
+    if stdout:
+        stdout.write(f"sharing: {made} sharings, {shared} situation reports shared")
     return made

@@ -11,6 +11,7 @@ from .views import (
     plans,
     public,
     reports,
+    sharing,
     strategic,
     upcoming,
 )
@@ -116,6 +117,13 @@ urlpatterns = [
     path("decisions/new/", decisions.decision_create, name="decision-create"),
     path("decisions/<int:pk>/", decisions.decision_detail, name="decision-detail"),
     path("decisions/<int:pk>/edit/", decisions.decision_edit, name="decision-edit"),
+    # What the municipality shares with others, and what others share with it.
+    path("sharing/", sharing.sharing_manage, name="sharing"),
+    path("sharing/<int:pk>/", sharing.sharing_change, name="sharing-change"),
+    path("sharing/roles/", sharing.regional_role_grant, name="regional-role-grant"),
+    path("sharing/roles/<int:pk>/end/", sharing.regional_role_end, name="regional-role-end"),
+    path("shared/", sharing.shared_with_us, name="shared-list"),
+    path("shared/<int:pk>/", sharing.shared_report, name="shared-report"),
     # The public page (no login) and what is published there.
     path("public/", public.public_page, name="public-page"),
     path("public/manage/", public.public_manage, name="public-manage"),
@@ -132,5 +140,13 @@ urlpatterns = [
     path("reports/<int:pk>/comment/", reports.report_comment, name="report-comment"),
     path("reports/<int:pk>/version/", reports.report_new_version, name="report-new-version"),
     path("reports/<int:pk>/pdf/", reports.report_pdf, name="report-pdf"),
+    # One approved lägesbild shared with neighbouring municipalities (before the steps: "sharing"
+    # is not a step).
+    path("reports/<int:pk>/sharing/", sharing.report_sharing, name="report-sharing"),
+    path(
+        "reports/<int:pk>/sharing/<int:share_pk>/withdraw/",
+        sharing.report_share_withdraw,
+        name="report-share-withdraw",
+    ),
     path("reports/<int:pk>/<slug:step>/", reports.report_step, name="report-step"),
 ]

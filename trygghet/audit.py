@@ -100,6 +100,22 @@ def _choice(model_path, choices_name):
     return show
 
 
+def _scopes(value):
+    show = _choice("councils.ApiToken", "Scope")
+    return ", ".join(str(show(code)) for code in value) if isinstance(value, list) else value
+
+
+def _levels(value):
+    """A sharing's levels, stored as codes (``figures``, ``summaries``)."""
+    words = {
+        "figures": _("incident counts per 1,000 inhabitants"),
+        "summaries": _("public summaries"),
+    }
+    if not isinstance(value, list):
+        return value
+    return ", ".join(str(words.get(code, code)) for code in value) or str(_("nothing"))
+
+
 # Every key an event may carry: its label and how its stored value reads. The choices are
 # looked up when shown (the apps that own them are loaded by then).
 FIELDS = {
@@ -117,10 +133,16 @@ FIELDS = {
     "expires_at": (_("expires"), _datetime),
     "revoked_at": (_("revoked"), _datetime),
     "user_agent": (_("browser"), str),
+    "scopes": (_("permissions"), _scopes),
     "confidentiality": (
         _("confidentiality"),
         _choice("situation_reports.Incident", "Confidentiality"),
     ),
+    "shared_with": (_("shared with"), str),
+    "levels": (_("what is shared"), _levels),
+    "regional_role": (_("regional role"), str),
+    "report": (_("situation report"), str),
+    "withdrawn_at": (_("withdrawn"), _datetime),
 }
 
 

@@ -130,6 +130,14 @@ class AuditEvent(MunicipalModel):
         SHARE_LINK_REVOKED = "share_link_revoked", _("share link revoked")
         SHARE_LINK_OPENED = "share_link_opened", _("share link opened")
         CONFIDENTIALITY_CHANGED = "confidentiality_changed", _("incident's confidentiality changed")
+        SHARING_CHANGED = "sharing_changed", _("sharing with others changed")
+        SHARING_ENDED = "sharing_ended", _("sharing with others ended")
+        REGIONAL_ROLE_GRANTED = "regional_role_granted", _("regional role granted")
+        REGIONAL_ROLE_ENDED = "regional_role_ended", _("regional role ended")
+        REPORT_SHARED = "report_shared", _("situation report shared")
+        REPORT_SHARE_WITHDRAWN = "report_share_withdrawn", _("situation report's sharing withdrawn")
+        API_TOKEN_CREATED = "api_token_created", _("API token created")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

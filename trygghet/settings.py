@@ -96,10 +96,15 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "csp",
+    # Before the API's apps: the first app's catalogue wins a message both translate
+    # (trygghet/wording.py).
     "trygghet",
     "councils",
     "situation_reports",
     "meetings",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +218,65 @@ RATELIMIT_IP_META_KEY = "trygghet.client_ip.client_ip"
 # Answers through one share link, and from one client address, before a pause (meetings).
 SHARE_LINK_REPLIES_PER_LINK = env_rate("SHARE_LINK_REPLIES_PER_LINK", "30/h")
 SHARE_LINK_REPLIES_PER_ADDRESS = env_rate("SHARE_LINK_REPLIES_PER_ADDRESS", "10/h")
+
+
+def env_api_rate(name, default):
+    """A rate as DRF's throttles read it: a count per second, minute, hour or day (``600/m``)."""
+    value = env_rate(name, default)
+    if not re.fullmatch(r"[1-9]\d*/[smhd]", value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate such as 600/m or 10000/d.")
+    return value
+
+
+# The API for partners' systems (trygghet.api): requests per token, all and writes.
+API_REQUESTS_PER_TOKEN = env_api_rate("API_REQUESTS_PER_TOKEN", "600/m")
+API_WRITES_PER_TOKEN = env_api_rate("API_WRITES_PER_TOKEN", "60/m")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["trygghet.api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["trygghet.api.auth.HasTokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "trygghet.api.auth.TokenRateThrottle",
+        "trygghet.api.auth.TokenWriteRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_token": API_REQUESTS_PER_TOKEN,
+        "api_token_write": API_WRITES_PER_TOKEN,
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "trygghet.api.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Trygghet API",
+    "DESCRIPTION": (
+        "For partners' systems: incidents (read and log), categories, areas, meetings with "
+        "their shareable agendas, upcoming events and approved situation reports of one "
+        "municipality, as the token's organisation may see them. Errors are problem details "
+        "(RFC 9457, application/problem+json) in the request's language (Accept-Language)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "IncidentConfidentialityEnum": "situation_reports.models.Incident.Confidentiality",
+        "IncidentStatusEnum": "situation_reports.models.Incident.Status",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "MeetingKindEnum": "meetings.models.Kind",
+        "AreaKindEnum": "councils.models.Area.Kind",
+        "UpcomingEventKindEnum": "situation_reports.models.UpcomingEvent.Kind",
+        "SituationReportKindEnum": "situation_reports.models.reports.ReportKind",
+        "RestrictedEnum": [("restricted", "restricted")],
+    },
+}
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "sv"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
+    path("api/", include("trygghet.api.urls")),
     path(
         "accounts/login/",
         login.LoginView.as_view(),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("meetings.urls_public")),
+    path("region/", include("situation_reports.urls_region")),
     path("", views.home, name="home"),
     path("<slug:municipality>/", views.dashboard, name="dashboard"),
     path("<slug:municipality>/audit/", views.audit_trail, name="audit-trail"),

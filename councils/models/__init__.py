@@ -18,6 +18,7 @@ from .bodies import Body, Membership
 from .geography import Area, MunicipalityOutline
 from .municipalities import RESERVED_SLUGS, Municipality, validate_not_reserved
 from .people import MunicipalityMembership, Organisation, User
+from .tokens import ApiIdempotencyKey, ApiToken
 
 __all__ = [
     "RESERVED_SLUGS",
@@ -25,6 +26,8 @@ __all__ = [
     "ActionReminder",
     "ActionUpdate",
     "Agreement",
+    "ApiIdempotencyKey",
+    "ApiToken",
     "Area",
     "MunicipalityOutline",
     "Body",

@@ -18,6 +18,7 @@ RESERVED_SLUGS = {
     "media",
     "i18n",
     "share",
+    "region",
     "calendar",
     "api",
     "jsi18n",

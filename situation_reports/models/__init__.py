@@ -9,7 +9,8 @@
   comments;
 - ``problems``: the problems a strategic lägesbild identifies, with their cause analysis;
 - ``plans``: the action plan decided from it, its measures and their follow-up, the decision
-  register and the texts published on the public page.
+  register and the texts published on the public page;
+- ``sharing``: what a municipality shares with neighbours, its county and police area.
 """
 
 from .comparisons import (
@@ -59,9 +60,13 @@ from .reports import (
     SituationReport,
     SituationReportQuerySet,
 )
+from .sharing import RegionalRole, ReportShare, Sharing
 from .upcoming import UpcomingEvent
 
 __all__ = [
+    "RegionalRole",
+    "ReportShare",
+    "Sharing",
     "ALL_SECTIONS",
     "FOLLOW_UP_SECTIONS",
     "ActionPlan",

@@ -77,24 +77,7 @@ def _context(request, report, **extra):
     comments, the figures as this reader may see them, and who may do what. The sections and
     figures are those of its kind (``_operational_parts``, ``_strategic_parts``)."""
     membership = request.membership
-    sections = {s.key: s for s in report.sections.select_related("updated_by")}
-    comments = defaultdict(list)
-    for comment in report.comments.select_related("author"):
-        comments[comment.section].append(comment)
-    section_info = {
-        key: {
-            "key": key,
-            "title": title,
-            "text": sections[key].text if key in sections else "",
-            "comments": comments.get(key, []),
-        }
-        for key, title in report.sections_of_kind
-    }
-    if report.is_follow_up:
-        parts = _follow_up_parts
-    else:
-        parts = _strategic_parts if report.is_strategic else _operational_parts
-    view, more = parts(report, membership, section_info)
+    view, section_info, more = report_parts(report, membership)
     superseded_by = SituationReport.objects.filter(supersedes=report).first()
     return {
         "report": report,
@@ -114,6 +97,32 @@ def _context(request, report, **extra):
         **more,
         **extra,
     }
+
+
+def report_parts(report, reader, *, comments=True):
+    """A report's sections (their text, and the comments unless ``comments`` is False) and
+    its figures as ``reader`` may see them: ``(view, section_info, more)``. ``reader`` is a
+    membership, or ``sharing.PUBLIC_LEVEL`` for a lägesbild shared with a neighbour."""
+    sections = {s.key: s for s in report.sections.select_related("updated_by")}
+    by_section = defaultdict(list)
+    if comments:
+        for comment in report.comments.select_related("author"):
+            by_section[comment.section].append(comment)
+    section_info = {
+        key: {
+            "key": key,
+            "title": title,
+            "text": sections[key].text if key in sections else "",
+            "comments": by_section.get(key, []),
+        }
+        for key, title in report.sections_of_kind
+    }
+    if report.is_follow_up:
+        parts = _follow_up_parts
+    else:
+        parts = _strategic_parts if report.is_strategic else _operational_parts
+    view, more = parts(report, reader, section_info)
+    return view, section_info, more
 
 
 def _operational_parts(report, membership, section_info):

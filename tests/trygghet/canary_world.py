@@ -539,6 +539,14 @@ def _values(pattern, param, converter, kwargs, role, canary):
             MinutesVersion.objects.filter(meeting_id=meeting).values_list("number", flat=True)
         )
         return numbers[:2] or [1]
+    if param == "slug" and route.startswith("region/"):
+        # The regional page of each municipality: the canary's, the person's own, and one
+        # that shares nothing with anyone.
+        return _unique([s for s in ("burlov", "eslov", role.municipality, "lomma") if s])
+    if route.startswith("api/"):
+        # The API answers a session with 401 (it takes a token): these show that it does.
+        # Its visits with tokens are canary_api's.
+        return _unique([canary.incident.pk, canary.opened.pk, 0])
     if route.startswith("admin/"):
         if param == "app_label":
             match = re.search(r"\(\?P<app_label>([^)]*)\)", route)
@@ -709,6 +717,9 @@ CONFIGURATION_PAGES = {
     "situation_reports:category-list",
     "councils:area-list",
     "councils:area-edit",
+    # The same lists in the API (canary_api).
+    "api:category-list",
+    "api:area-list",
 }
 
 

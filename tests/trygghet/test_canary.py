@@ -68,6 +68,10 @@ What it does, in order:
    of Burlöv's like any other, never appears outside Burlöv. A string the visitor sent in the
    very request (or the form that led to it) is not looked for in the answer (the echo rule):
    searches use the common prefix only, so they never carry a whole canary string.
+   Then each of them but the guest goes through the API with a token of their own
+   (``canary_api``: every endpoint, the filters that would find the canary, both canaries by
+   id, logging an incident like it), the answers searched by the same ``Checker``; the
+   canary's id answers 404, the opened canary's 200 in Burlöv and 404 elsewhere.
 5. Searches every e-mail sent during the test (``mail.outbox``: the setup's and the
    submissions') the same way, unless all its recipients are public authorities of Burlöv.
 6. Prints, per person, how many addresses of the URLconf, links, files (by kind), forms (POST,
@@ -92,6 +96,7 @@ from situation_reports.models import Incident
 from situation_reports.permissions import LOGGERS
 from trygghet.celery import app as celery_app
 
+from . import canary_api
 from .canary_crawler import Crawler, kind_of, texts_of, url_patterns, view_name
 from .canary_world import (
     CATEGORY,
@@ -141,11 +146,17 @@ def test_no_private_company_and_no_other_municipality_ever_sees_the_canary(canar
         crawler.seconds = time.perf_counter() - began
         visits.append(crawler)
 
+    # The same people through the API, each with a token of their own (canary_api).
+    api_visits = [canary_api.visit(c.role, canary, checker) for c in visits if c.role.username]
+
     readers, outsiders = _recipients()
     for message in mail.outbox:
         checker.check_mail(message, readers, outsiders)
 
     report = _report(visits, patterns)
+    report += "\nThrough the API: " + ", ".join(
+        f"{v.role.label} {v.requests} requests" for v in api_visits
+    )
     print(report)
     problems = []
     if checker.leaks:
@@ -162,6 +173,8 @@ def test_no_private_company_and_no_other_municipality_ever_sees_the_canary(canar
             )
     for crawler in visits:
         problems += _shortfalls(crawler, patterns, canary)
+    for api_visit in api_visits:
+        problems += api_visit.problems
     assert not problems, report + "\n" + "\n".join(problems)
 
 
@@ -188,6 +201,7 @@ def a_public_authority_finds_the_canary(canary):
     opened = _texts(client, f"/burlov/incidents/{canary.opened.pk}/")
     assert tokens["description (while restricted)"] in opened
     assert tokens["place (while restricted)"] in opened
+    canary_api.a_public_authority_finds_the_canary(canary, tokens)
     assert Incident.objects.filter(pk=canary.incident.pk, confidentiality="restricted").exists()
 
 

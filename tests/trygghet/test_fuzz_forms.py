@@ -70,6 +70,7 @@ from councils.demo import DEMO_PASSWORD
 from councils.models import (
     Action,
     Agreement,
+    ApiToken,
     Area,
     Body,
     CitizenPromise,
@@ -93,6 +94,9 @@ from situation_reports.models import (
     MeasureIndicator,
     Problem,
     PublicSummary,
+    RegionalRole,
+    ReportShare,
+    Sharing,
     SituationReport,
     UpcomingEvent,
 )
@@ -223,6 +227,17 @@ PARAMETERS = {
     "public/summaries/<int:pk>": lambda m, kw: variety(
         PublicSummary.objects.filter(municipality=m)
     ),
+    "sharing/<int:pk>": lambda m, kw: variety(Sharing.objects.filter(municipality=m)),
+    "sharing/roles/<int:pk>": lambda m, kw: variety(RegionalRole.objects.filter(municipality=m)),
+    "reports/<int:pk>/sharing/<int:share_pk>": lambda m, kw: variety(
+        ReportShare.objects.filter(report_id=kw["pk"])
+    ),
+    "shared/<int:pk>": lambda m, kw: variety(ReportShare.objects.filter(partner=m)),
+    # The regional page is not under a municipality: every municipality's slug, shared or not.
+    "region/<slug:slug>": lambda m, kw: list(
+        Municipality.objects.order_by("pk").values_list("slug", flat=True)
+    ),
+    "api-tokens/<int:pk>": lambda m, kw: variety(ApiToken.objects.filter(municipality=m)),
     "meetings/actions/<int:pk>": lambda m, kw: variety(ActionItem.objects.filter(municipality=m)),
     "meetings/bodies/<int:pk>": lambda m, kw: variety(Body.objects.filter(municipality=m)),
     "meetings/series/<int:pk>": lambda m, kw: variety(MeetingSeries.objects.filter(municipality=m)),
@@ -244,6 +259,9 @@ OTHER_PARAMETERS = {
     "accounts/reset/<uidb64>",
     "calendar/<str:token>",
     "answer/<str:token>",
+    # The API takes a token, not a session, and has no forms: tests/trygghet/test_api_schema.py
+    # sends it generated requests (schemathesis).
+    "api/",
 }
 
 

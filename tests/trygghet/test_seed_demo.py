@@ -22,7 +22,14 @@ def row_counts():
 
 def test_seed_demo_creates_burlov_and_eslov_with_a_user_per_role():
     call_command("seed_demo", only=["councils"])
-    assert set(Municipality.objects.values_list("code", flat=True)) == {"1231", "1285"}
+    # Burlöv and Eslöv, and their neighbours Kävlinge and Lomma (the police events only: for the
+    # regional page of LPO Kävlinge, which serves Burlöv, Kävlinge and Lomma).
+    assert set(Municipality.objects.values_list("code", flat=True)) == {
+        "1231",
+        "1285",
+        "1261",
+        "1262",
+    }
     for slug in ("burlov", "eslov"):
         roles = set(
             MunicipalityMembership.objects.filter(municipality__slug=slug).values_list(

@@ -108,3 +108,18 @@ def test_a_message_means_the_same_in_every_app():
             if first[0] != text:
                 clashes.append(f"{key}: {first} vs {(text, catalogue.parts[-5])}")
     assert not clashes, "\n".join(clashes)
+
+
+def test_djangos_form_messages_keep_djangos_wording_beside_the_api():
+    """Django REST framework's catalogue words some of Django's own messages differently and
+    would outrank Django's (trygghet/wording.py): the forms still say what Django says."""
+    import django
+    from django.utils import translation
+
+    from trygghet.wording import DJANGO_WORDING
+
+    own = polib.mofile(str(Path(django.__file__).parent / "conf/locale/sv/LC_MESSAGES/django.mo"))
+    djangos = {entry.msgid: entry.msgstr for entry in own}
+    with translation.override("sv"):
+        for message in DJANGO_WORDING:
+            assert translation.gettext(message) == djangos[message], message

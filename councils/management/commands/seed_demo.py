@@ -20,6 +20,9 @@ DEMOS = [
     ("situation_reports", situation_reports_demo.seed_strategic),
     # The action plan decided from that lägesbild, followed up, with its annual report 2025.
     ("situation_reports", situation_reports_demo.seed_plans),
+    # What the municipalities share with neighbours, the county and the police area (needs
+    # the approved strategic lägesbild above).
+    ("situation_reports", situation_reports_demo.seed_sharing),
 ]
 
 
