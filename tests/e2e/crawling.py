@@ -3,7 +3,7 @@
 ``crawl(page, base_url, start, visit)`` opens ``start``, then follows every same-site link
 (``<a href>``) it finds, breadth first, GET only. It skips what is not a page: logging out and
 the language switch are POST forms (never followed), and links to files (PDF, calendar, CSV,
-spreadsheet, JSON, the ``download`` attribute) and the Django admin are left out.
+spreadsheet, JSON, the ``download`` attribute), the API and the Django admin are left out.
 
 To keep the run short the addresses are grouped by the URL pattern they resolve to (its
 namespaced name, e.g. ``meetings:meeting-detail``): at most ``per_pattern`` addresses of one
@@ -18,8 +18,20 @@ from urllib.parse import urlsplit, urlunsplit
 from django.urls import Resolver404, resolve
 
 PER_PATTERN = 2
-# Addresses that are files, feeds or for the installation's operators, not pages of the app.
-NOT_PAGES = (".pdf", "/pdf/", ".ics", ".csv", ".xlsx", ".json", "/export", "/admin/", "/feed/")
+# Addresses that are files, feeds or for the installation's operators, not pages of the app;
+# the API (/api/: its schema is a file, its docs page a third party's) is for partners' systems.
+NOT_PAGES = (
+    ".pdf",
+    "/pdf/",
+    ".ics",
+    ".csv",
+    ".xlsx",
+    ".json",
+    "/export",
+    "/admin/",
+    "/feed/",
+    "/api/",
+)
 # Pattern names never opened: they end the session or change a setting when opened.
 NOT_FOLLOWED = {"logout", "set_language"}
 

@@ -96,6 +96,8 @@ def test_the_invite_form_starts_on_member_and_a_seat_takes_the_persons_organisat
     officer = home.user
     page.goto(f"{base_url}{group.get_absolute_url()}")
     page.get_by_role("link", name="Lägg till medlem").click()
+    # The form's script runs before "load": choosing a person before it would fill nothing.
+    page.wait_for_load_state("load")
     represents = page.get_by_label("Representerar")
     expect(represents).to_have_value("")
     page.get_by_label("Person").select_option(label=officer.get_full_name())

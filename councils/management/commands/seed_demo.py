@@ -50,6 +50,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING(
                     "The demo users and the operator 'drift' (a superuser) have the password "
-                    "'trygghet-demo': for a demonstration only, never on a real installation."
+                    "'trygghet-demo', and the demo's API token is public (README): for a "
+                    "demonstration only, never on a real installation."
                 )
             )
