@@ -12,6 +12,7 @@ from councils.selectors import people_of
 from councils.services.geography import Locator
 from councils.widgets import map_context, position_picker_attrs
 from trygghet.limits import EARLIEST_DATE, LATEST_DATE, validate_in_range
+from trygghet.offline import PhotoFieldsMixin
 
 from .models import ActionItem, AgendaItem, Attendance, Meeting, MeetingSeries, Observation
 
@@ -291,7 +292,10 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Why a new version?"), max_length=300)
 
 
-class ObservationForm(forms.ModelForm):
+class ObservationForm(PhotoFieldsMixin, forms.ModelForm):
+    """An observation on a safety walk, with a photo and the device's key of the entry, when
+    it was kept offline (``trygghet.offline``)."""
+
     class Meta:
         model = Observation
         fields = ["place", "category", "description", "latitude", "longitude"]

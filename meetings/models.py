@@ -900,6 +900,10 @@ class Observation(LockedWithMeetingMixin, MunicipalModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The key a device gives an entry it logged (offline, issue 16): sent twice, it is saved once.
+    client_key = models.UUIDField(
+        _("device key"), null=True, blank=True, unique=True, editable=False
+    )
 
     objects = scoped_manager(ObservationQuerySet)
 

@@ -143,6 +143,10 @@ FIELDS = {
     "regional_role": (_("regional role"), str),
     "report": (_("situation report"), str),
     "withdrawn_at": (_("withdrawn"), _datetime),
+    "title": (_("title"), str),
+    "file_name": (_("file name"), str),
+    "attachment_kind": (_("kind"), _choice("trygghet.Attachment", "Kind")),
+    "attached_to": (_("attached to"), str),
 }
 
 

@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -138,6 +139,8 @@ class AuditEvent(MunicipalModel):
         REPORT_SHARE_WITHDRAWN = "report_share_withdrawn", _("situation report's sharing withdrawn")
         API_TOKEN_CREATED = "api_token_created", _("API token created")
         API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+        ATTACHMENT_ADDED = "attachment_added", _("attachment added")
+        ATTACHMENT_REMOVED = "attachment_removed", _("attachment removed")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -186,3 +189,203 @@ class AuditEvent(MunicipalModel):
 
     def delete(self, *args, **kwargs):
         raise AuditEventImmutable()
+
+
+# --- Files (issue 16): photos of what happened, documents of the work ---------------------------
+
+
+class StoredFile(MunicipalModel):
+    """A file stored through Django's storage API (``STORAGES["default"]``) under a random
+    name (``trygghet.files.stored_name``), checked by its content before it was stored, and
+    served only by views that check who may read its parent (``trygghet.files``)."""
+
+    file = models.FileField(_("file"), max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name
+
+
+def _readable(model_label, membership):
+    from django.apps import apps
+
+    return apps.get_model(model_label).objects.restrict(membership).values("pk")
+
+
+class PhotoQuerySet(MunicipalQuerySet):
+    def restrict(self, membership, action="view"):
+        """The photos of the incidents and observations this membership may read: a
+        restricted incident's photos are as hidden as the incident (``Incident.restrict``)."""
+        qs = super().restrict(membership, action)
+        return qs.filter(
+            Q(incident__in=_readable("situation_reports.Incident", membership))
+            | Q(observation__in=_readable("meetings.Observation", membership))
+        )
+
+
+class AttachmentQuerySet(MunicipalQuerySet):
+    # The parent's field and its model, in the order of ``Attachment.PARENTS``.
+    PARENT_MODELS = {
+        "agreement": "councils.Agreement",
+        "action_plan": "situation_reports.ActionPlan",
+        "meeting": "meetings.Meeting",
+        "report": "situation_reports.SituationReport",
+        "decision": "situation_reports.Decision",
+    }
+
+    def restrict(self, membership, action="view"):
+        """The attachments of the records this membership may read (each parent's own
+        ``restrict``: a draft plan's for the managers, a meeting's for those who see it)."""
+        qs = super().restrict(membership, action)
+        readable = Q()
+        for field, label in self.PARENT_MODELS.items():
+            readable |= Q(**{f"{field}__in": _readable(label, membership)})
+        return qs.filter(readable)
+
+
+class Photo(StoredFile):
+    """A photo of an incident or of a safety walk's observation: re-encoded from its pixels,
+    every metadata field gone (``trygghet.files.clean_photo``). It is read by exactly those
+    who may read its incident or observation (a restricted incident's photo never reaches a
+    private company)."""
+
+    incident = models.ForeignKey(
+        "situation_reports.Incident",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("incident"),
+    )
+    observation = models.ForeignKey(
+        "meetings.Observation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("observation"),
+    )
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+
+    objects = scoped_manager(PhotoQuerySet)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(incident__isnull=False, observation=None)
+                | Q(incident=None, observation__isnull=False),
+                name="photo_of_one_thing",
+            )
+        ]
+
+
+class Attachment(StoredFile):
+    """A document attached to an agreement, an action plan, a meeting (its documents and the
+    signed minutes), a lägesbild or a decision: PDF or an office format, read by those who may
+    read its parent. An approved or decided parent keeps its attachments as they were."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("document")
+        SIGNED_MINUTES = "signed_minutes", _("signed minutes")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DOCUMENT)
+    title = models.CharField(_("title"), max_length=200)
+    agreement = models.ForeignKey(
+        "councils.Agreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("agreement"),
+    )
+    action_plan = models.ForeignKey(
+        "situation_reports.ActionPlan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("action plan"),
+    )
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("meeting"),
+    )
+    report = models.ForeignKey(
+        "situation_reports.SituationReport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("situation report"),
+    )
+    decision = models.ForeignKey(
+        "situation_reports.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("decision"),
+    )
+
+    PARENTS = tuple(AttachmentQuerySet.PARENT_MODELS)
+
+    objects = scoped_manager(AttachmentQuerySet)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Exact(
+                    sum(
+                        (
+                            models.Case(
+                                models.When(**{f"{name}__isnull": False}, then=1), default=0
+                            )
+                            for name in AttachmentQuerySet.PARENT_MODELS
+                        ),
+                        start=models.Value(0),
+                    ),
+                    1,
+                ),
+                name="attachment_of_one_thing",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="document") | Q(meeting__isnull=False),
+                name="signed_minutes_of_a_meeting",
+            ),
+        ]
+
+    @property
+    def parent(self):
+        for name in self.PARENTS:
+            if getattr(self, f"{name}_id"):
+                return getattr(self, name)
+        return None
+
+    @property
+    def parent_field(self):
+        return next((name for name in self.PARENTS if getattr(self, f"{name}_id")), None)

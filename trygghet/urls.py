@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import login, views
+from . import login, pwa, views, views_files
 from .forms import PasswordResetForm
 
 # Top-level words here are reserved: a municipality slug may not take them
@@ -12,6 +12,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    # The installable app (issue 16): at the root, so that the worker's scope is the whole site.
+    # Neither can be a municipality's slug (a slug has no dot).
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("manifest.webmanifest", pwa.web_manifest, name="web-manifest"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     path("api/", include("trygghet.api.urls")),
@@ -33,6 +37,33 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("<slug:municipality>/", views.dashboard, name="dashboard"),
     path("<slug:municipality>/audit/", views.audit_trail, name="audit-trail"),
+    # Files (issue 16): only through these views, which find them through their parent.
+    path("<slug:municipality>/photos/<int:pk>/", views_files.photo, name="photo"),
+    path(
+        "<slug:municipality>/attachments/<int:pk>/",
+        views_files.attachment_download,
+        name="attachment",
+    ),
+    path(
+        "<slug:municipality>/attachments/<int:pk>/delete/",
+        views_files.attachment_delete,
+        name="attachment-delete",
+    ),
+    *(
+        path(
+            f"<slug:municipality>/{segment}/<int:pk>/attachments/",
+            views_files.attachment_add,
+            {"parent": parent},
+            name=f"attachment-add-{parent.replace('_', '-')}",
+        )
+        for segment, parent in (
+            ("agreements", "agreement"),
+            ("action-plans", "action_plan"),
+            ("meetings", "meeting"),
+            ("reports", "report"),
+            ("decisions", "decision"),
+        )
+    ),
     path("<slug:municipality>/", include("councils.urls")),
     path("<slug:municipality>/", include("situation_reports.urls")),
     path("<slug:municipality>/", include("meetings.urls")),

@@ -63,7 +63,9 @@ def meeting_detail(request, pk):
             "attendances": attendances,
             "attendance_counts": attendance_counts(attendances),
             "action_items": meeting.action_items.select_related("owner", "owner_organisation"),
-            "observations": meeting.observations.select_related("action_item__owner_organisation"),
+            "observations": meeting.observations.select_related(
+                "action_item__owner_organisation"
+            ).prefetch_related("photos"),
             "can_act_on_observations": can_act_on_observation(request.membership, meeting),
             "item_form": AgendaItemForm(),
             "observation_form": (

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from councils.models import Area
+from trygghet import offline
 from trygghet.access import EVERYONE, municipal_view
 
 from .. import services
@@ -32,22 +33,36 @@ def observation_add(request, pk):
     if not meeting.is_safety_walk:
         raise Http404
     walk_closed = _("The minutes of this walk are approved: no more observations can be recorded.")
+    queued = offline.is_queue_request(request)
     if meeting.is_locked:
+        if queued:
+            return JsonResponse(
+                {"status": "refused", "errors": {"__all__": [walk_closed]}}, status=400
+            )
         messages.error(request, walk_closed)
         return redirect(_observations_url(meeting))
-    form = ObservationForm(request.POST, municipality=meeting.municipality)
+    form = ObservationForm(request.POST, request.FILES, municipality=meeting.municipality)
     if form.is_valid():
         observation = form.save(commit=False)
         observation.meeting = meeting
         observation.municipality = meeting.municipality
         observation.created_by = request.user
         try:
-            observation.save()
+            observation, created = offline.save_once(form, observation, user=request.user)
         except MinutesLocked:  # approved since the page was read
+            if queued:
+                return JsonResponse(
+                    {"status": "refused", "errors": {"__all__": [walk_closed]}}, status=400
+                )
             messages.error(request, walk_closed)
-        else:
+            return redirect(_observations_url(meeting))
+        if observation is not None:
+            if queued:
+                return offline.queue_saved(_observations_url(meeting), created=created)
             messages.success(request, _("The observation is recorded."))
-        return redirect(_observations_url(meeting))
+            return redirect(_observations_url(meeting))
+    if queued:
+        return offline.queue_refused(form)
     context = agenda_context(request, meeting)
     context.update(
         {

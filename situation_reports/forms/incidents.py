@@ -23,6 +23,7 @@ from councils.models import Area, Organisation
 from councils.services.geography import Locator, assign_area
 from councils.widgets import map_context, position_picker_attrs
 from trygghet.limits import MAX_TEXT_LENGTH, CleanTextFormMixin, validate_in_range
+from trygghet.offline import PhotoFieldsMixin
 
 from .. import permissions
 from ..models import Incident, IncidentCategory, part_of_day_for
@@ -85,7 +86,10 @@ class CoordinateField(forms.DecimalField):
         return _rounded(value)
 
 
-class IncidentForm(CleanTextFormMixin, forms.ModelForm):
+class IncidentForm(CleanTextFormMixin, PhotoFieldsMixin, forms.ModelForm):
+    """Logging an incident, with a photo and, from a device's offline queue, the device's
+    key of the entry (``trygghet.offline``)."""
+
     occurred_on = forms.DateField(
         label=_("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -329,6 +333,9 @@ class IncidentEditForm(IncidentForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Photos are added when an incident is logged; the edit form leaves them as they are.
+        for name in ("photo", "use_photo_position", "client_key"):
+            self.fields.pop(name)
         self.fields["status"].choices = [
             c for c in self.fields["status"].choices if c[0] != Incident.Status.WITHDRAWN
         ]

@@ -243,6 +243,10 @@ class Incident(MunicipalModel):
     police_url = models.URLField(_("police event address"), max_length=500, blank=True)
     # CSV import: a fingerprint of the source row, so that re-importing a file adds nothing.
     import_key = models.CharField(_("import key"), max_length=64, blank=True, editable=False)
+    # The key a device gives an entry it logged (offline, issue 16): sent twice, it is saved once.
+    client_key = models.UUIDField(
+        _("device key"), null=True, blank=True, unique=True, editable=False
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

@@ -341,6 +341,7 @@ IMPORTED = {
     "withdrawn_at": None,
     "withdrawn_by_id": None,
     "import_key": "",
+    "client_key": None,
 }
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from trygghet import offline
 from trygghet.access import municipal_view
 from trygghet.limits import in_range
 from trygghet.tenancy import EVERYONE, MANAGERS
@@ -179,12 +180,20 @@ def incident_create(request):
         initial["occurred_on"] = carried_over["date"]
         initial["start_time"] = carried_over.get("time")
         initial["part_of_day"] = carried_over.get("part_of_day", "")
+    posted = request.method == "POST"
     form = IncidentForm(
-        request.POST if request.method == "POST" else None, membership=membership, initial=initial
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        membership=membership,
+        initial=initial,
     )
+    queued = posted and offline.is_queue_request(request)
     duplicates = []
-    if request.method == "POST" and form.is_valid():
-        duplicates = form.duplicates()
+    if posted and form.is_valid():
+        # An entry from the device's offline queue skips the near-duplicate question: nobody is
+        # at the form to answer it when the queue is sent, and the entry's key already keeps a
+        # retry or a second send of the same entry from being saved twice.
+        duplicates = [] if queued else form.duplicates()
         if duplicates and not form.cleaned_data.get("confirm_duplicate"):
             form.show_duplicate_confirmation = True
         else:
@@ -192,29 +201,12 @@ def incident_create(request):
             incident.municipality = request.municipality
             incident.created_by = request.user
             incident.source = Incident.Source.MANUAL
-            with transaction.atomic():
-                incident.save()
-            saved_visible = membership.can_read_restricted or not incident.is_restricted
-            if saved_visible:
-                messages.success(
-                    request,
-                    _("The incident “%(incident)s” was saved.") % {"incident": incident},
-                )
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "The incident was saved as restricted: only public authorities can "
-                        "see it now."
-                    ),
-                )
-            if "save_and_add" in request.POST:
-                address = url("incident-create", request)
-                return redirect(f"{address}?{urlencode(when_to_carry_over(incident))}")
-            if saved_visible:
-                return redirect(incident.get_absolute_url())
-            return redirect(url("incident-list", request))
-    return render(
+            incident, created = offline.save_once(form, incident, user=request.user)
+            if incident is not None:
+                return _saved(request, incident, created=created, queued=queued)
+    if queued:
+        return offline.queue_refused(form)
+    response = render(
         request,
         "situation_reports/incident_form.html",
         {
@@ -225,6 +217,31 @@ def incident_create(request):
         },
         status=200,
     )
+    # The service worker keeps this page (and no other) for a reload without a connection.
+    response["X-Trygghet-Offline"] = "form"
+    return response
+
+
+def _saved(request, incident, *, created, queued):
+    """The answer to a saved incident (``created`` False: sent before with the same key)."""
+    saved_visible = request.membership.can_read_restricted or not incident.is_restricted
+    address = incident.get_absolute_url() if saved_visible else url("incident-list", request)
+    if queued:
+        return offline.queue_saved(address, created=created)
+    if saved_visible:
+        messages.success(
+            request,
+            _("The incident “%(incident)s” was saved.") % {"incident": incident},
+        )
+    else:
+        messages.success(
+            request,
+            _("The incident was saved as restricted: only public authorities can see it now."),
+        )
+    if "save_and_add" in request.POST:
+        address = url("incident-create", request)
+        return redirect(f"{address}?{urlencode(when_to_carry_over(incident))}")
+    return redirect(address)
 
 
 @municipal_view(roles=LOGGERS)

@@ -4,6 +4,7 @@ filled, and the checker that decides what is a leak.
 """
 
 import datetime
+import io
 import re
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from PIL import Image
 
 from councils.models import (
     Action,
@@ -53,8 +55,10 @@ from situation_reports.models import (
 from situation_reports.services import compiling, workflow
 from situation_reports.views.reports import STEPS
 from tests.factories import make_user
-from tests.trygghet.canary_crawler import FILE_ROUTE, Limits, view_name
+from tests.trygghet.canary_crawler import FILE_ROUTE, Limits, body_of, view_name
 from trygghet import access
+from trygghet.attachments import add_attachment, add_photo
+from trygghet.models import Attachment, Photo
 
 # --- The canary's strings ---------------------------------------------------------------------
 
@@ -71,7 +75,8 @@ LATITUDE, LONGITUDE = (
 class Token:
     name: str
     value: str
-    tier: str  # "incident": never; "category": only as a choice; "area": only in Burlöv
+    # "incident": never; "category": only as a choice; "area" and "municipal": only in Burlöv
+    tier: str
 
 
 def incident_tokens(pk):
@@ -90,7 +95,35 @@ def incident_tokens(pk):
         Token("place (while restricted)", f"{PREFIX}placeR9", "incident"),
         Token("category name", f"{PREFIX}cat", "category"),
         Token("area name", f"{PREFIX}area", "area"),
+        # A document of Burlöv (attached to the canary's meeting): its title on Burlöv's pages,
+        # its text in the file; never for anyone outside Burlöv.
+        Token("attachment title", ATTACHMENT_TITLE, "municipal"),
+        Token("attachment text", ATTACHMENT_TEXT, "municipal"),
     ]
+
+
+def photo_tokens(photo):
+    """The canary's photo is known by its address (its pixels are encoded again when stored:
+    the bytes the store holds are compared by ``Checker`` too)."""
+    return [Token("address of the canary's photo", f"/burlov/photos/{photo.pk}/", "incident")]
+
+
+ATTACHMENT_TITLE = f"{PREFIX}docT4 Protokollsutdrag"
+ATTACHMENT_TEXT = f"{PREFIX}docX5"
+
+
+def attachment_pdf():
+    """A PDF whose text carries the canary's string (read by pdftotext, as every PDF is)."""
+    from weasyprint import HTML
+
+    return HTML(string=f"<html lang='sv'><p>{ATTACHMENT_TEXT} Protokollsutdrag</p>").write_pdf()
+
+
+def canary_jpeg():
+    """A photo as a phone sends it, in the canary's colours."""
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (127, 63, 10)).save(out, format="JPEG")
+    return out.getvalue()
 
 
 DESCRIPTION_1 = f"{PREFIX}descA1 Misshandel i trapphuset, en person förd till sjukhus."
@@ -168,6 +201,17 @@ class Canary:
     reader: User
     tokens: list
     related: dict  # model -> [pk]: tried first wherever an address takes that model
+    photo: Photo  # the canary incident's photo
+    photo_bytes: bytes  # ... as stored
+    attachment: Attachment  # a document of Burlöv (the canary meeting's)
+
+    @property
+    def photo_url(self):
+        return f"/burlov/photos/{self.photo.pk}/"
+
+    @property
+    def attachment_url(self):
+        return f"/burlov/attachments/{self.attachment.pk}/"
 
     @property
     def detail_url(self):
@@ -272,6 +316,20 @@ def plant():
     assert incident.history.count() == 2 and incident.is_restricted
     assert incident.severity == Incident.Severity.HIGH
     opened = _log_then_open(police, coordinator, started)
+    # Its photo, as the incident form stores one (trygghet.attachments.add_photo), and a
+    # document of Burlöv's (the next meeting's), as a coordinator uploads it.
+    photo = add_photo(
+        incident,
+        SimpleUploadedFile("canary.jpg", canary_jpeg(), content_type="image/jpeg"),
+        user=coordinator,
+    )
+    with photo.file.open("rb") as stored:
+        photo_bytes = stored.read()
+    attachment = add_attachment(
+        meeting,
+        SimpleUploadedFile("canary.pdf", attachment_pdf(), content_type="application/pdf"),
+        title=ATTACHMENT_TITLE,
+    )
 
     # What aggregates it: the next meeting's report compiled again (back to draft, recompiled,
     # in review, on the agenda), a lägesbild of the default period, every coming agenda filled.
@@ -337,6 +395,8 @@ def plant():
         Body: [group.pk],
         MeetingSeries: [meeting.series_id] if meeting.series_id else [],
         ShareLink: links,
+        Photo: [photo.pk],
+        Attachment: [attachment.pk],
     }
     return Canary(
         incident=incident,
@@ -347,8 +407,11 @@ def plant():
         reports=reports,
         share_tokens=share_tokens,
         reader=coordinator,
-        tokens=incident_tokens(incident.pk),
+        tokens=incident_tokens(incident.pk) + photo_tokens(photo),
         related=related,
+        photo=photo,
+        photo_bytes=photo_bytes,
+        attachment=attachment,
     )
 
 
@@ -429,6 +492,8 @@ SEGMENT_MODELS = {
     "meetings": Meeting,
     "agenda": AgendaItem,
     "observations": Observation,
+    "photos": Photo,
+    "attachments": Attachment,
 }
 # How a model's rows belong to a municipality.
 MUNICIPALITY_PATHS = {
@@ -723,6 +788,9 @@ CONFIGURATION_PAGES = {
 }
 
 
+PHOTO_BYTES = Token("the canary's photo (its bytes)", "<bytes>", "incident")
+
+
 @dataclass
 class Leak:
     role: str
@@ -762,7 +830,7 @@ class Checker:
                 needle = token.value.lower()
                 if needle in sent or needle not in lowered:
                     continue
-                if token.tier == "area" and role.in_canary_municipality:
+                if token.tier in ("area", "municipal") and role.in_canary_municipality:
                     continue
                 if token.tier == "category" and role.in_canary_municipality:
                     if name in CONFIGURATION_PAGES or "category" in exchange.submitted_values:
@@ -772,6 +840,13 @@ class Checker:
                     if needle not in stripped:
                         continue
                 self._record(role, token, f"{exchange.method} {exchange.url} ({label})", text)
+        # The canary's photo by its bytes: whatever address, name or type they came with.
+        # (The API's answers, canary_api, come as texts only: JSON, no file.)
+        response = getattr(exchange, "response", None)
+        if response is not None and self.canary.photo_bytes in body_of(response):
+            self.leaks.append(
+                Leak(role.label, PHOTO_BYTES, f"{exchange.method} {exchange.url} (body)", "")
+            )
 
     def _record(self, role, token, where, text):
         index = text.lower().find(token.value.lower())
@@ -790,7 +865,7 @@ class Checker:
         text = "\n".join(texts)
         role = Role(f"e-mail to {', '.join(sorted(recipients))}", None, None, False)
         for token in self.canary.tokens:
-            if token.tier == "area" and not recipients & outsiders:
+            if token.tier in ("area", "municipal") and not recipients & outsiders:
                 continue
             if token.value.lower() in text.lower():
                 self._record(role, token, f"e-mail “{message.subject}”", text)

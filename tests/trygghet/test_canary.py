@@ -17,6 +17,10 @@ What it does, in order:
    - the opened canary: logged as restricted by the police, then redacted and opened by the
      coordinator; every Burlöv person may read it now, but not what it said while restricted.
    Every text carries a unique string (``CANARY7f3a…``, ``canary_world.incident_tokens``).
+   The canary has a photo (``trygghet.attachments.add_photo``), known by its address and its
+   stored bytes (re-encoded when stored, so no marker survives in the pixels), and the canary's
+   meeting has a document whose title and text carry canary strings of the ``municipal`` tier
+   (Burlöv's people may read it, nobody outside Burlöv).
    Then everything that aggregates incidents is brought up to date: the next meeting's
    situation report is compiled again and put on its agenda, a lägesbild of the default period
    is compiled (both must list the canary among the notable incidents), every agenda of the
@@ -61,7 +65,8 @@ What it does, in order:
    same world and so does the next person. ``transaction.on_commit`` callbacks run, with Celery
    eager, so the e-mails a submission causes are sent.
 
-   Every response, headers and body, is searched with the rules of ``canary_world.Checker``:
+   Every response, headers and body, is searched with the rules of ``canary_world.Checker``
+   (and its body for the canary photo's bytes):
    the incidents' strings (and the canary's address, ``/burlov/incidents/<id>/``) never
    appear; its category's name appears to people of Burlöv only as a choice (``<option>``), on
    the category and area pages, or in the answer to their own submission of it; its area, one
@@ -78,9 +83,10 @@ What it does, in order:
    GET) and blind posts it tried, with the time taken, and fails with every leak found (person,
    string, address, context), every request that crashed, and unless each visit reached what it
    must: every URL pattern opened; the canary's address answered 404 (the guest: a redirect to
-   the login page) and the opened canary's 200 in Burlöv and 404 elsewhere; for people of
-   Burlöv, a file of each kind read, the free-text search and (for those who log incidents)
-   the duplicate check tried with the canary's values; the guest's share links opened and
+   the login page) and the opened canary's 200 in Burlöv and 404 elsewhere; the canary's photo
+   404 for everyone (the guest: the login page), the document of Burlöv 404 outside it; for
+   people of Burlöv, a file of each kind read, the free-text search and (for those who log
+   incidents) the duplicate check tried with the canary's values; the guest's share links opened and
    answered; at least ``Role.min_forms`` forms submitted; the request limit not reached.
 """
 
@@ -97,7 +103,7 @@ from situation_reports.permissions import LOGGERS
 from trygghet.celery import app as celery_app
 
 from . import canary_api
-from .canary_crawler import Crawler, kind_of, texts_of, url_patterns, view_name
+from .canary_crawler import Crawler, body_of, kind_of, texts_of, url_patterns, view_name
 from .canary_world import (
     CATEGORY,
     PREFIX,
@@ -201,6 +207,14 @@ def a_public_authority_finds_the_canary(canary):
     opened = _texts(client, f"/burlov/incidents/{canary.opened.pk}/")
     assert tokens["description (while restricted)"] in opened
     assert tokens["place (while restricted)"] in opened
+    # The canary's photo on its page, and its bytes at its address; the document of Burlöv on
+    # its meeting's page, and its text in the download.
+    assert canary.photo_url in detail
+    photo = client.get(canary.photo_url)
+    assert photo.status_code == 200 and body_of(photo) == canary.photo_bytes
+    assert tokens["attachment title"] in _texts(client, f"/burlov/meetings/{canary.meeting.pk}/")
+    assert canary.attachment_url in _texts(client, f"/burlov/meetings/{canary.meeting.pk}/")
+    assert tokens["attachment text"] in _texts(client, canary.attachment_url)
     canary_api.a_public_authority_finds_the_canary(canary, tokens)
     assert Incident.objects.filter(pk=canary.incident.pk, confidentiality="restricted").exists()
 
@@ -266,6 +280,14 @@ def _shortfalls(crawler, patterns, canary):
             problems.append(
                 f"- {label}: /burlov/incidents/{incident.pk}/ answered {status}, not {expected}"
             )
+    # The canary's photo: 404 for everyone here (a private company never reads a restricted
+    # incident's files); the document of Burlöv: 404 outside Burlöv.
+    status = crawler.statuses.get(canary.photo_url)
+    if status != (302 if guest else 404):
+        problems.append(f"- {label}: {canary.photo_url} answered {status}, not 404")
+    status = crawler.statuses.get(canary.attachment_url)
+    if not insider and status != (302 if guest else 404):
+        problems.append(f"- {label}: {canary.attachment_url} answered {status}, not 404")
     forms = crawler.counts["forms:post"] + crawler.counts["forms:get"]
     if forms < role.min_forms:
         problems.append(f"- {label}: only {forms} forms submitted (at least {role.min_forms})")

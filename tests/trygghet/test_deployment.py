@@ -47,11 +47,17 @@ def test_docker_compose_yml_is_valid_and_runs_the_scripts(tmp_path):
     result = compose_config(tmp_path, SECRET_KEY="only-for-the-test")
     assert result.returncode == 0, result.stderr
     blocks = service_blocks(result.stdout)
-    assert set(blocks) == {"db", "redis", "web", "worker", "beat"}
+    assert set(blocks) == {"db", "redis", "minio", "bucket", "web", "worker", "beat"}
     for service, script in SCRIPTS.items():
         assert f"- {script}\n" in blocks[service], f"{service} does not run {script}"
         assert 'DEBUG: "false"' in blocks[service]
     assert "/healthz" in blocks["web"], "the web container's health check is /healthz"
+    # Photos and documents in the S3-compatible store, its bucket made before the app starts.
+    for service in ("web", "worker"):
+        assert "S3_BUCKET: trygghet" in blocks[service]
+        assert "S3_ENDPOINT_URL: http://minio:9000" in blocks[service]
+        assert "service_completed_successfully" in blocks[service]
+    assert "mb --ignore-existing" in blocks["bucket"]
 
 
 def test_docker_compose_refuses_to_start_without_a_secret_key(tmp_path):

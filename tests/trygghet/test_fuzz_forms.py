@@ -34,6 +34,7 @@ examples per form for a deeper run by hand, ``FUZZ_VERBOSE=1`` prints every form
 
 import contextlib
 import datetime
+import io
 import json
 import os
 import re
@@ -65,6 +66,7 @@ from django.urls import (
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from councils.demo import DEMO_PASSWORD
 from councils.models import (
@@ -101,6 +103,8 @@ from situation_reports.models import (
     UpcomingEvent,
 )
 from situation_reports.views.reports import STEPS
+from trygghet.attachments import add_attachment, add_photo
+from trygghet.models import Attachment, Photo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
@@ -250,6 +254,8 @@ PARAMETERS = {
         Meeting.objects.get(pk=kw["pk"]).minutes_versions.values_list("number", flat=True)[:1]
     ),
     "meetings/<int:pk>/observations/<int:obs_pk>": _of_meeting(Observation),
+    "photos/<int:pk>": lambda m, kw: variety(Photo.objects.filter(municipality=m)),
+    "attachments/<int:pk>": lambda m, kw: variety(Attachment.objects.filter(municipality=m)),
 }
 # Parameters that are not a municipality's rows: the guest's token is filled in by the test; a
 # password-reset link and an invitation's answer link (signed, tests/meetings/test_rsvp.py
@@ -1049,7 +1055,20 @@ def test_the_watch_on_the_database_sees_a_row_added_or_changed(burlov):
 
 @pytest.fixture
 def demo(demo_world):
-    return demo_world().burlov
+    burlov = demo_world().burlov
+    # A document on the next meeting and a photo of an incident: their pages and the upload
+    # and remove forms are in the walk too.
+    meeting = Meeting.objects.filter(municipality=burlov).order_by("-start").first()
+    add_attachment(
+        meeting,
+        SimpleUploadedFile("underlag.pdf", b"%PDF-1.4\n%%EOF\n"),
+        title="Underlag",
+    )
+    incident = Incident.objects.filter(municipality=burlov).order_by("-pk").first()
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(image, format="JPEG")
+    add_photo(incident, SimpleUploadedFile("bild.jpg", image.getvalue()))
+    return burlov
 
 
 def guest_link(burlov):

@@ -83,6 +83,7 @@ MAIN_FILE = {
     "leaflet-geoman": "leaflet-geoman.min.js",
     "leaflet-markercluster": "leaflet.markercluster.js",
     "sortable": "Sortable.min.js",
+    "exifr": "lite.umd.js",
 }
 # A build that names no version: the SHA-256 of its file in the npm package of the version the
 # README gives (``npm pack leaflet.markercluster@1.5.3``), so another version fails here.
@@ -90,6 +91,7 @@ PUBLISHED_SHA256 = {
     ("leaflet-markercluster", "1.5.3"): (
         "1e4e1d22972a3926f48598e0caf14e3fe7049835d428a344fed4f9e3665b3508"
     ),
+    ("exifr", "7.1.3"): "530dbaef11cd9d4d65f108abc159b113580eb3dbd7bc69cd1364e25dd40413f9",
 }
 # The licence file, as the package names it.
 LICENCE_FILE = {"leaflet-markercluster": "MIT-LICENCE.txt"}

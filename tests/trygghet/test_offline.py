@@ -1,0 +1,169 @@
+"""Entries from a device's offline queue (issue 16, trygghet/offline.py): a photo with the
+incident or the observation in one transaction, each entry saved once by its key, JSON answers."""
+
+import io
+import threading
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from situation_reports.models import Incident
+from tests.situation_reports.test_incident_form import create_url, post_data
+from tests.trygghet.test_files import jpeg_with_gps, upload
+from trygghet.models import Photo
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = {"HTTP_X_TRYGGHET_QUEUE": "1", "HTTP_ACCEPT": "application/json"}
+LIMITS = {"UPLOAD_MAX_PHOTO_BYTES": 5 * 1024 * 1024}
+
+
+@pytest.fixture(autouse=True)
+def _limits(settings):
+    settings.UPLOAD_MAX_PHOTO_BYTES = LIMITS["UPLOAD_MAX_PHOTO_BYTES"]
+
+
+def test_an_incident_is_saved_with_its_photo_stripped_of_metadata(login, coordinator, categories):
+    client = login(coordinator)
+    data = post_data(categories, photo=upload(jpeg_with_gps()))
+    response = client.post(create_url(), data)
+    assert response.status_code == 302
+    incident = Incident.objects.get()
+    photo = incident.photos.get()
+    stored = photo.file.read()
+    with Image.open(io.BytesIO(stored)) as image:
+        assert not image.getexif()
+    assert b"Kamerafabriken" not in stored
+    # No consent: the photo's position is not used.
+    assert incident.latitude is None
+
+
+def test_the_photos_position_is_used_only_with_consent(login, coordinator, categories):
+    client = login(coordinator)
+    data = post_data(categories, photo=upload(jpeg_with_gps()), use_photo_position="on")
+    client.post(create_url(), data)
+    incident = Incident.objects.get()
+    assert round(incident.latitude, 4) == Decimal("55.6377")
+    assert round(incident.longitude, 4) == Decimal("13.0759")
+
+
+def test_a_refused_photo_refuses_the_whole_incident(login, coordinator, categories):
+    client = login(coordinator)
+    broken = upload(b"\xff\xd8\xff\xe0" + b"\x00" * 100, "trasig.jpg")
+    response = client.post(create_url(), post_data(categories, photo=broken))
+    assert response.status_code == 200
+    assert response.context["form"].errors["photo"]
+    assert not Incident.objects.exists()
+    assert not Photo.objects.exists()
+
+
+def test_a_photo_that_is_not_a_photo_is_refused_in_json_from_the_queue(
+    login, coordinator, categories
+):
+    client = login(coordinator)
+    pdf = upload(b"%PDF-1.7\n" + b"0" * 100, "bild.jpg")
+    response = client.post(
+        create_url(), post_data(categories, photo=pdf, client_key=str(uuid.uuid4())), **QUEUE
+    )
+    assert response.status_code == 400
+    answer = response.json()
+    assert answer["status"] == "refused"
+    assert answer["errors"]["photo"]
+    assert not Incident.objects.exists()
+
+
+def test_the_same_key_twice_saves_one_incident(login, coordinator, categories):
+    client = login(coordinator)
+    key = str(uuid.uuid4())
+    first = client.post(
+        create_url(), post_data(categories, client_key=key, photo=upload(jpeg_with_gps())), **QUEUE
+    )
+    second = client.post(
+        create_url(), post_data(categories, client_key=key, photo=upload(jpeg_with_gps())), **QUEUE
+    )
+    incident = Incident.objects.get()
+    assert incident.client_key == uuid.UUID(key)
+    assert first.status_code == 201 and second.status_code == 200
+    assert first.json() == second.json() == {"status": "saved", "url": incident.get_absolute_url()}
+    assert Photo.objects.count() == 1
+
+
+def test_a_queued_entry_skips_the_duplicate_question(login, coordinator, categories):
+    client = login(coordinator)
+    client.post(create_url(), post_data(categories))
+    response = client.post(
+        create_url(), post_data(categories, client_key=str(uuid.uuid4())), **QUEUE
+    )
+    assert response.status_code == 201
+    assert Incident.objects.count() == 2
+
+
+def test_a_personal_identity_number_is_refused_in_the_persons_language(
+    login, coordinator, categories
+):
+    client = login(coordinator)
+    data = post_data(
+        categories, description="Anmälare 19121212-1212 ringde.", client_key=str(uuid.uuid4())
+    )
+    response = client.post(create_url(), data, HTTP_ACCEPT_LANGUAGE="sv", **QUEUE)
+    assert response.status_code == 400
+    assert response.json()["errors"]["description"]
+    assert not Incident.objects.exists()
+
+
+def test_a_queued_entry_without_a_session_is_sent_to_the_login_page(client, categories):
+    response = client.post(create_url(), post_data(categories), **QUEUE)
+    assert response.status_code == 302
+    assert reverse("login") in response.url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_sends_of_one_key_save_one_incident(coordinator, categories):
+    """Two requests in two transactions at once: the unique key decides, both answer saved."""
+    key = str(uuid.uuid4())
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def send():
+        client = Client()
+        client.force_login(coordinator)
+        barrier.wait()
+        try:
+            answers.append(
+                client.post(create_url(), post_data(categories, client_key=key), **QUEUE)
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(a.status_code for a in answers) == [200, 201]
+    assert Incident.objects.filter(client_key=key).count() == 1
+
+
+def test_the_manifest_and_the_service_worker_are_served_from_the_root(client):
+    manifest = client.get("/manifest.webmanifest")
+    assert manifest["Content-Type"] == "application/manifest+json"
+    assert manifest.json()["icons"]
+    worker = client.get("/sw.js")
+    assert worker["Content-Type"].startswith("text/javascript")
+    assert worker["Service-Worker-Allowed"] == "/"
+    assert b"X-Trygghet-Offline" in worker.content
+    assert b"&quot;" not in worker.content  # not escaped as HTML
+
+
+def test_only_the_empty_incident_form_is_marked_for_the_offline_cache(
+    login, coordinator, categories
+):
+    client = login(coordinator)
+    assert client.get(create_url())["X-Trygghet-Offline"] == "form"
+    incident_list = reverse("situation_reports:incident-list", kwargs={"municipality": "burlov"})
+    assert "X-Trygghet-Offline" not in client.get(incident_list)
