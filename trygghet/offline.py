@@ -59,11 +59,22 @@ class PhotoFieldsMixin(forms.Form):
         return photo
 
 
-def existing(model, municipality, client_key):
-    """The entry that a device already sent with ``client_key`` in ``municipality``, or None."""
+class KeyTaken(Exception):
+    """The key names an entry that someone else sent (or another municipality holds): a device
+    never reuses a key, so this is a forged or corrupted entry, refused."""
+
+
+def existing(model, municipality, client_key, user=None):
+    """The entry that this person's device already sent with ``client_key`` in
+    ``municipality``, or None; ``KeyTaken`` when the key is someone else's."""
     if client_key is None:
         return None
-    return model.objects.filter(municipality=municipality, client_key=client_key).first()
+    # A key of another municipality is not found here: its INSERT then fails on the unique
+    # constraint and the entry is refused (``save_once``).
+    found = model.objects.filter(municipality=municipality, client_key=client_key).first()
+    if found is not None and found.created_by_id != getattr(user, "pk", None):
+        raise KeyTaken
+    return found
 
 
 def save_once(form, instance, *, user):
@@ -75,7 +86,11 @@ def save_once(form, instance, *, user):
     model = type(instance)
     if key is not None:
         instance.client_key = key
-        found = existing(model, instance.municipality, key)
+        try:
+            found = existing(model, instance.municipality, key, user)
+        except KeyTaken:
+            form.add_error(None, _("This entry cannot be saved: send it again as a new entry."))
+            return None, False
         if found is not None:
             return found, False
     try:
@@ -95,10 +110,18 @@ def save_once(form, instance, *, user):
         return None, False
     except IntegrityError:
         # The same key saved by a concurrent send between the look-up and the INSERT (the
-        # unique constraint is the guard); another key's constraint would still be an error.
-        found = existing(model, instance.municipality, key)
-        if found is None:
+        # unique constraint is the guard), or a key another municipality holds (refused).
+        # Without a key this is some other constraint: still an error.
+        if key is None:
             raise
+        instance.pk = None
+        try:
+            found = existing(model, instance.municipality, key, user)
+        except KeyTaken:
+            found = None
+        if found is None:
+            form.add_error(None, _("This entry cannot be saved: send it again as a new entry."))
+            return None, False
         return found, False
     return instance, True
 

@@ -16,6 +16,7 @@ from situation_reports.models import Incident
 from tests.situation_reports.test_incident_form import create_url, post_data
 from tests.trygghet.test_files import jpeg_with_gps, upload
 from trygghet.models import Photo
+from trygghet.tenancy import scopes_disabled
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +92,25 @@ def test_the_same_key_twice_saves_one_incident(login, coordinator, categories):
     assert first.status_code == 201 and second.status_code == 200
     assert first.json() == second.json() == {"status": "saved", "url": incident.get_absolute_url()}
     assert Photo.objects.count() == 1
+
+
+def test_a_key_someone_else_sent_is_refused_and_saves_nothing(
+    login, coordinator, admin_user, outsider, categories
+):
+    """A device never reuses a key: another person's key in the municipality, or a key held in
+    another municipality, is a forged entry. Refused (400), never another's entry nor a 500."""
+    key = str(uuid.uuid4())
+    assert login(coordinator).post(create_url(), post_data(categories, client_key=key), **QUEUE)
+    with scopes_disabled():
+        first = Incident.objects.get()
+    response = login(admin_user).post(create_url(), post_data(categories, client_key=key), **QUEUE)
+    assert response.status_code == 400 and response.json()["status"] == "refused"
+    assert first.get_absolute_url() not in response.content.decode()
+    eslov = reverse("situation_reports:incident-create", kwargs={"municipality": "eslov"})
+    response = login(outsider).post(eslov, post_data(categories, client_key=key), **QUEUE)
+    assert response.status_code in (400, 404)
+    with scopes_disabled():
+        assert Incident.objects.count() == 1
 
 
 def test_a_queued_entry_skips_the_duplicate_question(login, coordinator, categories):
