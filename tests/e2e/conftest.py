@@ -8,6 +8,8 @@ Fixtures for later tests to reuse:
 """
 
 import os
+import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -59,6 +61,67 @@ def browser_context_args(browser_context_args):
 @pytest.fixture(scope="session")
 def base_url(live_server):
     return live_server.url
+
+
+class _Connections:
+    """Counts the live server's open connections, so a test's end can wait for them to close.
+
+    The browser closes with the test, but a request it started (a service worker's precache, a
+    redirect's next page) goes on in the server's thread; flushing the database under it fails
+    ("couldn't be flushed") or deadlocks. Counted where the server accepts a connection, in its one
+    accepting thread, so a connection accepted before ours is always counted before ours returns.
+    """
+
+    def __init__(self, httpd):
+        self.open = 0
+        self.changed = threading.Condition()
+        accept, serve = httpd.process_request, httpd.process_request_thread
+
+        def process_request(request, client_address):
+            with self.changed:
+                self.open += 1
+            accept(request, client_address)
+
+        def process_request_thread(request, client_address):
+            try:
+                serve(request, client_address)
+            finally:
+                with self.changed:
+                    self.open -= 1
+                    self.changed.notify_all()
+
+        httpd.process_request = process_request
+        httpd.process_request_thread = process_request_thread
+
+    def wait_until_idle(self, url):
+        # One request of our own on a new connection: when it has returned, every connection the
+        # server accepted before it has been counted.
+        with urllib.request.urlopen(f"{url}/healthz", timeout=30) as response:
+            response.read()
+        with self.changed:
+            if not self.changed.wait_for(lambda: self.open == 0, timeout=60):
+                pytest.fail(f"the live server still serves {self.open} connection(s) after the test")
+
+
+@pytest.fixture(scope="session")
+def _live_server_connections(live_server):
+    return _Connections(live_server.thread.httpd)
+
+
+@pytest.fixture(autouse=True)
+def _live_server_idle_at_the_end(request, _live_server_helper):
+    """Before the database is flushed, the browser is gone and the live server has answered all."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    connections = request.getfixturevalue("_live_server_connections")
+    yield
+    # Set up before pytest-playwright's page and context, so torn down after they are closed;
+    # a context a test opened itself (a guest's browser) is closed here.
+    if "browser" in request.fixturenames:
+        for context in request.getfixturevalue("browser").contexts:
+            context.close()
+    connections.wait_until_idle(request.getfixturevalue("live_server").url)
 
 
 @pytest.fixture
