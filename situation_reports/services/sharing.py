@@ -409,12 +409,20 @@ def withdraw_share(share, *, request=None):
 
 def received_shares(municipality):
     """The lägesbilder other municipalities share with ``municipality`` now, newest first."""
+    return received_shares_of([municipality]).get(municipality.pk, [])
+
+
+def received_shares_of(municipalities):
+    """``received_shares`` for several municipalities in one query: {municipality pk: [share]}."""
+    shares = {}
     with scopes_disabled():
-        return list(
-            ReportShare.objects.filter(partner=municipality, withdrawn_at=None)
+        for share in (
+            ReportShare.objects.filter(partner__in=municipalities, withdrawn_at=None)
             .select_related("municipality", "report")
             .order_by("-report__period_end", "-shared_at")
-        )
+        ):
+            shares.setdefault(share.partner_id, []).append(share)
+    return shares
 
 
 def received_share(municipality, pk):

@@ -252,7 +252,10 @@ def region(request):
         if series
         else None
     )
+    received = service.received_shares_of([a.municipality for a in accesses if a.member])
+    because = {a.municipality.pk: _shown_because(a) for a in accesses}
     for row in shown["rows"]:
+        row["because"] = because.get(row["municipality"].pk, "")
         row["rate_text"] = _rate(row["rate"])
         row["previous_text"] = _rate(row["previous_rate"])
     for category in shown["categories"]:
@@ -266,12 +269,30 @@ def region(request):
             "chart": chart,
             "only_summaries": [a for a in accesses if not (a.member or a.figures)],
             "received": [
-                (a.municipality, shares)
+                (a.municipality, received[a.municipality.pk])
                 for a in accesses
-                if a.member and (shares := service.received_shares(a.municipality))
+                if a.member and a.municipality.pk in received
             ],
         },
     )
+
+
+def _shown_because(access):
+    """Why a municipality's figures are on the regional page: membership or who it shares with."""
+    if access.member:
+        return _("you are a member")
+    names = []
+    for sharing in access.via:
+        if not sharing.figures:
+            continue
+        if sharing.recipient == "municipality":
+            name = sharing.partner.name
+        elif sharing.recipient == "county":
+            name = sharing.recipient_name
+        else:
+            name = sharing.organisation
+        names.append(_("shared with %(name)s") % {"name": name})
+    return " ".join(names)
 
 
 @login_required

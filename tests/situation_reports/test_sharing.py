@@ -495,3 +495,30 @@ class TestSharingPages(AccessMatrix):
     def check_allowed(self, page, response, role, objects):
         if page.name == "situation_reports:shared-list":
             assert objects["received"].report.display_title in response.content.decode()
+
+
+def test_the_regional_page_asks_the_same_number_of_queries_for_two_or_four_municipalities(login):
+    """The shares received and the "shown because" texts come in one go, not per municipality."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import MunicipalityMembershipFactory
+
+    places = [MunicipalityFactory() for _i in range(4)]
+    police = OrganisationFactory(kind=Organisation.Kind.POLICE, municipalities=places)
+    officer = make_user("lpo.kavlinge", places[0], access.MEMBER, police)
+    for place in places[1:2]:
+        MunicipalityMembershipFactory(user=officer, municipality=place, organisation=police)
+    client = login(officer)
+
+    def queries():
+        client.get(reverse("region"))  # warm caches that are not per page
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("region")).status_code == 200
+        return len(captured)
+
+    two = queries()
+    for place in places[2:]:
+        MunicipalityMembershipFactory(user=officer, municipality=place, organisation=police)
+    assert len(region_rows(client)) == 4
+    assert queries() == two
