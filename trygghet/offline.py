@@ -5,7 +5,16 @@ The device (static/js/offline-queue.js) gives each entry a ``client_key`` (a UUI
 with the header ``X-Trygghet-Queue: 1``; the answer is JSON then (``queue_saved`` and
 ``queue_refused``). The unique constraint on ``client_key`` is the real guard: two sends at the
 same moment race to the INSERT, and the loser answers with the winner's row (``save_once``).
+
+Online, the page sends the form itself too (``fetch``, header ``X-Trygghet-Submit: 1``, the
+entry's key already in it), so that a server it cannot reach ("lie-fi": the device thinks it is
+online) keeps the entry in the queue instead of losing it to the browser's error page. That post
+is the ordinary one in every other way (the near-duplicate question, the page with the form's
+errors); only its redirect is answered as JSON (``answers_page_fetch``), since a script cannot
+read where a redirect goes, and the page goes there itself (the messages wait in the session).
 """
+
+from functools import wraps
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,6 +27,30 @@ from . import attachments, files
 
 def is_queue_request(request):
     return request.headers.get("X-Trygghet-Queue") == "1"
+
+
+def is_page_fetch(request):
+    """The form's ordinary post, sent by the page's script (see the module's docstring)."""
+    return request.headers.get("X-Trygghet-Submit") == "1" and not is_queue_request(request)
+
+
+def answers_page_fetch(view):
+    """A redirect of ``view`` answered as ``{"status": "redirect", "url": ...}`` to the page's
+    own post (``is_page_fetch``); every other answer as it is. Inside ``municipal_view``: a
+    redirect to the login page stays one (the page keeps the entry and asks to log in)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if (
+            request.method == "POST"
+            and is_page_fetch(request)
+            and response.status_code in (301, 302, 303, 307, 308)
+        ):
+            return JsonResponse({"status": "redirect", "url": response["Location"]})
+        return response
+
+    return wrapper
 
 
 class PhotoFieldsMixin(forms.Form):

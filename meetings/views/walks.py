@@ -28,6 +28,7 @@ def _observations_url(meeting):
 
 @municipal_view(roles=EVERYONE)
 @require_POST
+@offline.answers_page_fetch
 def observation_add(request, pk):
     meeting = meeting_or_404(request, pk)
     if not meeting.is_safety_walk:

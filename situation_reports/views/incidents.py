@@ -167,6 +167,7 @@ def carried_over_when(query):
 
 
 @municipal_view(roles=LOGGERS)
+@offline.answers_page_fetch
 def incident_create(request):
     membership = request.membership
     initial = {}

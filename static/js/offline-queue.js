@@ -7,6 +7,13 @@
 // The server answers a queued entry (header X-Trygghet-Queue: 1) in JSON: saved, or refused
 // with its messages (the entry stays here, to be corrected or discarded). A redirect (to the
 // login page) or 403 means the session is gone: the page asks to log in, and sends after.
+// Online, the form is sent by this script as well (header X-Trygghet-Submit: 1, the entry's key
+// in it): when the server cannot be reached although the device says it is online ("lie-fi":
+// the post fails, times out, or the service worker answers instead), the entry goes into the
+// queue, and the queue is tried again after a while (15 s, doubling to 5 min). The server answers
+// that post's redirect as JSON and the page goes there; a page with the form's errors (or the
+// near-duplicate question) is shown by posting the same form once more as the browser does (the
+// entry's key keeps a save from being made twice).
 (function () {
   "use strict";
   var root = document.getElementById("offline-queue");
@@ -276,9 +283,12 @@
     return fields;
   }
 
-  function keep(form, submitter) {
+  // ``prepared``: the photo as preparePhoto made it already (an online try that failed).
+  // ``said``: what the person is told (no connection, by default).
+  function keep(form, submitter, prepared, said) {
     photoError(form, "");
-    return preparePhoto(form).then(function (photo) {
+    var photoReady = prepared === undefined ? preparePhoto(form) : Promise.resolve(prepared);
+    return photoReady.then(function (photo) {
       var keyInput = form.querySelector("input[name=client_key]");
       var entry = {
         key: (keyInput && keyInput.value) || newKey(),
@@ -295,7 +305,7 @@
       return put(entry).then(function () {
         clearForm(form);
         return render();
-      }).then(function () { announce(t.kept + " " + count.textContent); });
+      }).then(function () { announce((said || t.kept) + " " + count.textContent); });
     }, function (error) {
       photoError(form, error.message);
     });
@@ -360,6 +370,8 @@
     var input = document.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
   }
+  // The service worker's own answer (no connection, nothing kept), not the server's.
+  function fromWorker(response) { return !!response.headers.get("X-Trygghet-Worker"); }
   // One entry: "saved", "refused", "login" (the session is gone) or "offline" (try later).
   function send(entry) {
     var body = new FormData();
@@ -374,6 +386,7 @@
       redirect: "manual",
       headers: { "X-Trygghet-Queue": "1", "X-CSRFToken": csrfToken(), Accept: "application/json" }
     }).then(function (response) {
+      if (fromWorker(response)) return "offline";
       if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) return "login";
       if (response.status === 200 || response.status === 201) {
         return remove(entry.key).then(function () { return "saved"; });
@@ -389,6 +402,23 @@
     }, function () { return "offline"; });
   }
 
+  // Tried again while entries wait and the server could not be reached although the device
+  // says it is online (no "online" event will come then): after 15 s, doubling up to 5 min.
+  // ``data-retry-ms`` on #offline-queue sets the first delay (read at each try).
+  var retryTimer = null;
+  var retryDelay = 0;
+  function scheduleRetry() {
+    if (retryTimer) return;
+    var first = parseInt(root.dataset.retryMs, 10) || 15000;
+    retryDelay = retryDelay ? Math.min(retryDelay * 2, 300000) : first;
+    retryTimer = window.setTimeout(function () { retryTimer = null; sync(); }, retryDelay);
+  }
+  function retryNoMore() {
+    retryDelay = 0;
+    if (retryTimer) window.clearTimeout(retryTimer);
+    retryTimer = null;
+  }
+
   var syncing = null;
   function sync() {
     if (syncing) return syncing;
@@ -398,6 +428,7 @@
       var waiting = all.filter(function (entry) { return entry.state !== "refused"; });
       var sent = 0;
       var loggedOut = false;
+      var unreachable = false;
       var chain = Promise.resolve(true);
       waiting.forEach(function (entry) {
         chain = chain.then(function (go) {
@@ -405,12 +436,15 @@
           return send(entry).then(function (result) {
             if (result === "saved") sent += 1;
             if (result === "login") loggedOut = true;
+            if (result === "offline") unreachable = true;
             return result === "saved" || result === "refused";
           });
         });
       });
       return chain.then(function () {
         login.hidden = !loggedOut;
+        if (unreachable) scheduleRetry();
+        else retryNoMore();
         return render().then(function (left) {
           if (sent) announce(t.sent.replace("{count}", sent) + " " + count.textContent);
           else if (loggedOut) announce(t.login);
@@ -423,6 +457,64 @@
       root.dataset.synced = String(Date.now());
     });
     return syncing;
+  }
+
+  // --- Sending the form online ----------------------------------------------------------------
+  // Where the server's answer sends the page: a new page, or this one again (an address that
+  // differs from this one by its #fragment only would not load it, nor show its messages).
+  function go(url) {
+    var target = new URL(url, location.href);
+    if (target.pathname + target.search === location.pathname + location.search) {
+      history.replaceState(history.state, "", target.href);
+      location.reload();
+    } else {
+      location.assign(target.href);
+    }
+  }
+  // The post of an online form. Resolves when the page has been handed on (to the next page, to
+  // the ordinary post) or the entry is kept.
+  function submitOnline(form, submitter, photo, pass) {
+    var body = new FormData(form, submitter || undefined);
+    if (photo) body.set("photo", new File([photo.blob], photo.name, { type: "image/jpeg" }));
+    var controller = window.AbortController ? new AbortController() : null;
+    var timeout = parseInt(root.dataset.submitTimeoutMs, 10) || 30000;
+    var timer = controller ? window.setTimeout(function () { controller.abort(); }, timeout) : null;
+    function kept(reason) {
+      // Not reached (or not answered): kept here, the key keeps a post that did arrive from
+      // being saved twice when the queue is sent.
+      return keep(form, submitter, photo, t.unreachable).then(function () {
+        if (reason === "login") return sync();
+        scheduleRetry();
+      });
+    }
+    return fetch(actionOf(form), {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      redirect: "manual",
+      signal: controller ? controller.signal : undefined,
+      headers: { "X-Trygghet-Submit": "1", "X-CSRFToken": csrfToken(), Accept: "application/json, text/html" }
+    }).then(function (response) {
+      if (timer) window.clearTimeout(timer);
+      if (fromWorker(response) || response.status >= 500) return kept("offline");
+      // Not the form's redirect (ours comes as JSON): the session is gone, or the CSRF token.
+      if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
+        return kept("login");
+      }
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") === 0) {
+        return response.json().then(function (answer) {
+          if (answer && answer.url) go(answer.url);
+          else pass();
+        }, pass);
+      }
+      // The form with its errors, or the near-duplicate question: shown as the browser shows
+      // the answer of an ordinary post, by sending it as one (nothing was saved).
+      pass();
+    }, function () {
+      if (timer) window.clearTimeout(timer);
+      return kept("offline");
+    });
   }
 
   // --- The forms ----------------------------------------------------------------------------
@@ -443,28 +535,46 @@
     var consentBox = form.querySelector("input[name=use_photo_position]");
     if (chooser) chooser.addEventListener("change", locate);
     if (consentBox) consentBox.addEventListener("change", locate);
+    var sending = false;
     form.addEventListener("submit", function (event) {
       if (passing || event.defaultPrevented) return;
+      event.preventDefault();
+      if (sending) return; // a second press while the first is on its way
       var submitter = event.submitter || null;
       var input = photoInput(form);
       var hasPhoto = input && input.files && input.files.length > 0;
-      if (navigator.onLine && !hasPhoto) return; // an ordinary post, answered by a page
-      event.preventDefault();
       if (!navigator.onLine) { keep(form, submitter); return; }
-      // Online with a photo: made smaller here, then the ordinary post.
-      photoError(form, "");
-      preparePhoto(form).then(function (photo) {
-        setPhoto(form, photo.blob, photo.name);
+      // The entry's key from the first try on: a post that arrived unanswered, sent again
+      // from the queue, is saved once.
+      var keyInput = form.querySelector("input[name=client_key]");
+      if (keyInput && !keyInput.value) keyInput.value = newKey();
+      sending = true;
+      form.setAttribute("aria-busy", "true");
+      function pass() {
+        // The ordinary post (its answer is a page the browser shows).
         passing = true;
         if (form.requestSubmit) form.requestSubmit(submitter || undefined);
         else form.submit();
         passing = false;
-      }, function (error) { photoError(form, error.message); });
+      }
+      photoError(form, "");
+      // A photo is made smaller here first, and goes in the form as such (for the ordinary post).
+      var photoReady = hasPhoto ? preparePhoto(form) : Promise.resolve(null);
+      photoReady.then(function (photo) {
+        if (photo) setPhoto(form, photo.blob, photo.name);
+        return submitOnline(form, submitter, photo, pass);
+      }, function (error) { photoError(form, error.message); }).finally(function () {
+        sending = false;
+        form.removeAttribute("aria-busy");
+      });
     });
   });
 
-  window.addEventListener("online", sync);
+  window.addEventListener("online", function () { retryNoMore(); sync(); });
   window.addEventListener("offline", render);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") sync();
+  });
   // Sent on every load of the page (after a login, too).
   sync();
   window.TrygghetQueue = { sync: sync, send: send, entries: entries, put: put, render: render };

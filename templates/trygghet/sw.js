@@ -81,8 +81,10 @@ self.addEventListener("fetch", function (event) {
     }).catch(function () {
       return caches.open(PAGE_CACHE).then(function (cache) {
         return cache.match(pageKey(request.url)).then(function (cached) {
+          // Marked as the worker's own answer: a page's script tells it from the server's.
           return cached || new Response(OFFLINE_TEXT, {
-            status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" }
+            status: 503,
+            headers: { "Content-Type": "text/plain; charset=utf-8", "X-Trygghet-Worker": "offline" }
           });
         });
       });

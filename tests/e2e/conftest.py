@@ -100,7 +100,9 @@ class _Connections:
             response.read()
         with self.changed:
             if not self.changed.wait_for(lambda: self.open == 0, timeout=60):
-                pytest.fail(f"the live server still serves {self.open} connection(s) after the test")
+                pytest.fail(
+                    f"the live server still serves {self.open} connection(s) after the test"
+                )
 
 
 @pytest.fixture(scope="session")

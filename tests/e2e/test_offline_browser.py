@@ -261,3 +261,158 @@ def test_page_weight_and_time_to_sync_50_entries_are_printed(coordinator_page, b
             f"{packed / 1024:.0f} KiB gzipped; sync of 50 queued entries: {ms:.0f} ms "
             f"({saved} saved)"
         )
+
+
+def test_a_server_out_of_reach_while_the_device_says_online_keeps_the_entry_and_sends_it_once(
+    coordinator_page,
+):
+    """Lie-fi: ``navigator.onLine`` is true, but the post does not reach the server (a network
+    error), or reaches it and its answer is lost, or the service worker answers instead. Each
+    entry is kept on the device with the key it was sent with, and sent again later: saved
+    exactly once, the one that did arrive included."""
+    page = coordinator_page
+    # The first retry after 0.3 s instead of 15 s.
+    page.evaluate("document.getElementById('offline-queue').dataset.retryMs = '300'")
+    failures = ["not reached", "answer lost", "worker answered"]
+    reached = []
+
+    def out_of_reach(route):
+        if route.request.method != "POST":
+            route.continue_()
+        elif not failures:
+            route.abort("internetdisconnected")  # the queue's retries, still out of reach
+        else:
+            failure = failures.pop(0)
+            if failure == "answer lost":
+                reached.append(route.fetch().status)  # the server saves it; nobody hears
+                route.abort("internetdisconnected")
+            elif failure == "worker answered":
+                route.fulfill(
+                    status=503,
+                    headers={"X-Trygghet-Worker": "offline", "Content-Type": "text/plain"},
+                    body="Offline",
+                )
+            else:
+                route.abort("internetdisconnected")
+
+    page.route(f"**{FORM}", out_of_reach)
+    for n in range(3):
+        log_offline(page, f"Klotter i tunneln nummer {n + 1}.")
+    assert page.evaluate("navigator.onLine") is True
+    expect(page.locator("#offline-notice")).to_be_hidden()
+    expect(page.locator(ENTRIES)).to_have_count(3)
+    for entry in page.locator(ENTRIES).all():
+        expect(entry).to_have_attribute("data-state", "waiting")
+    expect(page.locator("#offline-queue-status")).to_contain_text("Servern gick inte att nå")
+    keys = queued_keys(page)
+    assert len(set(keys)) == 3
+    # The one whose answer was lost is saved already, with its key.
+    assert reached == [200]  # the page's post, answered "go to the incident" (JSON)
+    assert list(Incident.objects.values_list("description", flat=True)) == [
+        "Klotter i tunneln nummer 2."
+    ]
+
+    # The server within reach again: the queue's next try sends what waits, with no "online"
+    # event (the device never knew it was offline).
+    page.unroute(f"**{FORM}")
+    expect(page.locator(ENTRIES)).to_have_count(0, timeout=30_000)
+    saved = Incident.objects.order_by("description")
+    assert [i.description for i in saved] == [f"Klotter i tunneln nummer {n}." for n in (1, 2, 3)]
+    assert sorted(str(i.client_key) for i in saved) == sorted(keys)
+
+
+def test_the_form_opened_online_once_opens_offline_from_the_worker_and_keeps_an_entry(
+    coordinator_page, base_url
+):
+    """A reload without a connection: the form, seen once online, comes from the service
+    worker's cache (never from the server), and an entry logged there is kept and sent later."""
+    page = coordinator_page
+    context = page.context
+    # The worker controls the page and has kept the empty form (polled in the page: the
+    # worker fetches the form once more to keep it).
+    page.evaluate(
+        """async () => {
+             const key = location.origin + location.pathname;
+             for (let i = 0; i < 200; i++) {
+               if (navigator.serviceWorker.controller && await caches.match(key)) return;
+               await new Promise(resolve => setTimeout(resolve, 50));
+             }
+             throw new Error("the form was not kept");
+           }"""
+    )
+    context.set_offline(True)
+    response = page.reload()
+    assert response.from_service_worker and response.ok
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registrera händelse")
+    expect(page.locator("#offline-notice")).to_be_visible()
+    # Another tab, opened without a connection, by its address.
+    page.close()
+    page = context.new_page()
+    response = page.goto(f"{base_url}{FORM}")
+    assert response.from_service_worker and response.ok
+    expect(page.locator("#offline-notice")).to_be_visible()  # the page's script has run
+    log_offline(page, "Klotter i källargången, ingen täckning.")
+    assert Incident.objects.count() == 0
+
+    wait = synced_again(page)
+    context.set_offline(False)
+    wait()
+    expect(page.locator(ENTRIES)).to_have_count(0)
+    assert list(Incident.objects.values_list("description", flat=True)) == [
+        "Klotter i källargången, ingen täckning."
+    ]
+
+
+def test_a_safety_walk_observation_logged_offline_is_saved_once(
+    page, base_url, login_as, demo_world
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from councils.models import Body
+    from meetings.models import Kind, Observation
+    from tests.factories import MeetingFactory
+
+    demo_world(only=["councils"])
+    body = Body.objects.filter(municipality__slug="burlov").first()
+    walk = MeetingFactory(
+        body=body,
+        kind=Kind.SAFETY_WALK,
+        title="Trygghetsvandring Arlöv",
+        start=timezone.now() - datetime.timedelta(hours=2),
+    )
+    login_as(page, "burlov.samordnare", DEMO_PASSWORD)
+    page.goto(f"{base_url}{walk.get_absolute_url()}")
+    expect(page.locator("#offline-queue")).to_have_attribute("data-synced", _any())
+    page.context.set_offline(True)
+    expect(page.locator("#offline-notice")).to_be_visible()
+    form = page.locator("form[data-offline-form=observation]")
+    form.locator("[name=place]").fill("Gångtunneln under spåret")
+    form.locator("[name=category]").select_option(index=1)
+    form.locator("[name=description]").fill("Två lampor trasiga, mörkt hela vägen.")
+    photo = page.locator("form[data-offline-form=observation] input[type=file][name=photo]")
+    photo.set_input_files(
+        {"name": "IMG_0002.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()}
+    )
+    form.get_by_role("button", name="Registrera", exact=True).click()
+    entry = page.locator(ENTRIES)
+    expect(entry).to_have_count(1)
+    expect(entry).to_contain_text("Iakttagelse")
+    expect(entry).to_contain_text("Två lampor trasiga")
+    expect(form.locator("[name=description]")).to_have_value("")
+    assert not Observation.objects.exists()
+
+    wait = synced_again(page)
+    page.context.set_offline(False)
+    wait()
+    expect(page.locator(ENTRIES)).to_have_count(0)
+    observation = walk.observations.get()
+    assert observation.place == "Gångtunneln under spåret"
+    assert observation.created_by.username == "burlov.samordnare"
+    assert observation.photos.count() == 1
+    # Sent once more (a device restoring its queue): still one.
+    page.reload()
+    expect(page.locator("#offline-queue")).to_have_attribute("data-synced", _any())
+    assert Observation.objects.filter(meeting=walk).count() == 1
+    expect(page.locator("#observations")).to_contain_text("Gångtunneln under spåret")

@@ -71,3 +71,18 @@ def test_a_refused_observation_answers_its_messages(login, member, seat, walk):
     assert response.status_code == 400
     assert response.json()["status"] == "refused"
     assert not walk.observations.exists()
+
+
+def test_the_pages_own_post_of_an_observation_gets_its_redirect_as_json(login, member, seat, walk):
+    """Lie-fi (issue 16): the page sends the online form itself; the redirect comes as JSON."""
+    client = login(member)
+    data = {"place": "Gångtunneln", "category": "lighting", "description": "Två lampor trasiga"}
+    page_fetch = {"HTTP_X_TRYGGHET_SUBMIT": "1"}
+    response = client.post(observation_url(walk), data, **page_fetch)
+    assert response.json() == {
+        "status": "redirect",
+        "url": walk.get_absolute_url() + "#observations",
+    }
+    assert walk.observations.count() == 1
+    refused = client.post(observation_url(walk), {**data, "latitude": "55.6"}, **page_fetch)
+    assert refused.status_code == 400 and refused["Content-Type"].startswith("text/html")

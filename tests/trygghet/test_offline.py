@@ -187,3 +187,53 @@ def test_only_the_empty_incident_form_is_marked_for_the_offline_cache(
     assert client.get(create_url())["X-Trygghet-Offline"] == "form"
     incident_list = reverse("situation_reports:incident-list", kwargs={"municipality": "burlov"})
     assert "X-Trygghet-Offline" not in client.get(incident_list)
+
+
+PAGE_FETCH = {"HTTP_X_TRYGGHET_SUBMIT": "1", "HTTP_ACCEPT": "application/json, text/html"}
+
+
+def test_the_pages_own_post_gets_its_redirect_as_json_and_the_message_waits(
+    login, coordinator, categories
+):
+    """Lie-fi (issue 16): the online form is sent by the page's script, which cannot read where
+    a redirect goes; the redirect is answered as JSON, the message shows on the next page."""
+    client = login(coordinator)
+    key = str(uuid.uuid4())
+    response = client.post(create_url(), post_data(categories, client_key=key), **PAGE_FETCH)
+    incident = Incident.objects.get()
+    assert response.status_code == 200
+    assert response.json() == {"status": "redirect", "url": incident.get_absolute_url()}
+    assert incident.client_key == uuid.UUID(key)
+    assert "sparades" in client.get(incident.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="sv").text
+    # Sent again from the queue with its key (the answer was lost on the way): saved once.
+    again = client.post(create_url(), post_data(categories, client_key=key), **QUEUE)
+    assert again.status_code == 200 and Incident.objects.count() == 1
+    # "Save and log another": the next form, as JSON too.
+    response = client.post(
+        create_url(), post_data(categories, save_and_add="1", confirm_duplicate="on"), **PAGE_FETCH
+    )
+    assert response.json()["url"].startswith(create_url() + "?date=")
+
+
+def test_the_pages_own_post_that_is_refused_is_the_ordinary_page(login, coordinator, categories):
+    client = login(coordinator)
+    data = post_data(categories, description="Anmälare 19121212-1212 ringde.")
+    response = client.post(create_url(), data, **PAGE_FETCH)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert response.context["form"].errors["description"]
+    # The near-duplicate question is asked as in an ordinary post (unlike the queue's).
+    client.post(create_url(), post_data(categories))
+    response = client.post(create_url(), post_data(categories), **PAGE_FETCH)
+    assert response.status_code == 200 and response.context["form"].show_duplicate_confirmation
+    assert Incident.objects.count() == 1
+
+
+def test_the_pages_own_post_without_a_session_is_still_sent_to_the_login_page(client, categories):
+    response = client.post(create_url(), post_data(categories), **PAGE_FETCH)
+    assert response.status_code == 302
+    assert reverse("login") in response.url
+
+
+def test_the_worker_marks_its_own_answer(client):
+    assert b'"X-Trygghet-Worker": "offline"' in client.get("/sw.js").content
