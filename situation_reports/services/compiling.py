@@ -77,11 +77,13 @@ def meeting_for_period(body, start, end):
     free period): the first meeting after the period, when its report's period
     (``meeting_period``) starts on ``start`` and does not end before ``end``. "Since the last
     meeting" (until today) is thus the next meeting's period, and a past meeting's own dates are
-    that meeting's."""
+    that meeting's. On the meeting's own day, until it starts, "since the last meeting" until
+    today is still its period (the meeting has not happened yet)."""
     if body is None:
         return None
     after = (
-        Meeting.objects.filter(body=body, kind=Kind.MEETING, start__date__gt=end)
+        Meeting.objects.filter(body=body, kind=Kind.MEETING)
+        .filter(Q(start__date__gt=end) | Q(start__date=end, start__gt=timezone.now()))
         .exclude(status=Meeting.Status.CANCELLED)
         .order_by("start")
         .first()
@@ -89,6 +91,7 @@ def meeting_for_period(body, start, end):
     if after is None:
         return None
     first, last = meeting_period(after)
+    last = max(last, min(end, timezone.localdate(after.start)))
     if first == start and start <= end <= last:
         return after
     return None

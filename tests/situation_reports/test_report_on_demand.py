@@ -70,6 +70,31 @@ def test_since_the_last_meeting_is_the_next_meetings_period(situation_group, mee
     assert compiling.meeting_for_period(situation_group, start, end) == upcoming
 
 
+def test_on_the_meetings_own_day_before_it_starts_since_the_last_meeting_is_still_its_period(
+    situation_group,
+):
+    """Compiling on the morning of the meeting updates that meeting's report (it ran into a
+    free-period report whenever the meeting was later the same day)."""
+    now = timezone.localtime()
+    last = meeting(situation_group, TODAY - datetime.timedelta(days=14), status="held")
+    later_today = Meeting.objects.create(
+        municipality=situation_group.municipality,
+        body=situation_group,
+        title="Örat mot marken",
+        start=now + datetime.timedelta(minutes=1),
+        end=now + datetime.timedelta(hours=1),
+    )
+    start, end = compiling.default_period(situation_group.municipality, body=situation_group)
+    assert (start, end) == (timezone.localdate(last.start), TODAY)
+    if timezone.localdate(later_today.start) == TODAY:  # not in the last minute of the day
+        assert compiling.meeting_for_period(situation_group, start, end) == later_today
+    # Once it has started, the same period is a free one (the meeting is past).
+    Meeting.objects.filter(pk=later_today.pk).update(
+        start=now - datetime.timedelta(minutes=1)
+    )
+    assert compiling.meeting_for_period(situation_group, start, end) is None
+
+
 def test_a_past_meetings_own_dates_are_that_meeting_and_other_periods_are_free(
     situation_group, meetings
 ):
