@@ -74,8 +74,8 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind"]
-    list_filter = ["kind", "municipalities"]
+    list_display = ["name", "kind", "password_login"]
+    list_filter = ["kind", "password_login", "municipalities"]
     search_fields = ["name", "short_name"]
     filter_horizontal = ["municipalities"]
 

@@ -197,3 +197,19 @@ def record_seat_removed(seat, *, actor=None, request=None):
         person=seat.user,
         request=request,
     )
+
+
+def record_password_login(organisation, before, *, request=None):
+    """Record that an admin switched password login on or off for ``organisation`` (SSO only,
+    issue 17), once in every municipality it serves."""
+    if before == organisation.password_login:
+        return
+    for municipality in organisation.municipalities.values_list("pk", flat=True):
+        record(
+            municipality,
+            Action.PASSWORD_LOGIN_CHANGED,
+            organisation,
+            old={"password_login": before},
+            new={"password_login": organisation.password_login},
+            request=request,
+        )

@@ -13,7 +13,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from councils.models import Membership, MunicipalityMembership
-from trygghet import audit, outbox
+from trygghet import alerts, audit, outbox
 from trygghet.holidays import holiday_name
 from trygghet.models import OutgoingEmail
 
@@ -483,7 +483,10 @@ def update_meeting(meeting, changed_fields):
     if set(changed_fields) & set(SEQUENCE_FIELDS):
         meeting.sequence += 1
     meeting.holiday_name = holiday_name(timezone.localtime(meeting.start).date())
-    meeting.save()
+    with transaction.atomic():
+        meeting.save()
+        # Subscribers to the body's meeting changes (issue 17), with the change or not at all.
+        alerts.meeting_changed(meeting, changed_fields)
     return meeting
 
 

@@ -22,12 +22,15 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from councils.models import ApiIdempotencyKey, ApiToken
+from trygghet.api.files import PhotoSerializer
 from trygghet.api.problems import IdempotencyKeyReused, problem_responses
 from trygghet.api.views import MembershipFilterBackend, MunicipalAPIView, Pagination
 from trygghet.limits import has_control_characters
+from trygghet.models import Photo
 
 from . import permissions
 from .filters import IncidentFilter
@@ -219,6 +222,14 @@ class FormInvalid(exceptions.ValidationError):
         summary="One incident",
         responses={200: IncidentSerializer, **problem_responses(401, 403, 404, 429)},
     ),
+    photos=extend_schema(
+        summary="An incident's photos",
+        description=(
+            "The photos of an incident the token may read (a restricted incident's are as "
+            "hidden as the incident), oldest first; each file at its file_url."
+        ),
+        responses={200: PhotoSerializer(many=True), **problem_responses(401, 403, 404, 429)},
+    ),
     create=extend_schema(
         summary="Log an incident",
         description=(
@@ -266,6 +277,12 @@ class IncidentViewSet(
         incident = self.get_object_from(self.get_queryset())
         log_page_access([incident], request.user)
         return Response(self.get_serializer(incident).data)
+
+    @action(detail=True, pagination_class=None, filter_backends=[])
+    def photos(self, request, *args, **kwargs):
+        incident = self.get_object_from(self.get_queryset())
+        photos = Photo.objects.restrict(request.membership).filter(incident=incident)
+        return Response(PhotoSerializer(photos, many=True, context={"request": request}).data)
 
     def get_object_from(self, queryset):
         pk = self.kwargs.get("pk", "")

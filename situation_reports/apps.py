@@ -58,4 +58,12 @@ class SituationReportsConfig(AppConfig):
                 expire_seconds=20 * 3600,
             )
 
+            # Retention (gallring): nightly, each municipality's current decision, if any.
+            ensure_periodic_task(
+                name="Apply retention decisions (gallring)",
+                task="situation_reports.apply_retention_decisions",
+                crontab={"minute": "30", "hour": "2"},
+                expire_seconds=20 * 3600,
+            )
+
         post_migrate.connect(after_migrate, sender=self, weak=False)

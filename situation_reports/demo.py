@@ -43,7 +43,7 @@ from .models import (
     part_of_day_for,
 )
 from .permissions import LOGGERS
-from .services import comparisons, compiling, plans, police, sharing, workflow
+from .services import comparisons, compiling, plans, police, retention, sharing, workflow
 from .services.categories import ensure_default_categories
 from .services.indicator_catalogue import ensure_default_indicators
 from .services.upcoming import generate_calendar
@@ -61,6 +61,7 @@ VOLUME = INCIDENTS["per_year"]
 SHARING = DATA.get("sharing", [])
 SHARED_REPORTS = DATA.get("shared_reports", [])
 SHARING_SLUGS = sorted({row["municipality"] for row in SHARING})
+RETENTION = DATA.get("retention", [])
 
 
 # --- Indicator values ------------------------------------------------------------------------
@@ -564,4 +565,43 @@ def seed_sharing(stdout=None):
         shared += 1
     if stdout:
         stdout.write(f"sharing: {made} sharings, {shared} situation reports shared")
+    return made
+
+
+def seed_retention(stdout=None):
+    """A retention decision per demo municipality (``[[retention]]``): each incident rule
+    anonymises, each log rule deletes (``models.ALLOWED_ACTIONS``). A municipality that has a
+    decision keeps it."""
+    from .models import ALLOWED_ACTIONS, ARCHIVAL_TYPES, RecordType, RetentionDecision
+
+    made = 0
+    for row in RETENTION:
+        municipality = Municipality.objects.filter(slug=row["municipality"]).first()
+        if (
+            municipality is None
+            or RetentionDecision.objects.filter(municipality=municipality).exists()
+        ):
+            continue
+        retention.record_decision(
+            municipality,
+            {
+                "decided_by": row["decided_by"],
+                "decided_on": datetime.date.fromisoformat(row["decided_on"]),
+                "reference": row["reference"],
+                "valid_from": datetime.date.fromisoformat(row["valid_from"]),
+                "rules": [
+                    {
+                        "record_type": kind,
+                        "months": months,
+                        "action": ALLOWED_ACTIONS[RecordType(kind)][0],
+                        "source": "",
+                        "archival_confirmed": kind in ARCHIVAL_TYPES,
+                    }
+                    for kind, months in row["rules"].items()
+                ],
+            },
+        )
+        made += 1
+    if stdout:
+        stdout.write(f"retention: {made} decisions")
     return made

@@ -22,7 +22,7 @@ from trygghet.celery import municipal_task
 from trygghet.tenancy import each_municipality, municipality_scope
 
 from .models import PoliceImportSetting, SituationReport
-from .services import compiling, plans, police, workflow
+from .services import compiling, plans, police, retention, workflow
 
 logger = logging.getLogger(__name__)
 
@@ -141,3 +141,13 @@ def remind_measure_leads():
     """Quarterly: remind each responsible person whose measure has no update this quarter,
     once per measure and quarter (``services.plans.remind_measure_leads``)."""
     return sum(plans.remind_measure_leads() for _municipality in each_municipality())
+
+
+# --- Retention (gallring, issue 17) -------------------------------------------------------------
+
+
+@shared_task(name="situation_reports.apply_retention_decisions")
+def apply_retention_decisions():
+    """Daily: apply the current retention decision of each municipality that has one
+    (``services.retention.apply_current_decisions``; each run is logged per rule)."""
+    return retention.apply_current_decisions()

@@ -11,6 +11,7 @@ from .views import (
     plans,
     public,
     reports,
+    retention,
     sharing,
     strategic,
     upcoming,
@@ -123,6 +124,10 @@ urlpatterns = [
     path("sharing/roles/", sharing.regional_role_grant, name="regional-role-grant"),
     path("sharing/roles/<int:pk>/end/", sharing.regional_role_end, name="regional-role-end"),
     path("shared/", sharing.shared_with_us, name="shared-list"),
+    # Retention by decision (gallring): the decision, the dry run and the log (admins).
+    path("retention/", retention.retention_page, name="retention"),
+    path("retention/edit/", retention.retention_edit, name="retention-edit"),
+    path("retention/dry-run/", retention.retention_dry_run, name="retention-dry-run"),
     path("shared/<int:pk>/", sharing.shared_report, name="shared-report"),
     # The public page (no login) and what is published there.
     path("public/", public.public_page, name="public-page"),

@@ -9,12 +9,23 @@ exception that proves it: they are added *after* the minutes are approved (that 
 are), and once added they are part of the record and cannot be removed. Every addition and
 removal is in the audit trail."""
 
+import datetime
+import logging
+from dataclasses import dataclass, field
+
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit, files
 from .models import Attachment, Photo
+from .tenancy import scopes_disabled
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -36,7 +47,8 @@ def add_photo(parent, uploaded, *, user=None, use_location=False):
         **{field: parent},
     )
     # The file is written before the row; should the transaction roll back, the file stays
-    # behind under a random name that no row and no view names (never served).
+    # behind under a random name that no row and no view names (never served), until
+    # ``sweep_orphan_files`` removes it once it is older than its grace period.
     photo.file.save(files.stored_name(f"photos/{field}s", "jpg"), clean.content, save=False)
     photo.save()
     if use_location and clean.latitude is not None and parent.latitude is None:
@@ -169,6 +181,118 @@ def remove_attachment(attachment, *, request=None):
         old=_audit_values(attachment),
         request=request,
     )
-    storage, name = attachment.file.storage, attachment.file.name
+    # The stored file is deleted once this commits (``_delete_file_after_commit``).
     attachment.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Files no row names -------------------------------------------------------------------------
+
+
+@receiver(post_delete, sender=Photo, dispatch_uid="trygghet.photo.delete_file")
+@receiver(post_delete, sender=Attachment, dispatch_uid="trygghet.attachment.delete_file")
+def _delete_file_after_commit(sender, instance, **kwargs):
+    """A photo or attachment row deleted, on its own or with its parent (an incident, an
+    observation, a safety walk with its observations: Django's cascade sends this for each
+    row): its stored file goes once the deletion commits, never before (a rollback keeps both).
+    An attachment's parent cannot be deleted while it has attachments (``PROTECT``): they are
+    part of its record. Connected when the app is ready (``TrygghetConfig.ready``)."""
+    name = instance.file.name
+    if not name:
+        return
+    storage = instance.file.storage
+
+    def delete():
+        try:
+            storage.delete(name)
+        except Exception:  # the store is down: the sweep finds the file later
+            logger.warning("Could not delete the stored file %s of a deleted row", name)
+
+    transaction.on_commit(delete, robust=True)
+
+
+# Where ``add_photo`` and ``add_attachment`` store their files (``files.stored_name``).
+STORED_PREFIXES = ("photos", "attachments")
+# A file no row names is removed only when it is older than this: a file written by a
+# transaction still open (an upload under way) has no committed row yet.
+ORPHAN_GRACE = datetime.timedelta(days=1)
+
+
+@dataclass
+class Sweep:
+    """What ``sweep_orphan_files`` found: the names removed (or, on a dry run, that would be),
+    and how many stored files were kept because a row names them or they are too recent."""
+
+    dry_run: bool
+    removed: list = field(default_factory=list)
+    named: int = 0
+    recent: int = 0
+
+
+def _stored_files(storage, prefix):
+    """Every file name under ``prefix`` in ``storage`` (walked through its folders)."""
+    try:
+        folders, names = storage.listdir(prefix)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for name in names:
+        yield f"{prefix}/{name}"
+    for folder in folders:
+        yield from _stored_files(storage, f"{prefix}/{folder}")
+
+
+def _named(candidates):
+    """Those of ``candidates`` that a photo or an attachment row names, in any municipality."""
+    named = set()
+    candidates = list(candidates)
+    with scopes_disabled():
+        for start in range(0, len(candidates), 1000):
+            chunk = candidates[start : start + 1000]
+            for model in (Photo, Attachment):
+                named.update(
+                    model._base_manager.filter(file__in=chunk).values_list("file", flat=True)
+                )
+    return named
+
+
+def sweep_orphan_files(*, grace=ORPHAN_GRACE, dry_run=False, now=None, storage=None):
+    """Remove the stored photos and documents that no row names (written by a transaction that
+    rolled back, or left by a row deleted when the store did not answer), once they are older
+    than ``grace``; a newer one may belong to an upload whose transaction is still open, and is
+    kept. Each removal is logged; ``dry_run`` removes nothing and says what it would remove.
+    Returns a ``Sweep``. Safe to run twice, or at once: a file already gone is skipped."""
+    storage = storage or default_storage
+    cutoff = (now or timezone.now()) - grace
+    result = Sweep(dry_run=dry_run)
+    old = []
+    for prefix in STORED_PREFIXES:
+        for name in _stored_files(storage, prefix):
+            try:
+                modified = storage.get_modified_time(name)
+            except (FileNotFoundError, OSError):
+                continue
+            if timezone.is_naive(modified):
+                modified = timezone.make_aware(modified, datetime.UTC)
+            if modified > cutoff:
+                result.recent += 1
+            else:
+                old.append(name)
+    # Read after the listing: a row committed meanwhile is seen.
+    named = _named(old)
+    result.named = len(named)
+    for name in old:
+        if name in named:
+            continue
+        if dry_run:
+            logger.info("Orphan file (dry run, kept): %s", name)
+        else:
+            storage.delete(name)
+            logger.info("Orphan file removed: %s", name)
+        result.removed.append(name)
+    logger.info(
+        "Orphan files %s: %d; named by a row: %d; too recent to judge: %d",
+        "found (dry run)" if dry_run else "removed",
+        len(result.removed),
+        result.named,
+        result.recent,
+    )
+    return result

@@ -147,6 +147,13 @@ FIELDS = {
     "file_name": (_("file name"), str),
     "attachment_kind": (_("kind"), _choice("trygghet.Attachment", "Kind")),
     "attached_to": (_("attached to"), str),
+    "password_login": (_("password login"), _yes_no),
+    "version": (_("version"), str),
+    "decided_by": (_("decided by"), str),
+    "decided_on": (_("decided on"), _date),
+    "reference": (_("reference"), str),
+    "valid_from": (_("valid from"), _date),
+    "rules": (_("rules"), str),
 }
 
 

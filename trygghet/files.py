@@ -25,7 +25,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -197,6 +197,15 @@ def clean_photo(uploaded):
     out = io.BytesIO()
     clean.save(out, format="JPEG", quality=PHOTO_QUALITY, optimize=True)
     return CleanPhoto(ContentFile(out.getvalue()), clean.width, clean.height, latitude, longitude)
+
+
+def stored_file_response(stored, **kwargs):
+    """``file_response`` of a ``StoredFile`` row, or 404 when the store no longer has its file
+    (removed with its row in a transaction that committed meanwhile): never a 500 halfway
+    through a download. For the web views and the API alike."""
+    if not stored.file or not stored.file.storage.exists(stored.file.name):
+        raise Http404
+    return file_response(stored.file, **kwargs)
 
 
 def file_response(fieldfile, *, filename, content_type, inline=False):

@@ -43,6 +43,8 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=998)
     body = models.TextField(_("text"))
     html_body = models.TextField(_("HTML"), blank=True)
+    # Extra headers, e.g. List-Unsubscribe of an alert (RFC 8058).
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -109,6 +111,24 @@ class AuditEventQuerySet(MunicipalQuerySet):
     def bulk_update(self, objs, fields, batch_size=None):
         raise AuditEventImmutable()
 
+    def delete_for_retention(self):
+        """The one sanctioned deletion (issue 17): events older than a municipality's
+        retention rule, called only by ``situation_reports.services.retention``, which logs
+        the run. On PostgreSQL the trigger lets a DELETE through only in a transaction that
+        said so (``SET LOCAL trygghet.retention``, migration situation_reports 0018)."""
+        from django.db import connections, transaction
+
+        with transaction.atomic(using=self.db):
+            connection = connections[self.db]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL trygghet.retention = 'on'")
+            deleted = self._raw_delete(self.db)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:  # the rest of the transaction is guarded
+                    cursor.execute("SET LOCAL trygghet.retention = 'off'")
+            return deleted
+
 
 class AuditEvent(MunicipalModel):
     """One change of what decides who may see what in a municipality."""
@@ -141,6 +161,11 @@ class AuditEvent(MunicipalModel):
         API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
         ATTACHMENT_ADDED = "attachment_added", _("attachment added")
         ATTACHMENT_REMOVED = "attachment_removed", _("attachment removed")
+        PASSWORD_LOGIN_CHANGED = (
+            "password_login_changed",
+            _("organisation's password login changed"),
+        )
+        RETENTION_DECIDED = "retention_decided", _("retention decision recorded")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -389,3 +414,7 @@ class Attachment(StoredFile):
     @property
     def parent_field(self):
         return next((name for name in self.PARENTS if getattr(self, f"{name}_id")), None)
+
+
+# Subscriptions and alerts (issue 17): trygghet/alert_models.py, rules in trygghet/alerts.py.
+from .alert_models import Alert, AlertCursor, Subscription  # noqa: E402, F401

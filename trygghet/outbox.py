@@ -21,7 +21,7 @@ import datetime
 import logging
 import smtplib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.utils import DNS_NAME
@@ -59,6 +59,8 @@ class Mail:
     body: str
     html: str = ""
     from_email: str = ""
+    # Extra headers (List-Unsubscribe of an alert); never Message-ID, which the outbox sets.
+    headers: dict = field(default_factory=dict)
 
 
 def clean_subject(text):
@@ -88,6 +90,7 @@ def queue(key, mails):
                 subject=clean_subject(mail.subject),
                 body=mail.body,
                 html_body=mail.html,
+                headers={k: clean_subject(v) for k, v in (mail.headers or {}).items()},
             )
     if not rows:
         return []
@@ -172,7 +175,10 @@ def _message(row):
         [row.recipient],
         # The same id if the row is ever sent twice (a crash between the SMTP server's yes and
         # the commit), so mail clients can tell it is one message.
-        headers={"Message-ID": f"<outbox.{row.pk}.{row.created_at:%Y%m%d%H%M%S}@{DNS_NAME}>"},
+        headers={
+            **(row.headers or {}),
+            "Message-ID": f"<outbox.{row.pk}.{row.created_at:%Y%m%d%H%M%S}@{DNS_NAME}>",
+        },
     )
     if row.html_body:
         message.attach_alternative(row.html_body, "text/html")

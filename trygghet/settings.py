@@ -182,7 +182,10 @@ AUTHENTICATION_BACKENDS = [
     # First: an address that failed too often is refused before any password is checked.
     "trygghet.login.AddressThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password login, refused for an organisation that logs in through SSO only.
+    "trygghet.sso.PasswordBackend",
+    # Single sign-on (OpenID Connect, trygghet/sso.py): steps aside while OIDC_ISSUER is unset.
+    "trygghet.sso.SSOBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -193,6 +196,36 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Single sign-on through the organisation's identity provider (OpenID Connect, issue 17;
+# trygghet/sso.py, README "Single sign-on"). Without OIDC_ISSUER none of it shows or applies.
+# The endpoints come from <issuer>/.well-known/openid-configuration unless set here explicitly.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+if OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too.")
+OIDC_EMAIL_CLAIM = env.str("OIDC_EMAIL_CLAIM", default="email")
+# Only for a provider that sends no email_verified claim and only ever sends verified addresses.
+OIDC_EMAIL_ALWAYS_VERIFIED = env_bool("OIDC_EMAIL_ALWAYS_VERIFIED", False)
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="")  # the button: "Logga in med …"
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid email")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_JWKS_ENDPOINT", default="")
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_END_SESSION_ENDPOINT", default="")
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # the hint for the provider's logout
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+OIDC_OP_LOGOUT_URL_METHOD = "trygghet.sso.provider_logout_url"
+# The logout form's redirect goes on to the provider's end-session endpoint: CSP's form-action
+# must allow its origin (added below).
+OIDC_FORM_ACTION_ORIGINS = sorted(
+    {"/".join(url.split("/")[:3]) for url in (OIDC_ISSUER, OIDC_OP_LOGOUT_ENDPOINT) if url}
+)
 
 # The proxies in front of the application (addresses or networks). Only a request from one of
 # them has its X-Forwarded-For read for the client's address; with none, REMOTE_ADDR is used.
@@ -419,7 +452,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'", *OIDC_FORM_ACTION_ORIGINS],
     }
 }
 

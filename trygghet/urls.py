@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import login, pwa, views, views_files
+from . import login, pwa, sso, views, views_alerts, views_files
 from .forms import PasswordResetForm
 
 # Top-level words here are reserved: a municipality slug may not take them
@@ -30,8 +30,25 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
         name="password_reset",
     ),
+    # Single sign-on (issue 17, trygghet/sso.py): 404 while OIDC_ISSUER is unset. Its logout
+    # also ends the provider's session; before Django's own URLs, which it replaces.
+    path("accounts/sso/start/", sso.StartView.as_view(), name="sso-start"),
+    path("accounts/sso/callback/", sso.CallbackView.as_view(), name="sso-callback"),
+    path("accounts/logout/", sso.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    # Subscriptions and alerts (issue 17): a mail's one-click unsubscribe, then the person's page.
+    path("accounts/unsubscribe/<str:token>/", views_alerts.unsubscribe, name="unsubscribe"),
+    *(
+        path(f"<slug:municipality>/subscriptions/{tail}", view, name=name)
+        for tail, view, name in (
+            ("", views_alerts.subscription_list, "subscription-list"),
+            ("new/", views_alerts.subscription_create, "subscription-create"),
+            ("<int:pk>/edit/", views_alerts.subscription_edit, "subscription-edit"),
+            ("<int:pk>/pause/", views_alerts.subscription_toggle, "subscription-toggle"),
+            ("<int:pk>/delete/", views_alerts.subscription_delete, "subscription-delete"),
+        )
+    ),
     path("", include("meetings.urls_public")),
     path("region/", include("situation_reports.urls_region")),
     path("", views.home, name="home"),

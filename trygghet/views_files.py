@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -79,12 +78,7 @@ class AttachmentForm(forms.Form):
         return uploaded
 
 
-def _send(stored, **kwargs):
-    """The stored file, or 404 when the store no longer has it (removed with its row in a
-    transaction that committed meanwhile): never a 500 halfway through a download."""
-    if not stored.file or not stored.file.storage.exists(stored.file.name):
-        raise Http404
-    return files.file_response(stored.file, **kwargs)
+_send = files.stored_file_response
 
 
 def _parent(request, field, pk):

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from councils import permissions
 from councils.models import MunicipalityMembership, Organisation
 from councils.selectors import organisations_of
+from trygghet import sso
 
 
 def role_choices_for(acting):
@@ -121,10 +122,16 @@ class PersonEditForm(forms.ModelForm):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "short_name", "kind"]
+        fields = ["name", "short_name", "kind", "password_login"]
 
     def __init__(self, *args, membership, attach=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not (
+            sso.enabled() and self.instance.pk is not None and permissions.acts_as_admin(membership)
+        ):
+            # How its people log in is an admin's decision about an organisation that exists,
+            # and only means something once single sign-on is configured (trygghet/sso.py).
+            del self.fields["password_login"]
         if not permissions.can_make_public_authority(membership):
             # The kind decides who reads restricted incidents (GDPR art. 10): only an admin
             # makes an organisation a public authority, or changes a public authority's kind.

@@ -61,6 +61,16 @@ class Organisation(models.Model):
         verbose_name=_("municipalities"),
         help_text=_("A police area or rescue service may serve several municipalities."),
     )
+    # Issue 17 (trygghet/sso.py): off, its people log in through single sign-on only (while
+    # SSO is configured). Superusers keep password login whatever their organisation.
+    password_login = models.BooleanField(
+        _("password login allowed"),
+        default=True,
+        help_text=_(
+            "Turn off when the organisation's people log in with single sign-on only: they can "
+            "then no longer log in with a password."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")

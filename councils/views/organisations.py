@@ -95,7 +95,7 @@ def organisation_edit(request, pk):
             "councils/organisation_shared.html",
             {"organisation": organisation, "others": others},
         )
-    kind_before = organisation.kind
+    kind_before, password_before = organisation.kind, organisation.password_login
     form = OrganisationForm(
         request.POST or None, instance=organisation, membership=request.membership, attach=False
     )
@@ -103,6 +103,7 @@ def organisation_edit(request, pk):
         with transaction.atomic():
             form.save()
             audit.record_organisation(organisation, kind_before, request=request)
+            audit.record_password_login(organisation, password_before, request=request)
         messages.success(request, _("The changes were saved."))
         return redirect(page_url("organisation-list", request))
     return form_page(

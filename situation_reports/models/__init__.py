@@ -10,7 +10,8 @@
 - ``problems``: the problems a strategic lägesbild identifies, with their cause analysis;
 - ``plans``: the action plan decided from it, its measures and their follow-up, the decision
   register and the texts published on the public page;
-- ``sharing``: what a municipality shares with neighbours, its county and police area.
+- ``sharing``: what a municipality shares with neighbours, its county and police area;
+- ``retention``: the retention decision (gallring), its rules and the log of its runs.
 """
 
 from .comparisons import (
@@ -60,10 +61,28 @@ from .reports import (
     SituationReport,
     SituationReportQuerySet,
 )
+from .retention import (
+    ALLOWED_ACTIONS,
+    ARCHIVAL_TYPES,
+    RecordType,
+    RetentionAction,
+    RetentionDecision,
+    RetentionLocked,
+    RetentionRule,
+    RetentionRun,
+)
 from .sharing import RegionalRole, ReportShare, Sharing
 from .upcoming import UpcomingEvent
 
 __all__ = [
+    "ALLOWED_ACTIONS",
+    "ARCHIVAL_TYPES",
+    "RecordType",
+    "RetentionAction",
+    "RetentionDecision",
+    "RetentionLocked",
+    "RetentionRule",
+    "RetentionRun",
     "RegionalRole",
     "ReportShare",
     "Sharing",

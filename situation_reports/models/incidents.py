@@ -247,6 +247,11 @@ class Incident(MunicipalModel):
     client_key = models.UUIDField(
         _("device key"), null=True, blank=True, unique=True, editable=False
     )
+    # Retention (issue 17): when the decision's rule anonymised it (description, place,
+    # position, who logged it and its photos gone; date, category, area and counts kept).
+    anonymised_at = models.DateTimeField(
+        _("anonymised"), null=True, blank=True, editable=False, validators=[validate_in_range]
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -283,7 +288,14 @@ class Incident(MunicipalModel):
             *range_constraints(
                 "incident",
                 dates=["occurred_on"],
-                moments=["started_at", "ended_at", "created_at", "updated_at", "withdrawn_at"],
+                moments=[
+                    "started_at",
+                    "ended_at",
+                    "created_at",
+                    "updated_at",
+                    "withdrawn_at",
+                    "anonymised_at",
+                ],
             ),
         ]
 

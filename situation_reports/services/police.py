@@ -342,6 +342,7 @@ IMPORTED = {
     "withdrawn_by_id": None,
     "import_key": "",
     "client_key": None,
+    "anonymised_at": None,
 }
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from councils.models import Body, Membership
 from meetings import services as meeting_services
 from meetings.models import Kind, Meeting
-from trygghet import outbox
+from trygghet import alerts, outbox
 
 from ..models import ReportComment, ReportSection, SituationReport
 from . import compiling
@@ -330,6 +330,9 @@ def notify_members(report_id):
             .filter(Q(user__is_active=True) & ~Q(user__email=""))
             .select_related("user")
         }
+        # Who subscribes to reports in review hears of it there, at their frequency (issue 17).
+        subscribed = alerts.reviewers_subscribed(report.municipality_id, {u.pk for u in users})
+        users = {u for u in users if u.pk not in subscribed}
         url = settings.SITE_URL + report.get_absolute_url()
         with translation.override(settings.LANGUAGE_CODE):
             when = (

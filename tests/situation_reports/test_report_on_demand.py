@@ -89,9 +89,7 @@ def test_on_the_meetings_own_day_before_it_starts_since_the_last_meeting_is_stil
     if timezone.localdate(later_today.start) == TODAY:  # not in the last minute of the day
         assert compiling.meeting_for_period(situation_group, start, end) == later_today
     # Once it has started, the same period is a free one (the meeting is past).
-    Meeting.objects.filter(pk=later_today.pk).update(
-        start=now - datetime.timedelta(minutes=1)
-    )
+    Meeting.objects.filter(pk=later_today.pk).update(start=now - datetime.timedelta(minutes=1))
     assert compiling.meeting_for_period(situation_group, start, end) is None
 
 

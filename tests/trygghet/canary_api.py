@@ -18,6 +18,7 @@ from django.utils import timezone
 from councils.models import MunicipalityMembership
 from councils.services.tokens import create_token
 
+from .canary_crawler import body_of, kind_of, pdf_text, texts_of
 from .canary_world import PREFIX
 
 API = "/api/v1"
@@ -70,6 +71,20 @@ def addresses(canary):
     urls += [(f"{API}/situation-reports/", {"page_size": 100})]
     urls += [(f"{API}/meetings/{canary.meeting.pk}/", {})]
     urls += [(f"{API}/situation-reports/{report.pk}/", {}) for report in canary.reports]
+    # Photos and attachments (issue 16): the canary's photo by the incident, by id and as a
+    # file; Burlöv's document listed, by its meeting, by id and as a file.
+    urls += [(f"{API}/incidents/{i.pk}/photos/", {}) for i in (canary.incident, canary.opened)]
+    urls += [
+        (f"{API}/photos/{canary.photo.pk}/", {}),
+        (f"{API}/photos/{canary.photo.pk}/file/", {}),
+    ]
+    urls += [(f"{API}/attachments/", {"page_size": 100})]
+    urls += [(f"{API}/attachments/", {"parent_type": "meeting", "parent_id": canary.meeting.pk})]
+    attachment = canary.attachment.pk
+    urls += [
+        (f"{API}/attachments/{attachment}/", {}),
+        (f"{API}/attachments/{attachment}/file/", {}),
+    ]
     return urls
 
 
@@ -87,11 +102,11 @@ def visit(role, canary, checker, pages=3):
         result.statuses[url] = response.status_code
         if response.status_code >= 500:
             result.problems.append(f"- {role.label} (API): {method} {url} answered 5xx")
+        # The response too: a file's bytes are compared with the canary photo's.
         exchange = SimpleNamespace(
-            method=method, url=url, sent=url + sent, submitted_values=submitted
+            method=method, url=url, sent=url + sent, submitted_values=submitted, response=response
         )
-        headers = "\n".join(f"{k}: {v}" for k, v in response.items())
-        checker(crawler, exchange, [("API body", response.content.decode()), ("headers", headers)])
+        checker(crawler, exchange, texts_of(response, kind_of(response)))
 
     for path, query in addresses(canary):
         response = client.get(path, query)
@@ -128,6 +143,10 @@ def visit(role, canary, checker, pages=3):
     insider = role.in_canary_municipality
     expected = {
         f"{API}/incidents/{canary.incident.pk}/": 404,
+        f"{API}/incidents/{canary.incident.pk}/photos/": 404,
+        f"{API}/photos/{canary.photo.pk}/": 404,
+        f"{API}/photos/{canary.photo.pk}/file/": 404,
+        f"{API}/attachments/{canary.attachment.pk}/file/": None if insider else 404,
         f"{API}/incidents/{canary.opened.pk}/": 200 if insider else 404,
         f"{API}/meetings/{canary.meeting.pk}/": None if insider else 404,
     }
@@ -152,3 +171,10 @@ def a_public_authority_finds_the_canary(canary, tokens):
     assert canary.incident.pk in {row["id"] for row in found.json()["results"]}
     by_category = client.get(f"{API}/incidents/", {"category": canary.category.pk}).json()
     assert [row["id"] for row in by_category["results"]] == [canary.incident.pk]
+    # Its photo and Burlöv's document, with their bytes.
+    photos = client.get(f"{API}/incidents/{canary.incident.pk}/photos/").json()
+    assert [row["id"] for row in photos] == [canary.photo.pk]
+    photo = client.get(f"{API}/photos/{canary.photo.pk}/file/")
+    assert photo.status_code == 200 and body_of(photo) == canary.photo_bytes
+    document = client.get(f"{API}/attachments/{canary.attachment.pk}/file/")
+    assert tokens["attachment text"] in pdf_text(body_of(document))

@@ -354,7 +354,7 @@ class Limits:
     file_links: bool = True  # follow links to files (PDF, export, calendar) at all
     links_per_shape: int = 2  # ... per view name and set of query parameters
     forms_per_view: int = 1  # forms submitted per view name of their action
-    max_requests: int = 2000  # a visit that reaches it fails (see test_canary._shortfalls)
+    max_requests: int = 2500  # a visit that reaches it fails (see test_canary._shortfalls)
 
 
 class Crawler:

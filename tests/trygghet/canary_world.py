@@ -58,7 +58,7 @@ from tests.factories import make_user
 from tests.trygghet.canary_crawler import FILE_ROUTE, Limits, body_of, view_name
 from trygghet import access
 from trygghet.attachments import add_attachment, add_photo
-from trygghet.models import Attachment, Photo
+from trygghet.models import Attachment, Photo, Subscription
 
 # --- The canary's strings ---------------------------------------------------------------------
 
@@ -494,6 +494,7 @@ SEGMENT_MODELS = {
     "observations": Observation,
     "photos": Photo,
     "attachments": Attachment,
+    "subscriptions": Subscription,
 }
 # How a model's rows belong to a municipality.
 MUNICIPALITY_PATHS = {
@@ -594,6 +595,12 @@ def _values(pattern, param, converter, kwargs, role, canary):
         if param == "uidb64":
             return [urlsafe_base64_encode(force_bytes(user.pk))]
         return [default_token_generator.make_token(user)]
+    if param == "token" and route.startswith("accounts/unsubscribe/"):
+        # A mail's one-click link (issue 17): of the role's own subscriptions, if any.
+        from trygghet.alerts import unsubscribe_token
+
+        own = list(Subscription.objects.filter(user=role.user).values_list("pk", flat=True))
+        return ([unsubscribe_token(role.user.pk, own)] if own else []) + ["not-a-token"]
     if param == "fmt":
         return ["csv", "xlsx", "json"]
     if param == "step":

@@ -44,7 +44,15 @@ def test_the_schema_validates_with_no_warning(tmp_path):
     target = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     text = target.read_text()
-    for path in ("/api/v1/incidents/", "/api/v1/meetings/{id}/", "/api/v1/situation-reports/"):
+    for path in (
+        "/api/v1/incidents/",
+        "/api/v1/meetings/{id}/",
+        "/api/v1/situation-reports/",
+        "/api/v1/incidents/{id}/photos/",
+        "/api/v1/photos/{id}/file/",
+        "/api/v1/attachments/",
+        "/api/v1/attachments/{id}/file/",
+    ):
         assert f"{path}:" in text
     assert "application/problem+json" in text and "bearer" in text
 

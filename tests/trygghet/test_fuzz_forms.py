@@ -103,6 +103,7 @@ from situation_reports.models import (
     UpcomingEvent,
 )
 from situation_reports.views.reports import STEPS
+from trygghet.alert_models import Subscription
 from trygghet.attachments import add_attachment, add_photo
 from trygghet.models import Attachment, Photo
 
@@ -256,6 +257,7 @@ PARAMETERS = {
     "meetings/<int:pk>/observations/<int:obs_pk>": _of_meeting(Observation),
     "photos/<int:pk>": lambda m, kw: variety(Photo.objects.filter(municipality=m)),
     "attachments/<int:pk>": lambda m, kw: variety(Attachment.objects.filter(municipality=m)),
+    "subscriptions/<int:pk>": lambda m, kw: variety(Subscription.objects.filter(municipality=m)),
 }
 # Parameters that are not a municipality's rows: the guest's token is filled in by the test; a
 # password-reset link and an invitation's answer link (signed, tests/meetings/test_rsvp.py
@@ -265,6 +267,9 @@ OTHER_PARAMETERS = {
     "accounts/reset/<uidb64>",
     "calendar/<str:token>",
     "answer/<str:token>",
+    # An unsubscribe link is only opened from its mail (signed; tests/trygghet/
+    # test_subscriptions.py posts forged and hostile tokens).
+    "accounts/unsubscribe/<str:token>",
     # The API takes a token, not a session, and has no forms: tests/trygghet/test_api_schema.py
     # sends it generated requests (schemathesis).
     "api/",

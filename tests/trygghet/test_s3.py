@@ -157,3 +157,30 @@ def test_photos_and_documents_are_stored_in_and_served_from_the_s3_store(
         refused = client.get(url)
         assert refused.status_code == 404
         assert photo_bytes not in refused.content and PDF not in refused.content
+
+
+def test_the_orphan_sweep_and_a_deletion_remove_files_from_the_s3_store(
+    bucket, burlov, django_capture_on_commit_callbacks
+):
+    """The sweep lists the store's folders and reads its modification times through the
+    storage API, as it does on local files (trygghet/attachments.py)."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from trygghet.attachments import sweep_orphan_files
+
+    incident = IncidentFactory(municipality=burlov)
+    kept = add_photo(
+        incident, SimpleUploadedFile("IMG_0001.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    )
+    orphan = default_storage.save("attachments/report/left-behind.pdf", ContentFile(PDF))
+    assert sweep_orphan_files().removed == []  # both just written
+    result = sweep_orphan_files(now=timezone.now() + datetime.timedelta(days=2))
+    assert result.removed == [orphan] and result.named == 1
+    assert _keys(bucket) == {kept.file.name}
+    with django_capture_on_commit_callbacks(execute=True):
+        incident.delete()
+    assert _keys(bucket) == set()

@@ -50,14 +50,19 @@ BYPASSES = {
     "situation_reports/management/commands/import_police_events.py",  # a national file
     "trygghet/access.py",  # the access decision: the user's own membership, by slug
     "trygghet/middleware.py",  # the operators' Django admin
+    "trygghet/alerts.py",  # which municipalities have subscriptions; a mail's unsubscribe link
     "trygghet/tenancy.py",  # the definitions
     "meetings/views/public.py",  # which municipality a share-link token belongs to
     "trygghet/api/auth.py",  # which municipality an API token belongs to (issue 15)
+    "trygghet/attachments.py",  # the orphan-file sweep: which stored files any row names
+    "trygghet/sso.py",  # whether any of a person's roles forbids password login (issue 17)
     "situation_reports/views/public.py",  # which municipality a public page's slug names
     # A consent is stored with the municipality that gives it, its reader is elsewhere.
     "situation_reports/services/sharing.py",
     "situation_reports/services/categories.py",  # the national default categories, after migrate
     "situation_reports/services/indicator_catalogue.py",  # the default indicators, after migrate
+    # Retention: whether a person who left is active in another municipality (never touched).
+    "situation_reports/services/retention.py",
 }
 
 

@@ -16,6 +16,7 @@ from situation_reports.api import (
 )
 
 from . import schema  # noqa: F401  (the token in the schema)
+from .files import AttachmentViewSet, PhotoViewSet
 from .views import NotFoundView
 
 router = SimpleRouter()
@@ -25,6 +26,8 @@ router.register("areas", AreaViewSet, basename="area")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("upcoming-events", UpcomingEventViewSet, basename="upcoming-event")
 router.register("situation-reports", SituationReportViewSet, basename="situation-report")
+router.register("photos", PhotoViewSet, basename="photo")
+router.register("attachments", AttachmentViewSet, basename="attachment")
 
 app_name = "api"
 

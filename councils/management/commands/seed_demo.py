@@ -6,6 +6,7 @@ from django_scopes import scopes_disabled
 from councils import demo as councils_demo
 from meetings import demo as meetings_demo
 from situation_reports import demo as situation_reports_demo
+from trygghet import demo as trygghet_demo
 
 # Each app seeds its own part, in the order they build on each other: (app, seed function).
 # Each must be idempotent: running the command twice changes nothing.
@@ -23,6 +24,10 @@ DEMOS = [
     # What the municipalities share with neighbours, the county and the police area (needs
     # the approved strategic lägesbild above).
     ("situation_reports", situation_reports_demo.seed_sharing),
+    # A retention decision (gallring) per municipality (issue 17).
+    ("situation_reports", situation_reports_demo.seed_retention),
+    # One subscription per demo partner (issue 17; needs the areas above).
+    ("trygghet", trygghet_demo.seed),
 ]
 
 
