@@ -2,6 +2,8 @@
 withdrawal and the list's constant number of queries."""
 
 import datetime
+import gzip
+import json
 
 import pytest
 from django.urls import reverse
@@ -299,6 +301,20 @@ def test_the_map_data_runs_a_constant_number_of_queries(
     with django_assert_num_queries(6):
         data = client.get(url("incident-map-data")).json()
     assert data["total"] == rows
+
+
+def test_the_map_data_is_gzipped_for_a_browser_that_accepts_it(
+    login, coordinator, burlov, make_incident, arlov
+):
+    for n in range(40):
+        make_incident(burlov, area=arlov, latitude="55.63000", longitude=f"13.{n:05d}")
+    client = login(coordinator)
+    plain = client.get(url("incident-map-data"))
+    packed = client.get(url("incident-map-data"), headers={"accept-encoding": "gzip"})
+    assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert json.loads(gzip.decompress(packed.content)) == plain.json()
+    assert len(packed.content) < len(plain.content) / 4
 
 
 def test_the_map_counts_incidents_without_position_on_their_area_instead_of_piling_them(
