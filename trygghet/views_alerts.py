@@ -76,10 +76,14 @@ def subscription_edit(request, pk):
 @require_POST
 @municipal_view()
 def subscription_toggle(request, pk):
-    """Pause or resume (htmx: the row again)."""
+    """Pause or resume (htmx: the row again). The form says which (``active``), so a button
+    pressed twice, or a post sent again, leaves it as asked instead of flipping it back."""
     subscription = get_object_or_404(Subscription.objects.restrict(request.membership), pk=pk)
-    subscription.is_active = not subscription.is_active
-    subscription.save(update_fields=["is_active", "updated_at"])
+    wanted = request.POST.get("active")
+    active = wanted == "1" if wanted in ("0", "1") else not subscription.is_active
+    if active != subscription.is_active:
+        subscription.is_active = active
+        subscription.save(update_fields=["is_active", "updated_at"])
     if request.htmx:
         return render(request, "trygghet/_subscription_row.html", {"s": subscription})
     return redirect(_list_url(request))

@@ -511,6 +511,15 @@ def test_a_person_creates_changes_pauses_and_removes_a_subscription(
     assert response.status_code == 200 and b"subscription-" in response.content
     subscription.refresh_from_db()
     assert not subscription.is_active
+    # The row's button says what it asks for: pressed twice, or sent again, it stays paused.
+    assert b'name="active" value="1"' in response.content
+    for _ in range(2):
+        client.post(page("subscription-toggle", pk=subscription.pk), {"active": "0"})
+    subscription.refresh_from_db()
+    assert not subscription.is_active
+    client.post(page("subscription-toggle", pk=subscription.pk), {"active": "1"})
+    subscription.refresh_from_db()
+    assert subscription.is_active
     assert client.post(page("subscription-delete", pk=subscription.pk)).status_code == 302
     assert not Subscription.objects.filter(pk=subscription.pk).exists()
 
