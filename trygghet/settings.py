@@ -67,6 +67,17 @@ DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("TESTING", "pytest" in sys.modules)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
+# Build steps sign nothing: an image's build (or an operator) may collect the static files and
+# compile the catalogues with DEBUG off and no key. They get a random key of their own, never
+# the development one; everything else still refuses to start without SECRET_KEY.
+BUILD_COMMANDS = {"collectstatic", "compilemessages"}
+_BUILDING = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] in (
+    [command] for command in BUILD_COMMANDS
+)
+if not SECRET_KEY and _BUILDING:
+    import secrets
+
+    SECRET_KEY = "build-only-" + secrets.token_urlsafe(40)
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured(

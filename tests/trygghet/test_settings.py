@@ -42,6 +42,21 @@ def test_it_refuses_to_start_in_production_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_the_static_files_are_collected_with_debug_off_and_no_secret_key(tmp_path):
+    """A build step (the image's, or an operator's ``manage.py collectstatic``) signs nothing:
+    it needs no key, where the server does (above)."""
+    result = run_manage(
+        "collectstatic",
+        "--no-input",
+        "-v0",
+        DEBUG="false",
+        TESTING="false",
+        STATIC_ROOT=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "staticfiles.json").exists()
+
+
 def test_production_settings_pass_the_deploy_check_without_warnings():
     result = run_manage(
         "check",
